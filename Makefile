@@ -1,0 +1,55 @@
+# `make run`: the demo meeting on http://127.0.0.1:8000 (SQLite in ./data).
+# `make test`: every test, installing what they need first.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Debian packages the tests drive: browsers (Chromium; WebKit, iPad Safari's
+# engine, through its WebDriver), a virtual display and poppler as an
+# independent PDF reader. Node (for the web client's unit tests) is checked apart.
+SYSTEM_PACKAGES := chromium webkit2gtk-driver xvfb poppler-utils
+PYTEST_ARGS ?=
+
+.PHONY: run test test-fast system-deps bench screenshots clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(BIN)/pip install --quiet -e ".[test]"
+	touch $@
+
+run: $(VENV)/.installed
+	$(BIN)/meeting-server demo --data-dir data
+
+system-deps:
+	@missing=""; \
+	for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@command -v node >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs >/dev/null; }
+
+test: $(VENV)/.installed-test system-deps
+	node --test tests/js/
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# Without the browser and whole-corpus suites: for a quick loop while coding.
+test-fast: $(VENV)/.installed-test
+	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks
+
+screenshots: $(VENV)/.installed-test system-deps
+	$(BIN)/python -m pytest tests/browser/test_screenshots.py $(PYTEST_ARGS)
+
+clean:
+	rm -rf $(VENV) data .pytest_cache

@@ -1,0 +1,3 @@
+"""The paperless meeting room server."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from meeting_server.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,142 @@
+"""create_app(settings): the FastAPI app, wrapped by socket.io (never mounted under it)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import uuid
+
+import anyio
+import socketio
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from meeting_server import __version__
+from meeting_server.auth.routes import router as auth_router
+from meeting_server.config import Settings
+from meeting_server.context import AppContext
+from meeting_server.db import Database
+from meeting_server.deps import optional_user
+from meeting_server.documents.pool import WorkerPool
+from meeting_server.documents.routes import router as documents_router
+from meeting_server.documents.storage import BlobStore
+from meeting_server.errors import Invalid, MeetingError, error_body
+from meeting_server.limits import BodyLimit
+from meeting_server.meetings import presence
+from meeting_server.meetings.routes import router as meetings_router
+from meeting_server.realtime.outbox import Intents
+from meeting_server.realtime.server import make_socket_server, register_handlers
+from meeting_server.web.i18n import Catalogs
+from meeting_server.web.routes import Pages
+from meeting_server.web.routes import router as web_router
+
+log = logging.getLogger(__name__)
+
+HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid", 409: "conflict",
+              413: "too_large", 415: "unsupported_media", 429: "rate_limited"}
+
+
+def create_app(settings: Settings) -> socketio.ASGIApp:
+    db = Database(settings)
+    sio = make_socket_server(settings.broker_url, settings.allowed_origins)
+    ctx = AppContext(
+        settings=settings,
+        db=db,
+        sio=sio,
+        intents=Intents(db, sio),
+        store=BlobStore(settings.data_dir),
+        # One ingest worker: a 300-page upload must leave the render workers free.
+        ingest_pool=WorkerPool("ingest", 1, settings.worker_memory_mb),
+        render_pool=WorkerPool("render", settings.render_workers, settings.worker_memory_mb),
+        node_id=uuid.uuid4().hex,
+    )
+    register_handlers(sio, ctx)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        await anyio.to_thread.run_sync(db.create_schema)
+        await ctx.intents.run(None, presence.beat, ctx.node_id)
+        # One process alone owns all presence: whatever is left is from before a restart.
+        await ctx.intents.run(None, presence.sweep, settings.broker_url is None)
+        heartbeat = asyncio.create_task(_heartbeat(ctx))
+        try:
+            yield
+        finally:
+            heartbeat.cancel()
+            ctx.ingest_pool.shutdown()
+            ctx.render_pool.shutdown()
+            db.dispose()
+
+    app = FastAPI(
+        title="Meeting server",
+        version=__version__,
+        description="The paperless meeting room: see docs/api.md for the socket.io events.",
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
+    app.state.ctx = ctx
+    app.state.pages = Pages(
+        Jinja2Templates(directory=str(settings.web_dir / "templates")),
+        Catalogs(settings.web_dir / "i18n"),
+    )
+    app.add_middleware(BodyLimit, max_upload_bytes=settings.max_upload_bytes)
+    _install_error_handlers(app)
+    for router in (auth_router, meetings_router, documents_router, web_router):
+        app.include_router(router)
+    app.mount("/static", StaticFiles(directory=settings.web_dir / "static"), name="static")
+    app.mount("/vendor", StaticFiles(directory=settings.web_dir / "vendor"), name="vendor")
+    return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")
+
+
+async def _heartbeat(ctx: AppContext) -> None:
+    while True:
+        await asyncio.sleep(presence.HEARTBEAT_EVERY_S)
+        try:
+            await ctx.intents.run(None, presence.beat, ctx.node_id)
+            await ctx.intents.run(None, presence.sweep, False)
+        except Exception:
+            log.exception("heartbeat failed")
+
+
+def _wants_html(request: Request) -> bool:
+    return not request.url.path.startswith("/api/") and "text/html" in request.headers.get("accept", "")
+
+
+def _install_error_handlers(app: FastAPI) -> None:
+    async def meeting_error(request: Request, exc: MeetingError):
+        if _wants_html(request):
+            user = await anyio.to_thread.run_sync(_optional_user, request)
+            return request.app.state.pages.error(request, user, exc)
+        return exc.to_http()
+
+    async def validation_error(request: Request, exc: RequestValidationError):
+        problem = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
+        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
+        return Invalid(f"{where}: {problem['msg']}" if where else problem["msg"]).to_http()
+
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        code = HTTP_CODES.get(exc.status_code, "invalid" if exc.status_code < 500 else "internal")
+        error = MeetingError(str(exc.detail), code=code, status=exc.status_code)
+        return await meeting_error(request, error)
+
+    async def unexpected(request: Request, exc: Exception):
+        log.exception("unhandled error on %s", request.url.path)
+        return JSONResponse(error_body("internal", "The server failed to do this."), status_code=500)
+
+    app.add_exception_handler(MeetingError, meeting_error)
+    app.add_exception_handler(RequestValidationError, validation_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, unexpected)
+
+
+def _optional_user(request: Request):
+    try:
+        return optional_user(request, request.app.state.ctx)
+    except Exception:
+        return None

@@ -1,0 +1,77 @@
+"""Users, sessions and login throttling: tables, and the API shapes kept apart from them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field as PField
+from sqlmodel import Column, Field, SQLModel
+
+from meeting_server.timeutil import UTCDateTime, utcnow
+
+
+class Role(str, Enum):
+    admin = "admin"
+    secretary = "secretary"
+    chair = "chair"
+    member = "member"
+    archivist = "archivist"
+
+
+VOTING_ROLES = frozenset({Role.member, Role.chair, Role.secretary})
+CONTROLLING_ROLES = frozenset({Role.chair, Role.secretary})
+
+
+class User(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, unique=True, max_length=64)
+    full_name: str = Field(max_length=200)
+    role: Role
+    password_hash: str
+    active: bool = True
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class AuthSession(SQLModel, table=True):
+    """A login. Only the SHA-256 of the token is stored, so a database dump logs nobody in."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(index=True, unique=True, max_length=64)
+    user_id: int = Field(foreign_key="user.id", index=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+class LoginFailure(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(index=True, max_length=64)
+    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class UserCreate(_In):
+    username: str = PField(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
+    password: str = PField(min_length=8, max_length=256)
+    full_name: str = PField(min_length=1, max_length=200)
+    role: Role
+
+
+class UserPublic(BaseModel):
+    id: int
+    username: str
+    full_name: str
+    role: Role
+
+
+class LoginIn(_In):
+    username: str = PField(min_length=1, max_length=64)
+    password: str = PField(min_length=1, max_length=256)
+
+
+class LoginOut(BaseModel):
+    token: str
+    user: UserPublic

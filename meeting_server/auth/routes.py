@@ -1,0 +1,66 @@
+"""Login, logout, the current user, and user management."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response, status
+
+from meeting_server.auth import service
+from meeting_server.auth.models import LoginIn, LoginOut, Role, UserCreate, UserPublic
+from meeting_server.deps import SESSION_COOKIE, AdminUser, CurrentUser, Ctx, request_token
+from meeting_server.errors import Forbidden, Unauthorized
+
+router = APIRouter(tags=["auth"])
+
+
+@router.post("/api/auth/login", response_model=LoginOut)
+def login(body: LoginIn, response: Response, ctx: Ctx) -> LoginOut:
+    """Check a username and password; answer a token and set the session cookie."""
+    try:
+        with ctx.db.write() as session:
+            token, user = service.login(session, ctx.settings, body.username, body.password)
+    except Unauthorized:
+        with ctx.db.write() as session:
+            service.record_login_failure(session, body.username)
+        raise
+    response.set_cookie(
+        SESSION_COOKIE,
+        token,
+        max_age=ctx.settings.session_days * 86400,
+        httponly=True,
+        samesite="lax",
+        secure=ctx.settings.tls_enabled,
+        path="/",
+    )
+    return LoginOut(token=token, user=user)
+
+
+@router.post("/api/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
+def logout(request: Request, ctx: Ctx, user: CurrentUser) -> Response:
+    """End this session: its token and cookie stop working."""
+    with ctx.db.write() as session:
+        service.logout(session, request_token(request))
+    response = Response(status_code=status.HTTP_204_NO_CONTENT)
+    response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+@router.get("/api/me", response_model=UserPublic)
+def me(user: CurrentUser) -> UserPublic:
+    """The logged-in user."""
+    return user
+
+
+@router.post("/api/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
+def create_user(body: UserCreate, ctx: Ctx, admin: AdminUser) -> UserPublic:
+    """Create an account (admin)."""
+    with ctx.db.write() as session:
+        return service.create_user(session, body)
+
+
+@router.get("/api/users", response_model=list[UserPublic])
+def list_users(ctx: Ctx, user: CurrentUser) -> list[UserPublic]:
+    """All accounts: for admins, and for secretaries and chairs choosing whom to invite."""
+    if user.role not in (Role.admin, Role.secretary, Role.chair):
+        raise Forbidden("Only an admin, a secretary or a chair may list users.")
+    with ctx.db.read() as session:
+        return service.list_users(session)

@@ -1,0 +1,198 @@
+"""The `meeting-server` command. Exit 0 on success; otherwise one clear line on stderr."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import secrets
+import sys
+from pathlib import Path
+
+from meeting_server.config import SettingsError, load_settings
+
+
+class CommandError(Exception):
+    """A failure whose message is the one line the operator reads."""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = _parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return args.run(args) or 0
+    except (CommandError, SettingsError) as exc:
+        print(f"meeting-server: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="meeting-server", description="The paperless meeting room server.")
+    commands = parser.add_subparsers(metavar="COMMAND")
+
+    def data_dir_option(p):
+        p.add_argument("--data-dir", type=Path, help="where the database and files live (default ./data)")
+
+    serve = commands.add_parser("serve", help="run the server")
+    _server_options(serve)
+    data_dir_option(serve)
+    serve.set_defaults(run=_serve)
+
+    user = commands.add_parser("user", help="manage accounts").add_subparsers(metavar="ACTION")
+    add = user.add_parser("add", help="create an account")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=["admin", "secretary", "chair", "member", "archivist"])
+    add.add_argument("--full-name", required=True)
+    add.add_argument("--password", help="prompted for (or generated and printed) when not given")
+    data_dir_option(add)
+    add.set_defaults(run=_user_add)
+
+    imp = commands.add_parser("import", help="create a meeting from a folder with agenda.toml")
+    imp.add_argument("folder", type=Path)
+    data_dir_option(imp)
+    imp.set_defaults(run=_import)
+
+    demo = commands.add_parser("demo", help="create the demo users and meeting, then serve")
+    _server_options(demo)
+    data_dir_option(demo)
+    demo.set_defaults(run=_demo)
+
+    tls = commands.add_parser("tls", help="HTTPS for the LAN").add_subparsers(metavar="ACTION")
+    init = tls.add_parser("init", help="make a local CA and a server certificate in the data dir")
+    init.add_argument("--host", action="append", required=True, help="a name or IP the tablets use (repeat)")
+    data_dir_option(init)
+    init.set_defaults(run=_tls_init)
+    return parser
+
+
+def _server_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--host", help="address to listen on (default 127.0.0.1; 0.0.0.0 for the LAN)")
+    p.add_argument("--port", type=int, help="port (default 8000)")
+
+
+def _settings(args, **extra):
+    return load_settings(data_dir=getattr(args, "data_dir", None), **extra)
+
+
+def _database(settings):
+    from meeting_server.db import Database
+
+    db = Database(settings)
+    try:
+        db.create_schema()
+    except Exception as exc:
+        raise CommandError(f"cannot open the database {settings.sqlalchemy_url.split('@')[-1]}: {exc}") from None
+    return db
+
+
+def _serve(args) -> int:
+    import uvicorn
+
+    from meeting_server.app import create_app
+
+    settings = _settings(args, host=args.host, port=args.port)
+    ssl = {}
+    if settings.tls_enabled:
+        ssl = {"ssl_certfile": str(settings.tls_dir / "server.crt"), "ssl_keyfile": str(settings.tls_dir / "server.key")}
+    scheme = "https" if ssl else "http"
+    print(f"Serving on {scheme}://{settings.host}:{settings.port}/ (data in {settings.data_dir.resolve()})", flush=True)
+    uvicorn.run(
+        create_app(settings),
+        host=settings.host,
+        port=settings.port,
+        ws="websockets-sansio",
+        log_level="warning",
+        timeout_graceful_shutdown=5,
+        **ssl,
+    )
+    return 0
+
+
+def _user_add(args) -> int:
+    from pydantic import ValidationError
+
+    from meeting_server.auth.models import UserCreate
+    from meeting_server.auth.service import create_user
+    from meeting_server.errors import MeetingError
+
+    password, generated = args.password, False
+    if not password:
+        if sys.stdin.isatty():
+            password = getpass.getpass(f"Password for {args.username}: ")
+        else:
+            password, generated = secrets.token_urlsafe(12), True
+    try:
+        data = UserCreate(username=args.username, password=password, full_name=args.full_name, role=args.role)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise CommandError(f"{error['loc'][0]}: {error['msg']}") from None
+    db = _database(_settings(args))
+    try:
+        with db.write() as session:
+            user = create_user(session, data)
+    except MeetingError as exc:
+        raise CommandError(exc.message) from None
+    print(f"created {user.role.value} {user.username} (id {user.id})")
+    if generated:
+        print(f"password: {password}")
+    return 0
+
+
+def _import(args) -> int:
+    from meeting_server.documents.storage import BlobStore
+    from meeting_server.errors import MeetingError
+    from meeting_server.meetings.importer import FolderError, import_folder
+
+    settings = _settings(args)
+    db = _database(settings)
+    try:
+        meeting_id = import_folder(db, BlobStore(settings.data_dir), args.folder, settings.max_pages)
+    except (FolderError, MeetingError) as exc:
+        raise CommandError(str(exc)) from None
+    print(f"imported meeting {meeting_id}: /meetings/{meeting_id}")
+    return 0
+
+
+def _demo(args) -> int:
+    from meeting_server.documents.storage import BlobStore
+    from meeting_server.meetings.importer import FolderError, ensure_users, find_meeting, import_folder, read_toml
+
+    settings = _settings(args, host=args.host, port=args.port)
+    db = _database(settings)
+    folder = settings.agendas_dir / "demo"
+    try:
+        users = ensure_users(db, folder / "users.toml")
+        meeting_id = find_meeting(db, read_toml(folder / "agenda.toml")["title"])
+        if meeting_id is None:
+            meeting_id = import_folder(db, BlobStore(settings.data_dir), folder, settings.max_pages)
+    except FolderError as exc:
+        raise CommandError(str(exc)) from None
+    base = f"{'https' if settings.tls_enabled else 'http'}://{settings.host}:{settings.port}"
+    print("Demo accounts (demo only: change these passwords before real use):")
+    for user in users:
+        print(f"  {user.username:<10} {user.password:<14} {user.role.value:<10} {user.full_name}")
+    print(f"Log in at      {base}/login")
+    print(f"Tablet view    {base}/meetings/{meeting_id}")
+    print(f"Console        {base}/meetings/{meeting_id}/console")
+    print(f"Hall screen    {base}/meetings/{meeting_id}/screen")
+    print(f"API docs       {base}/docs")
+    db.dispose()
+    return _serve(args)
+
+
+def _tls_init(args) -> int:
+    from meeting_server.tls import TlsError, init_tls
+
+    settings = _settings(args)
+    try:
+        made = init_tls(settings.tls_dir, args.host)
+    except TlsError as exc:
+        raise CommandError(str(exc)) from None
+    for path in made:
+        print(f"wrote {path}")
+    print("serve now speaks HTTPS; tablets install the CA from /ca.mobileconfig")
+    return 0

@@ -1,0 +1,28 @@
+"""What a running server holds: one object, made by create_app, reached from
+routes through `request.app.state.ctx` and from socket handlers by closure."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import socketio
+
+from meeting_server.config import Settings
+from meeting_server.db import Database
+from meeting_server.documents.pool import WorkerPool
+from meeting_server.documents.storage import BlobStore
+from meeting_server.realtime.outbox import Intents
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    db: Database
+    sio: socketio.AsyncServer
+    intents: Intents
+    store: BlobStore
+    ingest_pool: WorkerPool
+    render_pool: WorkerPool
+    node_id: str
+    # Page images being rendered now, so ten tablets asking at once cost one render.
+    rendering: dict = field(default_factory=dict)

@@ -1,0 +1,58 @@
+"""Documents attached to agenda items, and their pages' sizes and text."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import BaseModel
+from sqlmodel import Column, Field, SQLModel, Text
+
+from meeting_server.meetings.models import PageSize
+from meeting_server.timeutil import UTCDateTime, utcnow
+
+
+class Document(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    agenda_item_id: int = Field(foreign_key="agenda_item.id", index=True)
+    title: str = Field(max_length=500)
+    # The original file lives content-addressed at files/<sha[:2]>/<sha>.pdf.
+    sha256: str = Field(index=True, max_length=64)
+    size_bytes: int
+    page_count: int
+    uploaded_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class DocumentPage(SQLModel, table=True):
+    __tablename__ = "document_page"
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    number: int = Field(primary_key=True)
+    # Size as displayed (after /Rotate), in PDF points.
+    width: float
+    height: float
+    # The text layer: JSON list of [text, x0, y0, x1, y1], normalised to the displayed page.
+    words: str = Field(default="[]", sa_column=Column(Text, nullable=False))
+    text: str = Field(default="", sa_column=Column(Text, nullable=False))
+
+
+class DocumentPublic(BaseModel):
+    id: int
+    agenda_item_id: int
+    meeting_id: int
+    title: str
+    page_count: int
+    sha256: str
+    size_bytes: int
+    pages: list[PageSize]
+
+
+class Word(BaseModel):
+    text: str
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+class PageText(BaseModel):
+    words: list[Word]

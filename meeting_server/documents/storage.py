@@ -1,0 +1,44 @@
+"""Files on disk: originals content-addressed by SHA-256, and the page image cache."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from pathlib import Path
+
+
+class BlobStore:
+    def __init__(self, data_dir: Path):
+        self.files = data_dir / "files"
+        self.tmp = data_dir / "tmp"
+        self.pages = data_dir / "cache" / "pages"
+
+    def path(self, sha256: str) -> Path:
+        return self.files / sha256[:2] / f"{sha256}.pdf"
+
+    def temp_path(self, suffix: str = ".upload") -> Path:
+        return self.tmp / f"{uuid.uuid4().hex}{suffix}"
+
+    def put(self, temp: Path, sha256: str) -> Path:
+        """Move a fully written temp file into place, durably. The same content is kept once."""
+        target = self.path(sha256)
+        if target.exists():
+            temp.unlink(missing_ok=True)
+            return target
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with open(temp, "rb") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+        _fsync_dir(target.parent)
+        return target
+
+    def page_image(self, sha256: str, page: int, width: int) -> Path:
+        return self.pages / sha256[:2] / sha256 / f"{page}-{width}.jpg"
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,54 @@
+"""Who may see and who may steer a meeting (PROTOCOL.md, Roles).
+
+See: its participants; admins; archivists once it is closed.
+Control (open/close, page turns, agenda, documents): participants whose
+role is secretary or chair, and admins.
+"""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+
+from meeting_server.auth.models import CONTROLLING_ROLES, Role, UserPublic
+from meeting_server.errors import Forbidden, MeetingClosed, NotFound
+from meeting_server.meetings.models import Meeting, MeetingStatus, Participant
+
+
+def is_participant(session: Session, meeting_id: int, user_id: int) -> bool:
+    return session.get(Participant, (meeting_id, user_id)) is not None
+
+
+def can_view(session: Session, user: UserPublic, meeting: Meeting) -> bool:
+    if user.role == Role.admin:
+        return True
+    if user.role == Role.archivist and meeting.status == MeetingStatus.closed:
+        return True
+    return is_participant(session, meeting.id, user.id)
+
+
+def can_control(session: Session, user: UserPublic, meeting: Meeting) -> bool:
+    if user.role == Role.admin:
+        return True
+    return user.role in CONTROLLING_ROLES and is_participant(session, meeting.id, user.id)
+
+
+def visible_meeting(session: Session, user: UserPublic, meeting_id: int) -> Meeting:
+    """The meeting, or not_found: a meeting you may not see looks like no meeting."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None or not can_view(session, user, meeting):
+        raise NotFound("No such meeting.")
+    return meeting
+
+
+def controlled_meeting(session: Session, user: UserPublic, meeting_id: int, *, writable: bool = True) -> Meeting:
+    meeting = visible_meeting(session, user, meeting_id)
+    if not can_control(session, user, meeting):
+        raise Forbidden("Only the meeting's secretary or chair may do this.")
+    if writable:
+        ensure_not_closed(meeting)
+    return meeting
+
+
+def ensure_not_closed(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.closed:
+        raise MeetingClosed("The meeting is closed; its record can no longer change.")

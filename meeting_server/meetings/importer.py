@@ -1,0 +1,168 @@
+"""Meetings prepared offline as folders: agenda.toml next to its PDFs (see agendas/README.md)."""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+import tomllib
+from pathlib import Path
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session, select
+
+from meeting_server.auth.models import Role, User, UserCreate
+from meeting_server.auth.service import create_user, public, set_password
+from meeting_server.db import Database
+from meeting_server.documents.ingest import failure_error
+from meeting_server.documents.pdf import IngestFailure, inspect_pdf
+from meeting_server.documents.service import add_document
+from meeting_server.documents.storage import BlobStore
+from meeting_server.meetings.models import AgendaItemCreate, Meeting, MeetingCreate, ParticipantIn
+from meeting_server.meetings.service import add_agenda_item, create_meeting, turn_page
+from meeting_server.realtime.outbox import Tx
+
+
+class FolderError(Exception):
+    """The folder cannot be imported; the message says what to fix."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class DocumentSpec(_Strict):
+    file: str = Field(min_length=1)
+    title: str | None = None
+
+
+class ItemSpec(_Strict):
+    title: str = Field(min_length=1, max_length=500)
+    documents: list[DocumentSpec] = []
+
+
+class ParticipantSpec(_Strict):
+    username: str
+    voting: bool | None = None
+
+
+class AgendaSpec(_Strict):
+    title: str = Field(min_length=1, max_length=500)
+    starts_at: AwareDatetime
+    location: str = Field(min_length=1, max_length=500)
+    participants: list[ParticipantSpec] = []
+    items: list[ItemSpec] = []
+
+
+class UserSpec(_Strict):
+    username: str
+    full_name: str
+    role: Role
+    password: str = Field(min_length=8)
+
+
+def read_toml(path: Path) -> dict:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise FolderError(f"{path} not found") from None
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise FolderError(f"{path}: {exc}") from None
+
+
+def _validate(model: type[BaseModel], data: dict, where: Path):
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        field = ".".join(str(p) for p in error["loc"])
+        raise FolderError(f"{where}: {field}: {error['msg']}") from None
+
+
+def ensure_users(db: Database, users_file: Path) -> list[UserSpec]:
+    """Create the folder's users, or reset their passwords to the listed ones."""
+    specs = [_validate(UserSpec, u, users_file) for u in read_toml(users_file).get("users", [])]
+    with db.write() as session:
+        for spec in specs:
+            if session.exec(select(User).where(User.username == spec.username)).first():
+                set_password(session, spec.username, spec.password)
+            else:
+                create_user(session, UserCreate(**spec.model_dump()))
+    return specs
+
+
+def find_meeting(db: Database, title: str) -> int | None:
+    with db.read() as session:
+        meeting = session.exec(select(Meeting).where(Meeting.title == title)).first()
+        return meeting.id if meeting else None
+
+
+def import_folder(db: Database, store: BlobStore, folder: Path, max_pages: int) -> int:
+    """Create the meeting described by folder/agenda.toml; returns its id.
+    Everything is checked before anything is written."""
+    spec = _validate(AgendaSpec, read_toml(folder / "agenda.toml"), folder / "agenda.toml")
+    names = [p.username for p in spec.participants]
+    if len(set(names)) != len(names):
+        raise FolderError(f"{folder / 'agenda.toml'}: a participant is listed twice")
+    staged = []  # (item index, title, sha, size, info)
+    for index, item in enumerate(spec.items):
+        for doc in item.documents:
+            path = (folder / doc.file).resolve()
+            if not path.is_relative_to(folder.resolve()):
+                raise FolderError(f"{folder / 'agenda.toml'}: {doc.file} is outside the folder")
+            if not path.is_file():
+                raise FolderError(f"{folder / 'agenda.toml'}: file not found: {doc.file}")
+            with open(path, "rb") as handle:
+                if b"%PDF-" not in handle.read(1024):
+                    raise FolderError(f"{doc.file}: not a PDF")
+            try:
+                info = inspect_pdf(str(path), max_pages)
+            except IngestFailure as failure:
+                raise FolderError(f"{doc.file}: {failure_error(failure, max_pages).message}") from None
+            data = path.read_bytes()
+            staged.append((index, doc.title or path.stem, hashlib.sha256(data).hexdigest(), len(data), info, path))
+    with db.write() as session:
+        users = _users_by_name(session, [p.username for p in spec.participants])
+        actor = _actor(session, users)
+        tx = Tx(session)
+        meeting = create_meeting(
+            tx,
+            actor,
+            MeetingCreate(
+                title=spec.title,
+                starts_at=spec.starts_at,
+                location=spec.location,
+                participants=[ParticipantIn(user_id=users[p.username].id, voting=p.voting) for p in spec.participants],
+            ),
+        )
+        items = [add_agenda_item(tx, actor, meeting.id, AgendaItemCreate(title=i.title)) for i in spec.items]
+        first_document = None
+        for index, title, sha, size, info, path in staged:
+            temp = store.temp_path()
+            shutil.copyfile(path, temp)
+            store.put(temp, sha)
+            document = add_document(tx, actor, items[index].id, title, sha, size, info)
+            first_document = first_document or document
+        if first_document:
+            # Tablets opening the meeting see its first page rather than an empty hall.
+            turn_page(tx, actor, meeting.id, first_document.id, 1)
+    return meeting.id
+
+
+def _users_by_name(session: Session, names: list[str]) -> dict[str, User]:
+    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}
+    missing = [n for n in names if n not in users]
+    if missing:
+        raise FolderError(f"unknown participant usernames: {', '.join(missing)} (create them with 'meeting-server user add')")
+    return users
+
+
+def _actor(session: Session, participants: dict[str, User]):
+    """Who the import acts as: the meeting's secretary, else its chair, else an admin."""
+    for role in (Role.secretary, Role.chair):
+        for user in participants.values():
+            if user.role == role:
+                return public(user)
+    admin = session.exec(select(User).where(User.role == Role.admin)).first()
+    if admin is None:
+        raise FolderError("the meeting has no secretary or chair, and there is no admin to import as")
+    return public(admin)

@@ -1,0 +1,153 @@
+"""Meetings, participants, agenda items and live presence."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field as PField
+from sqlmodel import Column, Field, SQLModel
+
+from meeting_server.auth.models import Role
+from meeting_server.timeutil import UTCDateTime, utcnow
+
+
+class MeetingStatus(str, Enum):
+    scheduled = "scheduled"
+    open = "open"
+    closed = "closed"
+
+
+class Meeting(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    title: str = Field(max_length=500)
+    # Kept as given, with the organiser's own UTC offset, for display and minutes.
+    starts_at: str = Field(max_length=40)
+    location: str = Field(default="", max_length=500)
+    status: MeetingStatus = MeetingStatus.scheduled
+    # The meeting's event log position: the seq of its newest event.
+    last_seq: int = 0
+    presenter_document_id: int | None = None
+    presenter_page: int | None = None
+    created_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class Participant(SQLModel, table=True):
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
+    voting: bool = True
+
+
+class AgendaItem(SQLModel, table=True):
+    __tablename__ = "agenda_item"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    position: int
+    title: str = Field(max_length=500)
+
+
+class Presence(SQLModel, table=True):
+    """One live socket that joined a meeting. A user is present while they have one."""
+
+    sid: str = Field(primary_key=True, max_length=64)
+    meeting_id: int = Field(primary_key=True, foreign_key="meeting.id")
+    user_id: int = Field(foreign_key="user.id")
+    node_id: str = Field(index=True, max_length=64)
+    joined_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class Node(SQLModel, table=True):
+    """A server process, with its heartbeat: presence on a node that stopped beating is stale."""
+
+    id: str = Field(primary_key=True, max_length=64)
+    heartbeat_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+# ---- API shapes -------------------------------------------------------------
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class ParticipantIn(_In):
+    user_id: int
+    voting: bool | None = None
+
+
+class MeetingCreate(_In):
+    title: str = PField(min_length=1, max_length=500)
+    starts_at: AwareDatetime
+    location: str = PField(default="", max_length=500)
+    participants: list[ParticipantIn] = PField(default_factory=list, max_length=2000)
+
+
+class AgendaItemCreate(_In):
+    title: str = PField(min_length=1, max_length=500)
+
+
+class AgendaItemUpdate(_In):
+    title: str | None = PField(default=None, min_length=1, max_length=500)
+    position: int | None = PField(default=None, ge=1)
+
+
+class ParticipantPublic(BaseModel):
+    user_id: int
+    full_name: str
+    role: Role
+    voting: bool
+
+
+class PageSize(BaseModel):
+    width: float
+    height: float
+
+
+class DocumentSummary(BaseModel):
+    id: int
+    title: str
+    page_count: int
+    sha256: str
+    pages: list[PageSize]
+
+
+class AgendaItemPublic(BaseModel):
+    id: int
+    position: int
+    title: str
+    documents: list[DocumentSummary] = []
+
+
+class Presenter(BaseModel):
+    document_id: int
+    page: int
+
+
+class MeetingPublic(BaseModel):
+    id: int
+    title: str
+    starts_at: str
+    location: str
+    status: MeetingStatus
+    seq: int
+    opened_at: str | None
+    closed_at: str | None
+    presenter: Presenter | None
+    participants: list[ParticipantPublic]
+    agenda: list[AgendaItemPublic]
+
+
+class MeetingListItem(BaseModel):
+    id: int
+    title: str
+    starts_at: str
+    location: str
+    status: MeetingStatus
+    can_control: bool
+
+
+def normalize_starts_at(value: AwareDatetime) -> str:
+    return value.isoformat()
+

@@ -1,0 +1,73 @@
+"""Meetings and their agendas over HTTP."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Response, status
+
+from meeting_server.deps import CurrentUser, Ctx
+from meeting_server.meetings import service
+from meeting_server.meetings.models import (
+    AgendaItemCreate,
+    AgendaItemPublic,
+    AgendaItemUpdate,
+    MeetingCreate,
+    MeetingListItem,
+    MeetingPublic,
+)
+
+router = APIRouter(tags=["meetings"])
+
+
+@router.post("/api/meetings", response_model=MeetingPublic, status_code=status.HTTP_201_CREATED)
+async def create_meeting(body: MeetingCreate, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """Create a meeting with its participants (admin, secretary, chair)."""
+    return await ctx.intents.run(None, service.create_meeting, user, body)
+
+
+@router.get("/api/meetings", response_model=list[MeetingListItem])
+def list_meetings(user: CurrentUser, ctx: Ctx) -> list[MeetingListItem]:
+    """The meetings the caller may see, newest first."""
+    with ctx.db.read() as session:
+        return service.list_meetings(session, user)
+
+
+@router.get("/api/meetings/{meeting_id}", response_model=MeetingPublic)
+def get_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """A meeting with participants, agenda and documents."""
+    with ctx.db.read() as session:
+        return service.get_meeting(session, user, meeting_id)
+
+
+@router.post(
+    "/api/meetings/{meeting_id}/agenda", response_model=AgendaItemPublic, status_code=status.HTTP_201_CREATED
+)
+async def add_agenda_item(meeting_id: int, body: AgendaItemCreate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
+    """Append an item to the agenda (secretary, chair)."""
+    return await ctx.intents.run(meeting_id, service.add_agenda_item, user, meeting_id, body)
+
+
+@router.patch("/api/agenda/{item_id}", response_model=AgendaItemPublic)
+async def update_agenda_item(item_id: int, body: AgendaItemUpdate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
+    """Rename or move an agenda item (secretary, chair)."""
+    meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id)
+    return await ctx.intents.run(meeting_id, service.update_agenda_item, user, item_id, body)
+
+
+@router.delete("/api/agenda/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_agenda_item(item_id: int, user: CurrentUser, ctx: Ctx) -> Response:
+    """Remove an agenda item that has no documents (secretary, chair)."""
+    meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id)
+    await ctx.intents.run(meeting_id, service.delete_agenda_item, user, item_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/api/meetings/{meeting_id}/open", response_model=MeetingPublic)
+async def open_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """Open the meeting (secretary, chair); everyone gets meeting:status."""
+    return await ctx.intents.run(meeting_id, service.open_meeting, user, meeting_id)
+
+
+@router.post("/api/meetings/{meeting_id}/close", response_model=MeetingPublic)
+async def close_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """Close the meeting for good (secretary, chair); it becomes read-only."""
+    return await ctx.intents.run(meeting_id, service.close_meeting, user, meeting_id)

@@ -1,0 +1,274 @@
+"""Meeting intents: create, agenda, open, close, turn a page.
+
+Each write intent takes a `Tx` (see realtime/outbox.py) and appends the
+events it causes; nothing is sent before commit.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from meeting_server.auth.models import VOTING_ROLES, Role, User, UserPublic
+from meeting_server.documents.models import Document, DocumentPage
+from meeting_server.errors import Forbidden, Invalid, NotFound
+from meeting_server.meetings.access import (
+    can_control,
+    controlled_meeting,
+    visible_meeting,
+)
+from meeting_server.meetings.models import (
+    AgendaItem,
+    AgendaItemCreate,
+    AgendaItemPublic,
+    AgendaItemUpdate,
+    DocumentSummary,
+    Meeting,
+    MeetingCreate,
+    MeetingListItem,
+    MeetingPublic,
+    MeetingStatus,
+    PageSize,
+    Participant,
+    ParticipantPublic,
+    Presenter,
+    normalize_starts_at,
+)
+from meeting_server.realtime.events import AgendaChanged, MeetingStatusChanged, PageTurned
+from meeting_server.realtime.outbox import Tx
+from meeting_server.timeutil import iso, utcnow
+
+MEETING_CREATORS = frozenset({Role.admin, Role.secretary, Role.chair})
+
+
+# ---- reading ---------------------------------------------------------------
+
+def list_meetings(session: Session, user: UserPublic) -> list[MeetingListItem]:
+    query = select(Meeting).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    if user.role == Role.archivist:
+        query = query.where(
+            (Meeting.status == MeetingStatus.closed)
+            | Meeting.id.in_(select(Participant.meeting_id).where(Participant.user_id == user.id))
+        )
+    elif user.role != Role.admin:
+        query = query.where(
+            Meeting.id.in_(select(Participant.meeting_id).where(Participant.user_id == user.id))
+        )
+    return [
+        MeetingListItem(
+            id=m.id,
+            title=m.title,
+            starts_at=m.starts_at,
+            location=m.location,
+            status=m.status,
+            can_control=can_control(session, user, m),
+        )
+        for m in session.exec(query)
+    ]
+
+
+def get_meeting(session: Session, user: UserPublic, meeting_id: int) -> MeetingPublic:
+    return describe(session, visible_meeting(session, user, meeting_id))
+
+
+def describe(session: Session, meeting: Meeting) -> MeetingPublic:
+    participants = session.exec(
+        select(Participant, User)
+        .join(User, User.id == Participant.user_id)
+        .where(Participant.meeting_id == meeting.id)
+        .order_by(User.full_name)
+    ).all()
+    items = session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
+    ).all()
+    docs_by_item: dict[int, list[DocumentSummary]] = {item.id: [] for item in items}
+    if items:
+        documents = session.exec(
+            select(Document).where(Document.agenda_item_id.in_(list(docs_by_item))).order_by(Document.id)
+        ).all()
+        sizes = _page_sizes(session, [d.id for d in documents])
+        for doc in documents:
+            docs_by_item[doc.agenda_item_id].append(
+                DocumentSummary(
+                    id=doc.id,
+                    title=doc.title,
+                    page_count=doc.page_count,
+                    sha256=doc.sha256,
+                    pages=sizes.get(doc.id, []),
+                )
+            )
+    presenter = None
+    if meeting.presenter_document_id is not None:
+        presenter = Presenter(document_id=meeting.presenter_document_id, page=meeting.presenter_page)
+    return MeetingPublic(
+        id=meeting.id,
+        title=meeting.title,
+        starts_at=meeting.starts_at,
+        location=meeting.location,
+        status=meeting.status,
+        seq=meeting.last_seq,
+        opened_at=iso(meeting.opened_at),
+        closed_at=iso(meeting.closed_at),
+        presenter=presenter,
+        participants=[
+            ParticipantPublic(user_id=u.id, full_name=u.full_name, role=u.role, voting=p.voting)
+            for p, u in participants
+        ],
+        agenda=[
+            AgendaItemPublic(id=i.id, position=i.position, title=i.title, documents=docs_by_item[i.id])
+            for i in items
+        ],
+    )
+
+
+def _page_sizes(session: Session, document_ids: list[int]) -> dict[int, list[PageSize]]:
+    sizes: dict[int, list[PageSize]] = {}
+    if not document_ids:
+        return sizes
+    rows = session.exec(
+        select(DocumentPage.document_id, DocumentPage.width, DocumentPage.height)
+        .where(DocumentPage.document_id.in_(document_ids))
+        .order_by(DocumentPage.document_id, DocumentPage.number)
+    )
+    for document_id, width, height in rows:
+        sizes.setdefault(document_id, []).append(PageSize(width=width, height=height))
+    return sizes
+
+
+# ---- writing ---------------------------------------------------------------
+
+def create_meeting(tx: Tx, user: UserPublic, data: MeetingCreate) -> MeetingPublic:
+    """Admins, secretaries and chairs create meetings; a secretary or chair
+    who creates one is invited to it, so they can run it."""
+    if user.role not in MEETING_CREATORS:
+        raise Forbidden("Only an admin, a secretary or a chair may create meetings.")
+    session = tx.session
+    wanted = {p.user_id: p for p in data.participants}
+    if user.role in (Role.secretary, Role.chair):
+        wanted.setdefault(user.id, None)
+    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(list(wanted))))}
+    missing = sorted(set(wanted) - set(users))
+    if missing:
+        raise Invalid(f"Unknown participant user ids: {missing}.")
+    meeting = Meeting(
+        title=data.title,
+        starts_at=normalize_starts_at(data.starts_at),
+        location=data.location,
+        created_by=user.id,
+    )
+    session.add(meeting)
+    session.flush()
+    for user_id, spec in wanted.items():
+        invited = users[user_id]
+        may_vote = invited.role in VOTING_ROLES
+        voting = may_vote if spec is None or spec.voting is None else spec.voting
+        if voting and not may_vote:
+            raise Invalid(f"{invited.full_name} ({invited.role.value}) cannot hold a vote; invite as a guest.")
+        session.add(Participant(meeting_id=meeting.id, user_id=user_id, voting=voting))
+    session.flush()
+    return describe(session, meeting)
+
+
+def add_agenda_item(tx: Tx, user: UserPublic, meeting_id: int, data: AgendaItemCreate) -> AgendaItemPublic:
+    meeting = controlled_meeting(tx.session, user, meeting_id)
+    last = tx.session.exec(
+        select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
+    ).one()
+    item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=data.title)
+    tx.session.add(item)
+    tx.session.flush()
+    tx.emit(AgendaChanged(meeting_id=meeting.id))
+    return AgendaItemPublic(id=item.id, position=item.position, title=item.title)
+
+
+def agenda_item_meeting_id(session: Session, item_id: int) -> int:
+    item = session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound("No such agenda item.")
+    return item.meeting_id
+
+
+def update_agenda_item(tx: Tx, user: UserPublic, item_id: int, data: AgendaItemUpdate) -> AgendaItemPublic:
+    """Rename an item, or move it to another position (the others shift)."""
+    item = _controlled_item(tx, user, item_id)
+    if data.title is not None:
+        item.title = data.title
+    if data.position is not None and data.position != item.position:
+        items = tx.session.exec(
+            select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id).order_by(AgendaItem.position)
+        ).all()
+        ordered = [i for i in items if i.id != item.id]
+        ordered.insert(min(data.position, len(items)) - 1, item)
+        for position, each in enumerate(ordered, start=1):
+            each.position = position
+            tx.session.add(each)
+    tx.session.add(item)
+    tx.session.flush()
+    tx.emit(AgendaChanged(meeting_id=item.meeting_id))
+    return AgendaItemPublic(id=item.id, position=item.position, title=item.title)
+
+
+def delete_agenda_item(tx: Tx, user: UserPublic, item_id: int) -> None:
+    """Only an item without documents can go: a document once shown stays on record."""
+    item = _controlled_item(tx, user, item_id)
+    if tx.session.exec(select(Document.id).where(Document.agenda_item_id == item.id)).first():
+        raise Invalid("Remove the item's documents first.", code="conflict", status=409)
+    tx.session.delete(item)
+    tx.session.flush()
+    rest = tx.session.exec(
+        select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id).order_by(AgendaItem.position)
+    ).all()
+    for position, each in enumerate(rest, start=1):
+        each.position = position
+        tx.session.add(each)
+    tx.emit(AgendaChanged(meeting_id=item.meeting_id))
+
+
+def _controlled_item(tx: Tx, user: UserPublic, item_id: int) -> AgendaItem:
+    item = tx.session.get(AgendaItem, item_id)
+    if item is None:
+        raise NotFound("No such agenda item.")
+    controlled_meeting(tx.session, user, item.meeting_id)
+    return item
+
+
+def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
+    """scheduled -> open, emitting meeting:status. Opening an open meeting changes nothing."""
+    meeting = controlled_meeting(tx.session, user, meeting_id)
+    if meeting.status == MeetingStatus.scheduled:
+        meeting.status = MeetingStatus.open
+        meeting.opened_at = utcnow()
+        tx.session.add(meeting)
+        tx.session.flush()
+        tx.emit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
+        tx.session.refresh(meeting)
+    return describe(tx.session, meeting)
+
+
+def close_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
+    """open or scheduled -> closed, for good. Closing a closed meeting changes nothing."""
+    meeting = controlled_meeting(tx.session, user, meeting_id, writable=False)
+    if meeting.status != MeetingStatus.closed:
+        meeting.status = MeetingStatus.closed
+        meeting.closed_at = utcnow()
+        tx.session.add(meeting)
+        tx.session.flush()
+        tx.emit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
+        tx.session.refresh(meeting)
+    return describe(tx.session, meeting)
+
+
+def turn_page(tx: Tx, user: UserPublic, meeting_id: int, document_id: int, page: int) -> int:
+    """The presenter moves to (document, page); every tablet follows. Returns the seq."""
+    meeting = controlled_meeting(tx.session, user, meeting_id)
+    document = tx.session.get(Document, document_id)
+    if document is None or agenda_item_meeting_id(tx.session, document.agenda_item_id) != meeting.id:
+        raise NotFound("No such document in this meeting.")
+    if not 1 <= page <= document.page_count:
+        raise Invalid(f"Page {page} is outside the document (1–{document.page_count}).")
+    meeting.presenter_document_id = document.id
+    meeting.presenter_page = page
+    tx.session.add(meeting)
+    tx.session.flush()
+    return tx.emit(PageTurned(meeting_id=meeting.id, document_id=document.id, page=page, by=user.id))
+

@@ -1,0 +1,83 @@
+"""Joining a meeting: the state snapshot and the events the client missed."""
+
+from __future__ import annotations
+
+import json
+
+from pydantic import BaseModel
+from sqlmodel import Session, select
+
+from meeting_server.auth.models import UserPublic
+from meeting_server.meetings.access import is_participant, visible_meeting
+from meeting_server.meetings.models import Meeting, MeetingStatus, Presenter
+from meeting_server.meetings.presence import arrive, present_user_ids
+from meeting_server.realtime.models import Event
+from meeting_server.realtime.outbox import Tx
+
+# Past this many missed events a client is better served by a fresh state.
+MAX_REPLAY = 1000
+
+
+class MissedEvent(BaseModel):
+    event: str
+    data: dict
+
+
+class MeetingState(BaseModel):
+    status: MeetingStatus
+    presenter: Presenter | None
+    present: list[int]
+    open_votes: list[dict]
+
+
+class JoinResult(BaseModel):
+    ok: bool = True
+    seq: int
+    state: MeetingState
+    missed: list[MissedEvent] | None
+    resync: bool = False
+
+
+def join(tx: Tx, user: UserPublic, meeting_id: int, since_seq: int | None, sid: str, node_id: str) -> JoinResult:
+    """Marks a participant present (emitting attendance:changed when that changes
+    anything) and answers with the state and the events after `since_seq` that
+    this user may see, oldest first."""
+    meeting = visible_meeting(tx.session, user, meeting_id)
+    if meeting.status != MeetingStatus.closed and is_participant(tx.session, meeting_id, user.id):
+        arrive(tx, meeting_id, user.id, sid, node_id)
+    tx.session.refresh(meeting)
+    return JoinResult(
+        seq=meeting.last_seq,
+        state=snapshot(tx.session, meeting),
+        **replay(tx.session, meeting, user.id, since_seq),
+    )
+
+
+def snapshot(session: Session, meeting: Meeting) -> MeetingState:
+    presenter = None
+    if meeting.presenter_document_id is not None:
+        presenter = Presenter(document_id=meeting.presenter_document_id, page=meeting.presenter_page)
+    return MeetingState(
+        status=meeting.status,
+        presenter=presenter,
+        present=present_user_ids(session, meeting.id),
+        open_votes=[],
+    )
+
+
+def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | None) -> dict:
+    if since_seq is None or since_seq == meeting.last_seq:
+        return {"missed": []}
+    if since_seq > meeting.last_seq or meeting.last_seq - since_seq > MAX_REPLAY:
+        # A seq from the future means the client knew another database: start over.
+        return {"missed": None, "resync": True}
+    rows = session.exec(
+        select(Event.name, Event.payload)
+        .where(
+            Event.meeting_id == meeting.id,
+            Event.seq > since_seq,
+            (Event.audience_user_id.is_(None)) | (Event.audience_user_id == user_id),
+        )
+        .order_by(Event.seq)
+    )
+    return {"missed": [MissedEvent(event=name, data=json.loads(payload)) for name, payload in rows]}

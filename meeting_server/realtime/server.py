@@ -1,0 +1,159 @@
+"""The socket.io side: authenticate on connect, then one handler per client event.
+
+Every client event is parsed into a typed model and answered through its
+ack: `{ok: true, ...}` or `{ok: false, error}`. Nothing is dropped silently,
+and no input, however malformed, raises out of a handler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from http.cookies import SimpleCookie
+from typing import Any
+
+import socketio
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from sqlmodel import Session, select
+
+from meeting_server.auth.models import UserPublic
+from meeting_server.auth.service import user_for_token
+from meeting_server.context import AppContext
+from meeting_server.deps import SESSION_COOKIE
+from meeting_server.errors import Invalid, MeetingError
+from meeting_server.meetings import presence
+from meeting_server.meetings.models import Presence
+from meeting_server.meetings.service import turn_page
+from meeting_server.realtime.events import meeting_room, user_room
+from meeting_server.realtime.replay import join
+
+log = logging.getLogger(__name__)
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class JoinIn(_In):
+    meeting_id: int
+    since_seq: int | None = Field(default=None, ge=0)
+
+
+class LeaveIn(_In):
+    meeting_id: int
+
+
+class PageTurnIn(_In):
+    meeting_id: int
+    document_id: int
+    page: int
+
+
+def make_socket_server(broker_url: str | None, allowed_origins: list[str]) -> socketio.AsyncServer:
+    manager = socketio.AsyncRedisManager(broker_url) if broker_url else None
+
+    def origin_allowed(origin: str | None, environ: dict) -> bool:
+        # Non-browser clients send no Origin; browsers must come from this server.
+        return origin is None or origin in allowed_origins or same_origin(origin, environ)
+
+    return socketio.AsyncServer(
+        async_mode="asgi",
+        client_manager=manager,
+        cors_allowed_origins=origin_allowed,
+        ping_interval=10,
+        ping_timeout=10,
+        max_http_buffer_size=1_000_000,
+    )
+
+
+def same_origin(origin: str, environ: dict) -> bool:
+    # Compare hosts only: behind TLS the ASGI environ still says "http".
+    scheme, _, netloc = origin.partition("://")
+    return scheme in ("http", "https") and netloc == environ.get("HTTP_HOST")
+
+
+def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
+    intents = ctx.intents
+
+    @sio.event
+    async def connect(sid: str, environ: dict, auth: Any = None):
+        token = auth.get("token") if isinstance(auth, dict) else None
+        if not token:
+            cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
+            token = cookie[SESSION_COOKIE].value if SESSION_COOKIE in cookie else None
+            origin = environ.get("HTTP_ORIGIN")
+            # A cookie rides along on any cross-site request: insist the page is ours.
+            if token and origin and origin not in ctx.settings.allowed_origins and not same_origin(origin, environ):
+                raise ConnectionRefusedError({"code": "forbidden", "message": "Cross-site socket refused."})
+        if not isinstance(token, str) or not token:
+            raise ConnectionRefusedError({"code": "unauthorized", "message": "Log in first."})
+        user = await intents.read(user_for_token, token)
+        if user is None:
+            raise ConnectionRefusedError({"code": "unauthorized", "message": "The session has ended; log in again."})
+        await sio.save_session(sid, {"user": user.model_dump(mode="json")})
+
+    @sio.event
+    async def disconnect(sid: str, reason: Any = None):
+        meetings = await intents.read(_joined_meetings, sid)
+        for meeting_id in meetings:
+            await intents.run(meeting_id, presence.depart, sid, meeting_id)
+
+    def handler(event: str, model: type[BaseModel]):
+        def wrap(fn: Callable[[str, UserPublic, Any], Awaitable[dict]]):
+            async def on_event(sid: str, data: Any = None):
+                try:
+                    if not isinstance(data, dict):
+                        raise Invalid(f"{event} takes an object.")
+                    try:
+                        payload = model.model_validate(data)
+                    except ValidationError as exc:
+                        raise Invalid(f"{event}: {_first_problem(exc)}") from None
+                    session = await sio.get_session(sid)
+                    user = UserPublic.model_validate(session["user"])
+                    return await fn(sid, user, payload)
+                except MeetingError as exc:
+                    return exc.to_ack()
+                except Exception:
+                    log.exception("socket event %s failed", event)
+                    return {"ok": False, "error": {"code": "internal", "message": "The server could not do this."}}
+
+            sio.on(event, on_event)
+            return fn
+
+        return wrap
+
+    @handler("meeting:join", JoinIn)
+    async def on_join(sid: str, user: UserPublic, body: JoinIn) -> dict:
+        # Enter the rooms first: an event committed meanwhile then reaches the
+        # client live or in `missed` (or both; seq tells the duplicates apart).
+        await sio.enter_room(sid, meeting_room(body.meeting_id))
+        await sio.enter_room(sid, user_room(body.meeting_id, user.id))
+        try:
+            result = await intents.run(body.meeting_id, join, user, body.meeting_id, body.since_seq, sid, ctx.node_id)
+        except MeetingError:
+            await sio.leave_room(sid, meeting_room(body.meeting_id))
+            await sio.leave_room(sid, user_room(body.meeting_id, user.id))
+            raise
+        return result.model_dump(mode="json", exclude_none=False)
+
+    @handler("meeting:leave", LeaveIn)
+    async def on_leave(sid: str, user: UserPublic, body: LeaveIn) -> dict:
+        await sio.leave_room(sid, meeting_room(body.meeting_id))
+        await sio.leave_room(sid, user_room(body.meeting_id, user.id))
+        await intents.run(body.meeting_id, presence.depart, sid, body.meeting_id)
+        return {"ok": True}
+
+    @handler("page:turn", PageTurnIn)
+    async def on_page_turn(sid: str, user: UserPublic, body: PageTurnIn) -> dict:
+        seq = await intents.run(body.meeting_id, turn_page, user, body.meeting_id, body.document_id, body.page)
+        return {"ok": True, "seq": seq}
+
+
+def _joined_meetings(session: Session, sid: str) -> list[int]:
+    return sorted(set(session.exec(select(Presence.meeting_id).where(Presence.sid == sid))))
+
+
+def _first_problem(exc: ValidationError) -> str:
+    error = exc.errors()[0]
+    where = ".".join(str(part) for part in error["loc"]) or "payload"
+    return f"{where}: {error['msg']}"

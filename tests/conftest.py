@@ -1,0 +1,95 @@
+"""Fixtures: one real server for the session, and a fresh meeting world per test."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.support import ADMIN, PASSWORD, Api, ServerProcess, login, make_pdf, run_cli, unique
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory) -> ServerProcess:
+    data_dir = tmp_path_factory.mktemp("server-data")
+    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị hệ thống", "--password", ADMIN[1], data_dir=data_dir)
+    process = ServerProcess(data_dir).start()
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="session")
+def admin(server) -> Api:
+    return login(server.base_url, *ADMIN)
+
+
+def new_user(admin: Api, role: str, full_name: str | None = None) -> Api:
+    username = unique(role[:3])
+    admin.ok("POST", "/api/users", 201, json={"username": username, "password": PASSWORD, "full_name": full_name or f"Đồng chí {username}", "role": role})
+    return login(admin.base_url, username, PASSWORD)
+
+
+@dataclass
+class World:
+    """A meeting with a secretary, a chair, two members, a guest and an outsider,
+    one agenda item and a 5-page document."""
+
+    admin: Api
+    secretary: Api
+    chair: Api
+    member: Api
+    member2: Api
+    outsider: Api
+    meeting: dict
+    item: dict
+    document: dict
+
+    @property
+    def meeting_id(self) -> int:
+        return self.meeting["id"]
+
+    def upload(self, path: Path, item_id: int | None = None, as_user: Api | None = None, title: str | None = None):
+        with open(path, "rb") as handle:
+            data = {"title": title} if title else None
+            return (as_user or self.secretary).post(
+                f"/api/agenda/{item_id or self.item['id']}/documents",
+                files={"file": (path.name, handle, "application/pdf")},
+                data=data,
+            )
+
+
+@pytest.fixture(scope="session")
+def cast(admin) -> dict[str, Api]:
+    """The people, made once (argon2 is slow on purpose); each test gets its own meeting."""
+    return {
+        "secretary": new_user(admin, "secretary", "Trần Thị Thư Ký"),
+        "chair": new_user(admin, "chair", "Nguyễn Văn Chủ Trì"),
+        "member": new_user(admin, "member", "Lê Văn Ủy Viên"),
+        "member2": new_user(admin, "member", "Phạm Thị Đảng Viên"),
+        "outsider": new_user(admin, "member", "Người Ngoài"),
+    }
+
+
+@pytest.fixture
+def world(admin, cast, tmp_path) -> World:
+    secretary, chair, member, member2, outsider = (
+        cast[k] for k in ("secretary", "chair", "member", "member2", "outsider")
+    )
+    meeting = secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Hội nghị Ban Chấp hành tháng 11",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "location": "Hội trường",
+            "participants": [{"user_id": u.id} for u in (chair, member, member2)],
+        },
+    )
+    item = secretary.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "Báo cáo tình hình"})
+    world = World(admin, secretary, chair, member, member2, outsider, meeting, item, {})
+    response = world.upload(make_pdf(tmp_path / "bao-cao.pdf", pages=5))
+    assert response.status_code == 201, response.text
+    world.document = response.json()
+    return world

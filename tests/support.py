@@ -1,0 +1,229 @@
+"""Test support: the real server in a subprocess, real HTTP and real sockets.
+
+Nothing of ours is mocked: a test talks to `meeting-server serve` over
+127.0.0.1 the way a tablet or the console does.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+import pymupdf
+import socketio
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED_PDFS = ROOT.parent / "shared" / "pdfs" / "pdfjs-test-corpus"
+ADMIN = ("admin", "admin-password-1")
+PASSWORD = "password-123"
+_names = itertools.count(1)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def run_cli(*args: str, data_dir: Path, env: dict | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "meeting_server", *args, "--data-dir", str(data_dir)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+        timeout=120,
+    )
+    if check and result.returncode != 0:
+        raise AssertionError(f"meeting-server {' '.join(args)} failed: {result.stderr}")
+    return result
+
+
+class ServerProcess:
+    """`meeting-server serve` on a free port; start, kill -9 and restart it like an operator would."""
+
+    def __init__(self, data_dir: Path, env: dict | None = None, port: int | None = None):
+        self.data_dir = data_dir
+        self.env = {**os.environ, **(env or {})}
+        self.port = port or free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir / f"server-{self.port}.log"
+
+    def start(self) -> "ServerProcess":
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        handle = open(self.log, "ab")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "meeting_server", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            stdout=handle,
+            stderr=subprocess.STDOUT,
+            env=self.env,
+            start_new_session=True,
+        )
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise AssertionError(f"server exited: {self.log.read_text(errors='replace')[-3000:]}")
+            try:
+                if httpx.get(f"{self.base_url}/api/me", timeout=1).status_code == 401:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise AssertionError("server did not start in 30 s")
+
+    def kill(self) -> None:
+        """SIGKILL the whole process group: no shutdown hooks, as in a power cut or OOM kill."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(10)
+            except subprocess.TimeoutExpired:
+                self.kill()
+
+    def output(self) -> str:
+        return self.log.read_text(errors="replace")
+
+
+@dataclass
+class Api:
+    """An HTTP client logged in as one user (bearer token), plus that user's identity."""
+
+    base_url: str
+    token: str
+    user: dict
+    http: httpx.Client = field(init=False)
+
+    def __post_init__(self):
+        self.http = httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=60)
+
+    @property
+    def id(self) -> int:
+        return self.user["id"]
+
+    def get(self, url, **kw):
+        return self.http.get(url, **kw)
+
+    def post(self, url, **kw):
+        return self.http.post(url, **kw)
+
+    def put(self, url, **kw):
+        return self.http.put(url, **kw)
+
+    def patch(self, url, **kw):
+        return self.http.patch(url, **kw)
+
+    def delete(self, url, **kw):
+        return self.http.delete(url, **kw)
+
+    def ok(self, method: str, url: str, status: int = 200, **kw) -> dict | list | None:
+        response = self.http.request(method, url, **kw)
+        assert response.status_code == status, f"{method} {url}: {response.status_code} {response.text}"
+        return response.json() if response.content else None
+
+    def socket(self, **kw) -> "Socket":
+        return Socket.connect(self.base_url, token=self.token, **kw)
+
+
+def login(base_url: str, username: str, password: str) -> Api:
+    response = httpx.post(f"{base_url}/api/auth/login", json={"username": username, "password": password}, timeout=30)
+    assert response.status_code == 200, response.text
+    body = response.json()
+    return Api(base_url, body["token"], body["user"])
+
+
+class Socket:
+    """A real socket.io client; events land in a queue the test reads in order."""
+
+    def __init__(self, client: socketio.Client):
+        self.client = client
+        self.events: queue.Queue = queue.Queue()
+
+    @classmethod
+    def connect(cls, base_url: str, token: str | None = None, headers: dict | None = None, wait: bool = True) -> "Socket":
+        client = socketio.Client(reconnection=False)
+        sock = cls(client)
+
+        @client.on("*")
+        def any_event(event, data=None):
+            sock.events.put((event, data))
+
+        client.connect(
+            base_url,
+            auth={"token": token} if token else None,
+            headers=headers or {},
+            transports=["websocket"],
+            wait_timeout=10,
+        )
+        return sock
+
+    def call(self, event: str, data=None, timeout: float = 30) -> dict:
+        return self.client.call(event, data, timeout=timeout)
+
+    def join(self, meeting_id: int, since_seq: int | None = None) -> dict:
+        payload = {"meeting_id": meeting_id}
+        if since_seq is not None:
+            payload["since_seq"] = since_seq
+        ack = self.call("meeting:join", payload)
+        assert ack["ok"], ack
+        return ack
+
+    def next_event(self, name: str | None = None, timeout: float = 10, where=None) -> tuple[str, dict]:
+        """The next event of that name (and matching `where`), skipping others."""
+        deadline = time.monotonic() + timeout
+        while True:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                raise AssertionError(f"no {name or 'event'} within {timeout}s")
+            try:
+                event, data = self.events.get(timeout=remaining)
+            except queue.Empty:
+                continue
+            if (name is None or event == name) and (where is None or where(data)):
+                return event, data
+
+    def drain(self, settle: float = 0.3) -> list[tuple[str, dict]]:
+        """Everything received until the line has been quiet for `settle` seconds."""
+        got = []
+        while True:
+            try:
+                got.append(self.events.get(timeout=settle))
+            except queue.Empty:
+                return got
+
+    def close(self) -> None:
+        try:
+            self.client.disconnect()
+        except Exception:
+            pass
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{os.getpid()}x{next(_names)}"
+
+
+def make_pdf(path: Path, pages: int = 3, *, text: str = "Bien ban cuoc hop", size=(595, 842), rotate: int = 0) -> Path:
+    """A real PDF with a text layer: page n says `text` and `trang n`.
+    (ASCII: PyMuPDF's built-in font has no Vietnamese; the demo PDFs carry that.)"""
+    doc = pymupdf.open()
+    for number in range(1, pages + 1):
+        page = doc.new_page(width=size[0], height=size[1])
+        page.insert_text((72, 100), f"{text} trang {number}", fontname="helv", fontsize=14)
+        if rotate:
+            page.set_rotation(rotate)
+    doc.save(path)
+    doc.close()
+    return path
