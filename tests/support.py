@@ -50,7 +50,8 @@ def run_cli(*args: str, data_dir: Path, env: dict | None = None, check: bool = T
 class ServerProcess:
     """`meeting-server serve` on a free port; start, kill -9 and restart it like an operator would."""
 
-    def __init__(self, data_dir: Path, env: dict | None = None, port: int | None = None):
+    def __init__(self, data_dir: Path, env: dict | None = None, port: int | None = None, command: str = "serve"):
+        self.command = command  # or "demo": the demo users and meeting, then serve
         self.data_dir = data_dir
         self.env = {**os.environ, **(env or {})}
         self.port = port or free_port()
@@ -62,13 +63,13 @@ class ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         handle = open(self.log, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "meeting_server", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [sys.executable, "-m", "meeting_server", self.command, "--port", str(self.port), "--data-dir", str(self.data_dir)],
             stdout=handle,
             stderr=subprocess.STDOUT,
             env=self.env,
             start_new_session=True,
         )
-        deadline = time.monotonic() + 30
+        deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 raise AssertionError(f"server exited: {self.log.read_text(errors='replace')[-3000:]}")

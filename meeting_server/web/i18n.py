@@ -25,14 +25,10 @@ class Catalogs:
     def languages(self) -> list[str]:
         return sorted(self.catalogs, key=lambda code: (code != DEFAULT_LANG, code))
 
-    def pick(self, cookie: str | None, accept_language: str | None) -> str:
-        if cookie in self.catalogs:
-            return cookie
-        for part in (accept_language or "").split(","):
-            code = part.split(";")[0].strip().lower()[:2]
-            if code in self.catalogs:
-                return code
-        return DEFAULT_LANG
+    def pick(self, cookie: str | None) -> str:
+        # Vietnamese unless the person chose otherwise: an iPad's own language
+        # setting says little about the committee's working language.
+        return cookie if cookie in self.catalogs else DEFAULT_LANG
 
     def catalog(self, lang: str) -> dict[str, str]:
         merged = dict(self.catalogs[DEFAULT_LANG])

@@ -26,7 +26,7 @@ class Pages:
         self.catalogs = catalogs
 
     def lang(self, request: Request) -> str:
-        return self.catalogs.pick(request.cookies.get(LANG_COOKIE), request.headers.get("accept-language"))
+        return self.catalogs.pick(request.cookies.get(LANG_COOKIE))
 
     def render(
         self,

@@ -1,0 +1,6 @@
+"""`make bench`: run every benchmark and print its report."""
+
+from benchmarks import page_turn_under_ingest
+
+if __name__ == "__main__":
+    page_turn_under_ingest.main()

@@ -1,0 +1,116 @@
+"""Real browsers against the real server.
+
+Chromium through Playwright in the iPad Pro 11 profile, and WebKit (iPad
+Safari's engine) through WebKitGTK's WebDriver under Xvfb. Every person logs
+in through the real login page.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.support import PASSWORD
+
+CHROMIUM = "/usr/bin/chromium"
+MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
+WEBKIT_DRIVER = "/usr/bin/WebKitWebDriver"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IPAD = "iPad Pro 11 landscape"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "tests/browser/" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: `make test` installs it")
+    with sync_playwright() as p:
+        yield p
+
+
+@pytest.fixture(scope="session")
+def chromium(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def ipad(playwright_instance, chromium, server):
+    """Make an iPad: `ipad(user)` gives a logged-in page in its own browser context."""
+    device = {k: v for k, v in playwright_instance.devices[IPAD].items() if k != "default_browser_type"}
+    contexts = []
+
+    def open_as(api, path: str = "/"):
+        context = chromium.new_context(**device, base_url=server.base_url)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors, page.requested = [], []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        page.on("request", lambda request: page.requested.append(request.url))
+        login_in_browser(page, api.user["username"], path)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def login_in_browser(page, username: str, path: str) -> None:
+    page.goto(path)
+    page.wait_for_url("**/login**")
+    page.get_by_test_id("login-username").fill(username)
+    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-submit").click()
+    page.wait_for_url(f"**{path}")
+
+
+@pytest.fixture(scope="session")
+def xvfb():
+    if not shutil.which("Xvfb"):
+        pytest.fail("Xvfb is missing: `make test` installs it")
+    display = f":{90 + os.getpid() % 9}"
+    process = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    time.sleep(0.5)
+    yield display
+    process.terminate()
+    process.wait(5)
+
+
+@pytest.fixture
+def webkit(xvfb):
+    """A WebKit browser (MiniBrowser, WebKitGTK) driven by Selenium."""
+    from selenium import webdriver
+    from selenium.webdriver.webkitgtk.options import Options
+    from selenium.webdriver.webkitgtk.service import Service
+
+    if not Path(WEBKIT_DRIVER).exists():
+        pytest.fail("webkit2gtk-driver is missing: `make test` installs it")
+    os.environ["DISPLAY"] = xvfb
+    options = Options()
+    options.binary_location = MINIBROWSER
+    options.add_argument("--automation")
+    driver = webdriver.WebKitGTK(options=options, service=Service(executable_path=WEBKIT_DRIVER))
+    driver.set_window_size(1194, 834)
+    yield driver
+    driver.quit()
