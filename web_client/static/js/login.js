@@ -1,0 +1,53 @@
+import { api } from "./lib/api.js";
+import { t } from "./lib/i18n.js";
+import { pageData } from "./lib/page-data.js";
+import { initHeader } from "./common.js";
+
+initHeader();
+
+/** Only same-site paths: never bounce a person to another origin after login. */
+function safeNext(next) {
+  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (next.startsWith("/login")) return "/";
+  return next;
+}
+
+const form = document.querySelector("[data-login-form]");
+const user = document.querySelector("[data-testid=login-username]");
+const pass = document.querySelector("[data-testid=login-password]");
+const submit = document.querySelector("[data-testid=login-submit]");
+const error = document.querySelector("[data-testid=login-error]");
+const next = safeNext(pageData().next || new URLSearchParams(location.search).get("next"));
+
+function showError(message) {
+  error.textContent = message;
+  error.hidden = !message;
+}
+
+form.addEventListener("submit", async (e) => {
+  e.preventDefault();
+  showError("");
+  const username = user.value.trim();
+  if (!username || !pass.value) {
+    showError(t("login.error.missing"));
+    (username ? pass : user).focus();
+    return;
+  }
+  submit.disabled = true;
+  submit.dataset.busy = "true";
+  submit.querySelector(".btn-label").textContent = t("login.submitting");
+  try {
+    await api("POST", "/api/auth/login", { username, password: pass.value }, { redirectOn401: false });
+    location.assign(next);
+    return;
+  } catch (err) {
+    if (err.status === 401) showError(t("login.error.unauthorized"));
+    else if (err.status === 429) showError(t("login.error.rate_limited"));
+    else if (err.code === "network") showError(t("api.error.network"));
+    else showError(err.message || t("error.generic"));
+    pass.select();
+  }
+  submit.disabled = false;
+  delete submit.dataset.busy;
+  submit.querySelector(".btn-label").textContent = t("login.submit");
+});

@@ -1,0 +1,56 @@
+// Pieces shared by the tablet, console and screen pages.
+import { t, has } from "./lib/i18n.js";
+import { presentCount } from "./logic/meeting-state.js";
+import { paintStatus } from "./common.js";
+
+/** Header: status badge, present count ("3" of "/ 12"). */
+export function paintMeetingHeader(meeting, state) {
+  const status = (state && state.status) || (meeting && meeting.status);
+  paintStatus(document.querySelector("[data-testid=meeting-status]"), status, t);
+  const participants = (meeting && meeting.participants) || [];
+  const present = presentCount((state && state.present) || [], participants);
+  for (const el of document.querySelectorAll("[data-testid=present-count]")) {
+    el.textContent = String(present);
+    el.dataset.count = String(present);
+  }
+  for (const el of document.querySelectorAll("[data-present-total]")) {
+    el.textContent = String(participants.length);
+  }
+  const title = document.querySelector("[data-meeting-title]");
+  if (title && meeting && meeting.title) {
+    title.textContent = meeting.title;
+    document.title = `${meeting.title} · ${t("app.name")}`;
+  }
+}
+
+/** A short-lived message at the bottom of the screen. */
+export function toast(message, kind = "info", ms = 4000) {
+  let host = document.querySelector(".toast-host");
+  if (!host) {
+    host = document.createElement("div");
+    host.className = "toast-host";
+    host.setAttribute("aria-live", "assertive");
+    document.body.append(host);
+  }
+  const el = document.createElement("div");
+  el.className = `toast toast-${kind}`;
+  el.dataset.testid = "toast";
+  el.setAttribute("role", kind === "error" ? "alert" : "status");
+  el.textContent = message;
+  host.append(el);
+  setTimeout(() => {
+    el.classList.add("is-leaving");
+    setTimeout(() => el.remove(), 300);
+  }, ms);
+  return el;
+}
+
+/** The message for a refused socket request. */
+export function ackErrorMessage(error) {
+  const code = (error && error.code) || "error";
+  if (code === "offline") return t("rt.error.offline");
+  if (code === "timeout") return t("rt.error.timeout");
+  const known = `api.error.${code}`;
+  if (error && error.message) return error.message;
+  return has(known) ? t(known) : code;
+}

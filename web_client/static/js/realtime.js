@@ -1,0 +1,196 @@
+// The one module that talks Socket.IO. It turns socket messages into DOM
+// events on `target` (default: document), keeps the meeting state with seq
+// bookkeeping, and rejoins with since_seq after every reconnect.
+//
+// DOM events (CustomEvent, detail as noted):
+//   rt:connection      {state: "connected"|"reconnecting"|"offline", reason}
+//   rt:state           {state, resync, events}   after every successful join
+//   rt:<socket event>  {data, state, replay}     e.g. "rt:page:turned",
+//                      "rt:attendance:changed", "rt:meeting:status": one per
+//                      new event (live, or replayed from a join's `missed`)
+//   rt:join-error      {error}                   the join was refused
+import { io } from "/vendor/socket.io/socket.io.esm.min.js";
+import { createMeetingState, joinPayload, applyEvent, applyJoinAck } from "./logic/meeting-state.js";
+import { api, redirectToLogin } from "./lib/api.js";
+
+const ACK_TIMEOUT_MS = 8000;
+
+export function connectMeeting(meetingId, { target = document } = {}) {
+  const socket = io({
+    path: "/socket.io",
+    transports: ["websocket", "polling"],
+    withCredentials: true,
+    reconnection: true,
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+    randomizationFactor: 0.3,
+    timeout: 8000,
+  });
+
+  let state = createMeetingState();
+  let connState = null;
+  let joining = false;
+  let joinToken = 0;
+  let buffered = [];
+  let retryTimer = null;
+
+  const dispatch = (name, detail) => target.dispatchEvent(new CustomEvent(name, { detail }));
+
+  function setConnection(next, reason = "") {
+    if (next === connState) return;
+    connState = next;
+    dispatch("rt:connection", { state: next, reason });
+  }
+
+  function disconnectedState() {
+    return navigator.onLine === false ? "offline" : "reconnecting";
+  }
+
+  function deliver(event, data, replay) {
+    dispatch(`rt:${event}`, { data, state, replay });
+  }
+
+  function onServerEvent(event, data) {
+    if (!data || typeof data !== "object") return;
+    if (data.meeting_id != null && Number(data.meeting_id) !== Number(meetingId)) return;
+    if (joining) {
+      buffered.push({ event, data });
+      return;
+    }
+    const r = applyEvent(state, event, data);
+    if (!r.applied) return;
+    state = r.state;
+    deliver(event, data, false);
+  }
+
+  function join() {
+    if (!socket.connected) return;
+    const token = ++joinToken;
+    joining = true;
+    buffered = [];
+    socket.timeout(ACK_TIMEOUT_MS).emit("meeting:join", joinPayload(state, meetingId), (err, ack) => {
+      if (token !== joinToken) return;
+      const held = buffered;
+      joining = false;
+      buffered = [];
+      if (err) {
+        // No answer: the link is dead even if the socket thinks otherwise.
+        reconnectNow();
+        return;
+      }
+      if (!ack || !ack.ok) {
+        const error = (ack && ack.error) || { code: "error", message: "" };
+        dispatch("rt:join-error", { error });
+        if (error.code === "unauthorized") redirectToLogin();
+        // Deliver what arrived meanwhile, then stay connected; a later
+        // reconnect will try again.
+        for (const item of held) onServerEvent(item.event, item.data);
+        return;
+      }
+      const r = applyJoinAck(state, ack, held);
+      state = r.state;
+      setConnection("connected");
+      for (const item of r.events) deliver(item.event, item.data, true);
+      dispatch("rt:state", { state, resync: r.resync, events: r.events });
+    });
+  }
+
+  /** Drop whatever the socket is doing and connect again right now. */
+  function reconnectNow() {
+    clearTimeout(retryTimer);
+    setConnection(disconnectedState());
+    if (navigator.onLine === false) return; // the `online` event brings us back
+    socket.disconnect();
+    socket.connect();
+  }
+
+  socket.on("connect", () => {
+    clearTimeout(retryTimer);
+    join();
+  });
+
+  socket.on("disconnect", (reason) => {
+    joining = false;
+    joinToken++;
+    setConnection(disconnectedState(), reason);
+    // The server closed us on purpose (e.g. after logout or a restart):
+    // socket.io does not retry that by itself.
+    if (reason === "io server disconnect") {
+      retryTimer = setTimeout(() => socket.connect(), 1000);
+    }
+  });
+
+  socket.on("connect_error", async (err) => {
+    setConnection(disconnectedState(), err && err.message);
+    if (socket.active) return; // socket.io keeps retrying with backoff
+    // The server refused the connection (its middleware said no): find out
+    // whether the session is gone, else retry later.
+    try {
+      await api("GET", "/api/me", undefined, { redirectOn401: false });
+    } catch (e) {
+      if (e && e.status === 401) {
+        redirectToLogin();
+        return;
+      }
+    }
+    clearTimeout(retryTimer);
+    retryTimer = setTimeout(() => socket.connect(), 3000);
+  });
+
+  socket.onAny((event, data) => onServerEvent(event, data));
+
+  // Wi-Fi back, or the iPad woke up: do not wait for the backoff timer.
+  const onOnline = () => reconnectNow();
+  const onOffline = () => setConnection("offline", "offline");
+  const onVisible = () => {
+    if (document.visibilityState !== "visible") return;
+    if (!socket.connected) reconnectNow();
+    else join(); // also a liveness check: a dead link times out and reconnects
+  };
+  window.addEventListener("online", onOnline);
+  window.addEventListener("offline", onOffline);
+  document.addEventListener("visibilitychange", onVisible);
+  window.addEventListener("pageshow", (e) => {
+    if (e.persisted) onVisible();
+  });
+
+  setConnection(navigator.onLine === false ? "offline" : "reconnecting", "connecting");
+
+  /** Send a client event with an ack; resolves with the ack, never rejects. */
+  function request(event, payload) {
+    if (!socket.connected) {
+      return Promise.resolve({ ok: false, error: { code: "offline", message: "" } });
+    }
+    return new Promise((resolve) => {
+      socket.timeout(ACK_TIMEOUT_MS).emit(event, payload, (err, ack) => {
+        if (err) resolve({ ok: false, error: { code: "timeout", message: "" } });
+        else resolve(ack || { ok: false, error: { code: "error", message: "" } });
+      });
+    });
+  }
+
+  return {
+    socket,
+    get state() {
+      return state;
+    },
+    get connection() {
+      return connState;
+    },
+    turnPage(documentId, page) {
+      return request("page:turn", { meeting_id: meetingId, document_id: documentId, page });
+    },
+    request,
+    reconnectNow,
+    leave() {
+      if (socket.connected) socket.emit("meeting:leave", { meeting_id: meetingId }, () => {});
+    },
+    close() {
+      window.removeEventListener("online", onOnline);
+      window.removeEventListener("offline", onOffline);
+      document.removeEventListener("visibilitychange", onVisible);
+      clearTimeout(retryTimer);
+      socket.disconnect();
+    },
+  };
+}
