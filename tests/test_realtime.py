@@ -243,3 +243,18 @@ def test_resync_when_the_client_is_from_another_life(world):
         assert ack["state"]["status"] == "scheduled"
     finally:
         sock.close()
+
+
+def test_a_watching_screen_does_not_count_as_present(world):
+    screen, watcher = world.chair.socket(), world.secretary.socket()
+    try:
+        watcher.join(world.meeting_id)
+        ack = screen.call("meeting:join", {"meeting_id": world.meeting_id, "watch": True})
+        assert ack["ok"] and world.chair.id not in ack["state"]["present"]
+        # It still sees everything that happens.
+        assert watcher.call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 2})["ok"]
+        assert screen.next_event("page:turned")[1]["page"] == 2
+        assert all(world.chair.id not in data["present"] for name, data in watcher.drain() if name == "attendance:changed")
+    finally:
+        screen.close()
+        watcher.close()

@@ -38,12 +38,14 @@ class JoinResult(BaseModel):
     resync: bool = False
 
 
-def join(tx: Tx, user: UserPublic, meeting_id: int, since_seq: int | None, sid: str, node_id: str) -> JoinResult:
-    """Marks a participant present (emitting attendance:changed when that changes
-    anything) and answers with the state and the events after `since_seq` that
+def join(
+    tx: Tx, user: UserPublic, meeting_id: int, since_seq: int | None, sid: str, node_id: str, watch: bool = False
+) -> JoinResult:
+    """Marks a participant present unless they only watch (emitting
+    attendance:changed when that changes anything) and answers with the state and the events after `since_seq` that
     this user may see, oldest first."""
     meeting = visible_meeting(tx.session, user, meeting_id)
-    if meeting.status != MeetingStatus.closed and is_participant(tx.session, meeting_id, user.id):
+    if not watch and meeting.status != MeetingStatus.closed and is_participant(tx.session, meeting_id, user.id):
         arrive(tx, meeting_id, user.id, sid, node_id)
     tx.session.refresh(meeting)
     return JoinResult(

@@ -37,6 +37,8 @@ class _In(BaseModel):
 class JoinIn(_In):
     meeting_id: int
     since_seq: int | None = Field(default=None, ge=0)
+    # A hall screen or a monitor follows the meeting without counting as present.
+    watch: bool = False
 
 
 class LeaveIn(_In):
@@ -129,7 +131,9 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
         await sio.enter_room(sid, meeting_room(body.meeting_id))
         await sio.enter_room(sid, user_room(body.meeting_id, user.id))
         try:
-            result = await intents.run(body.meeting_id, join, user, body.meeting_id, body.since_seq, sid, ctx.node_id)
+            result = await intents.run(
+                body.meeting_id, join, user, body.meeting_id, body.since_seq, sid, ctx.node_id, body.watch
+            )
         except MeetingError:
             await sio.leave_room(sid, meeting_room(body.meeting_id))
             await sio.leave_room(sid, user_room(body.meeting_id, user.id))

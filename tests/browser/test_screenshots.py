@@ -37,7 +37,8 @@ def _login(page, username: str, password: str, path: str):
 
 def _ready(page, n: int = 1):
     page.locator(f'[data-testid="page-image"][data-page="{n}"]').first.wait_for()
-    page.wait_for_function("() => [...document.images].every(i => i.complete)")
+    # Lazy thumbnails far off screen never load: wait only for the eager images.
+    page.wait_for_function("() => [...document.images].filter(i => i.loading !== 'lazy').every(i => i.complete)")
     page.wait_for_timeout(400)
 
 

@@ -15,7 +15,7 @@ import { api, redirectToLogin } from "./lib/api.js";
 
 const ACK_TIMEOUT_MS = 8000;
 
-export function connectMeeting(meetingId, { target = document } = {}) {
+export function connectMeeting(meetingId, { target = document, watch = false } = {}) {
   const socket = io({
     path: "/socket.io",
     transports: ["websocket", "polling"],
@@ -68,7 +68,7 @@ export function connectMeeting(meetingId, { target = document } = {}) {
     const token = ++joinToken;
     joining = true;
     buffered = [];
-    socket.timeout(ACK_TIMEOUT_MS).emit("meeting:join", joinPayload(state, meetingId), (err, ack) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit("meeting:join", joinPayload(state, meetingId, { watch }), (err, ack) => {
       if (token !== joinToken) return;
       const held = buffered;
       joining = false;

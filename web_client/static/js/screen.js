@@ -61,7 +61,7 @@ function onState(e) {
   else render();
 }
 
-connectMeeting(meetingId);
+connectMeeting(meetingId, { watch: true });
 for (const name of ["rt:state", "rt:page:turned", "rt:attendance:changed", "rt:meeting:status"]) {
   document.addEventListener(name, onState);
 }

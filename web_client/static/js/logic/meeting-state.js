@@ -22,9 +22,11 @@ export function createMeetingState() {
 }
 
 /** Payload for meeting:join. */
-export function joinPayload(state, meetingId) {
+export function joinPayload(state, meetingId, { watch = false } = {}) {
   const payload = { meeting_id: meetingId };
   if (state.joined && state.seq > 0) payload.since_seq = state.seq;
+  // The hall screen watches: it must not count its logged-in user as present.
+  if (watch) payload.watch = true;
   return payload;
 }
 
