@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 from pathlib import Path
 
+import anyio
+
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
@@ -50,7 +52,8 @@ async def upload_document(item_id: int, request: Request, user: CurrentUser, ctx
     received = await receive_upload(request, ctx)
     try:
         info = await inspect(ctx, received)
-        ctx.store.put(received.temp, received.sha256)
+        # put() fsyncs: disk waits belong in a thread, not on the event loop.
+        await anyio.to_thread.run_sync(ctx.store.put, received.temp, received.sha256)
     finally:
         received.temp.unlink(missing_ok=True)
     return await ctx.intents.run(
