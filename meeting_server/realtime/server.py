@@ -29,6 +29,9 @@ from meeting_server.realtime.replay import join
 
 log = logging.getLogger(__name__)
 
+# `register(sio, ctx, handler)` of each domain that has client events.
+DOMAIN_SOCKETS: tuple = ()
+
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid")
@@ -76,6 +79,7 @@ def same_origin(origin: str, environ: dict) -> bool:
 
 def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
     intents = ctx.intents
+    handler = event_handler(sio)
 
     @sio.event
     async def connect(sid: str, environ: dict, auth: Any = None):
@@ -99,30 +103,6 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
         meetings = await intents.read(_joined_meetings, sid)
         for meeting_id in meetings:
             await intents.run(meeting_id, presence.depart, sid, meeting_id)
-
-    def handler(event: str, model: type[BaseModel]):
-        def wrap(fn: Callable[[str, UserPublic, Any], Awaitable[dict]]):
-            async def on_event(sid: str, data: Any = None):
-                try:
-                    if not isinstance(data, dict):
-                        raise Invalid(f"{event} takes an object.")
-                    try:
-                        payload = model.model_validate(data)
-                    except ValidationError as exc:
-                        raise Invalid(f"{event}: {_first_problem(exc)}") from None
-                    session = await sio.get_session(sid)
-                    user = UserPublic.model_validate(session["user"])
-                    return await fn(sid, user, payload)
-                except MeetingError as exc:
-                    return exc.to_ack()
-                except Exception:
-                    log.exception("socket event %s failed", event)
-                    return {"ok": False, "error": {"code": "internal", "message": "The server could not do this."}}
-
-            sio.on(event, on_event)
-            return fn
-
-        return wrap
 
     @handler("meeting:join", JoinIn)
     async def on_join(sid: str, user: UserPublic, body: JoinIn) -> dict:
@@ -151,6 +131,46 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
     async def on_page_turn(sid: str, user: UserPublic, body: PageTurnIn) -> dict:
         seq = await intents.run(body.meeting_id, turn_page, user, body.meeting_id, body.document_id, body.page)
         return {"ok": True, "seq": seq}
+
+    # Each domain registers its own client events with the same decorator.
+    for register in DOMAIN_SOCKETS:
+        register(sio, ctx, handler)
+
+
+# A socket handler: `async def fn(sid, user, payload) -> ack dict`.
+Handler = Callable[[str, UserPublic, Any], Awaitable[dict]]
+
+
+def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]], Callable[[Handler], Handler]]:
+    """The decorator every client event is registered with, here and in the
+    domain modules: it validates the payload into `model`, finds the user, and
+    turns any error into the ack `{ok: false, error}`."""
+
+    def handler(event: str, model: type[BaseModel]):
+        def wrap(fn: Handler) -> Handler:
+            async def on_event(sid: str, data: Any = None):
+                try:
+                    if not isinstance(data, dict):
+                        raise Invalid(f"{event} takes an object.")
+                    try:
+                        payload = model.model_validate(data)
+                    except ValidationError as exc:
+                        raise Invalid(f"{event}: {_first_problem(exc)}") from None
+                    session = await sio.get_session(sid)
+                    user = UserPublic.model_validate(session["user"])
+                    return await fn(sid, user, payload)
+                except MeetingError as exc:
+                    return exc.to_ack()
+                except Exception:
+                    log.exception("socket event %s failed", event)
+                    return {"ok": False, "error": {"code": "internal", "message": "The server could not do this."}}
+
+            sio.on(event, on_event)
+            return fn
+
+        return wrap
+
+    return handler
 
 
 def _joined_meetings(session: Session, sid: str) -> list[int]:
