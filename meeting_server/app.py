@@ -31,6 +31,7 @@ from meeting_server.meetings import presence
 from meeting_server.meetings.routes import router as meetings_router
 from meeting_server.realtime.outbox import Intents
 from meeting_server.realtime.server import make_socket_server, register_handlers
+from meeting_server.search.routes import router as search_router
 from meeting_server.web.i18n import Catalogs
 from meeting_server.web.routes import Pages
 from meeting_server.web.routes import router as web_router
@@ -87,7 +88,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     )
     app.add_middleware(BodyLimit, max_upload_bytes=settings.max_upload_bytes)
     _install_error_handlers(app)
-    for router in (auth_router, meetings_router, documents_router, web_router):
+    for router in (auth_router, meetings_router, documents_router, search_router, web_router):
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=settings.web_dir / "static"), name="static")
     app.mount("/vendor", StaticFiles(directory=settings.web_dir / "vendor"), name="vendor")

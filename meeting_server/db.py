@@ -34,7 +34,10 @@ class Database:
         # Import the table modules so their metadata is registered.
         from meeting_server import models  # noqa: F401
 
+        from meeting_server.search.index import install_fts
+
         SQLModel.metadata.create_all(self.writer)
+        install_fts(self.writer)
 
     @contextmanager
     def read(self) -> Iterator[Session]:

@@ -15,6 +15,7 @@ from meeting_server.meetings.access import controlled_meeting, visible_meeting
 from meeting_server.meetings.models import AgendaItem, PageSize
 from meeting_server.realtime.events import AgendaChanged
 from meeting_server.realtime.outbox import Tx
+from meeting_server.search.index import index_document
 
 
 def upload_target(session: Session, user: UserPublic, item_id: int) -> int:
@@ -51,6 +52,7 @@ def add_document(
                 text=page.text,
             )
         )
+    index_document(tx.session, meeting_id, document.id, title, [page.text for page in info.pages])
     tx.session.flush()
     tx.emit(AgendaChanged(meeting_id=meeting_id))
     return _public(tx.session, document, meeting_id)

@@ -16,6 +16,7 @@ from meeting_server.meetings.access import (
     can_control,
     controlled_meeting,
     visible_meeting,
+    visible_to,
 )
 from meeting_server.meetings.models import (
     AgendaItem,
@@ -44,16 +45,7 @@ MEETING_CREATORS = frozenset({Role.admin, Role.secretary, Role.chair})
 # ---- reading ---------------------------------------------------------------
 
 def list_meetings(session: Session, user: UserPublic) -> list[MeetingListItem]:
-    query = select(Meeting).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
-    if user.role == Role.archivist:
-        query = query.where(
-            (Meeting.status == MeetingStatus.closed)
-            | Meeting.id.in_(select(Participant.meeting_id).where(Participant.user_id == user.id))
-        )
-    elif user.role != Role.admin:
-        query = query.where(
-            Meeting.id.in_(select(Participant.meeting_id).where(Participant.user_id == user.id))
-        )
+    query = select(Meeting).where(visible_to(user)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
     return [
         MeetingListItem(
             id=m.id,

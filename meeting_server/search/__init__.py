@@ -1,0 +1,1 @@
+"""Full-text search over document text and minutes, blind to Vietnamese diacritics."""

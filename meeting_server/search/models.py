@@ -1,0 +1,46 @@
+"""The search index: one entry per document page and one per meeting's minutes.
+
+`folded` is the text as `fold` makes it; on SQLite an FTS5 table indexes it
+(external content, kept in step by triggers), elsewhere a LIKE scan over it
+answers the same questions more slowly.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel
+from sqlmodel import Column, Field, SQLModel, Text
+
+
+class HitKind(str, Enum):
+    document = "document"
+    minutes = "minutes"
+
+
+class SearchEntry(SQLModel, table=True):
+    __tablename__ = "search_entry"
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    kind: HitKind
+    # The document's id, or the meeting's id for its minutes.
+    ref_id: int = Field(index=True)
+    page: int | None = None
+    title: str = Field(max_length=500)
+    text: str = Field(sa_column=Column(Text, nullable=False))
+    folded: str = Field(sa_column=Column(Text, nullable=False))
+
+
+class SearchHit(BaseModel):
+    meeting_id: int
+    meeting_title: str
+    meeting_starts_at: str
+    kind: HitKind
+    id: int
+    title: str
+    page: int | None = None
+    snippet: str
+
+
+class SearchResult(BaseModel):
+    hits: list[SearchHit]

@@ -1,0 +1,97 @@
+"""Searching: only ever over meetings the caller may see (the same rule as
+`can_view`, applied in the query, not after it)."""
+
+from __future__ import annotations
+
+import re
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from meeting_server.auth.models import UserPublic
+from meeting_server.errors import Invalid
+from meeting_server.meetings.access import visible_to
+from meeting_server.meetings.models import Meeting, MeetingStatus
+from meeting_server.search.fold import query_terms
+from meeting_server.search.models import SearchEntry, SearchHit, SearchResult
+
+MAX_HITS = 50
+MAX_TERMS = 12
+SNIPPET_BEFORE = 60
+SNIPPET_AFTER = 140
+
+
+def search(
+    session: Session,
+    user: UserPublic,
+    q: str,
+    *,
+    meeting_id: int | None = None,
+    year: int | None = None,
+    closed_only: bool = False,
+) -> SearchResult:
+    terms = query_terms(q)[:MAX_TERMS]
+    if not terms:
+        raise Invalid("Type a word to search for.")
+    query = (
+        select(SearchEntry, Meeting)
+        .join(Meeting, Meeting.id == SearchEntry.meeting_id)
+        .where(visible_to(user))
+    )
+    if meeting_id is not None:
+        query = query.where(Meeting.id == meeting_id)
+    if year is not None:
+        query = query.where(Meeting.starts_at.like(f"{year:04d}-%"))
+    if closed_only:
+        query = query.where(Meeting.status == MeetingStatus.closed)
+    query = _match(session, query, terms)
+    hits = [_hit(entry, meeting, terms) for entry, meeting in session.exec(query.limit(MAX_HITS))]
+    return SearchResult(hits=hits)
+
+
+def _match(session: Session, query, terms: list[str]):
+    if session.get_bind().dialect.name == "sqlite":
+        # Every term must occur; a term matches words it begins ("ban" finds "bản", "bảng").
+        expression = " AND ".join(f'"{term}"*' for term in terms)
+        fts = (
+            sa.text("SELECT rowid AS id, rank FROM search_fts WHERE search_fts MATCH :expression")
+            .bindparams(expression=expression)
+            .columns(id=sa.Integer, rank=sa.Float)
+            .subquery("fts")
+        )
+        return query.join(fts, fts.c.id == SearchEntry.id).order_by(fts.c.rank, SearchEntry.id)
+    for term in terms:
+        query = query.where(SearchEntry.folded.like(f"%{term}%"))
+    return query.order_by(Meeting.starts_at.desc(), SearchEntry.id)
+
+
+def _hit(entry: SearchEntry, meeting: Meeting, terms: list[str]) -> SearchHit:
+    return SearchHit(
+        meeting_id=meeting.id,
+        meeting_title=meeting.title,
+        meeting_starts_at=meeting.starts_at,
+        kind=entry.kind,
+        id=entry.ref_id,
+        title=entry.title,
+        page=entry.page,
+        snippet=snippet(entry, terms),
+    )
+
+
+def snippet(entry: SearchEntry, terms: list[str]) -> str:
+    """A window of the original text around the first term found; the folded
+    text has the same offsets, so the cut keeps every diacritic."""
+    original = f"{entry.title}\n{entry.text}"
+    body_start = len(entry.title) + 1
+    body = entry.folded[body_start:]
+    found = [m.start() for term in terms if (m := re.search(rf"\b{re.escape(term)}", body))]
+    at = body_start + (min(found) if found else 0)
+    start = max(body_start, at - SNIPPET_BEFORE)
+    end = min(len(original), at + SNIPPET_AFTER)
+    # Cut on spaces, not inside a word.
+    if start > body_start:
+        start = original.find(" ", start, at) + 1 or start
+    if end < len(original):
+        end = original.rfind(" ", at, end) if original.rfind(" ", at, end) > at else end
+    text = " ".join(original[start:end].split())
+    return f"{'… ' if start > body_start else ''}{text}{' …' if end < len(original) else ''}"

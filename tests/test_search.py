@@ -1,0 +1,112 @@
+"""Search: diacritics-blind, over document text, never beyond what the caller may see."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from meeting_server.search.fold import fold, query_terms
+from tests.conftest import new_user
+
+FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+
+PAGE_TWO = (
+    "Biên bản hội nghị Ban Chấp hành Đảng bộ phường lần thứ 12. "
+    "Đảng ủy thống nhất thông qua kế hoạch chuyển đổi số năm 2027."
+)
+
+
+def vietnamese_pdf(path: Path, pages: list[str]) -> Path:
+    doc = pymupdf.open()
+    for text in pages:
+        page = doc.new_page(width=595, height=842)
+        page.insert_font(fontname="serif", fontfile=str(FONT))
+        page.insert_textbox(pymupdf.Rect(72, 72, 523, 770), text, fontname="serif", fontsize=13)
+    doc.save(path)
+    return path
+
+
+@pytest.fixture
+def indexed(world, tmp_path):
+    pdf = vietnamese_pdf(tmp_path / "nghi-quyet.pdf", ["Trang mở đầu.", PAGE_TWO])
+    response = world.upload(pdf, title="Dự thảo Nghị quyết")
+    assert response.status_code == 201, response.text
+    return response.json()
+
+
+def hits(api, q, **params):
+    return api.ok("GET", "/api/search", params={"q": q, **params})["hits"]
+
+
+def test_fold_keeps_offsets_and_strips_every_vietnamese_mark():
+    text = "Biên bản ĐẢNG ỦY Phường Bến Nghé: ặ ẫ ử ỡ đ"
+    assert fold(text) == "bien ban dang uy phuong ben nghe: a a u o d"
+    assert len(fold(text)) == len(text)
+    assert query_terms("  Biên-bản, biên  ") == ["bien", "ban"]
+
+
+@pytest.mark.parametrize("query", ["bien ban", "Biên bản", "BIEN BAN", "dang uy", "Đảng ủy", "chuyen doi so"])
+def test_search_ignores_diacritics_and_case(world, indexed, query):
+    # (The world's own document says "Bien ban cuoc hop" on every page.)
+    found = [h for h in hits(world.member, query) if h["id"] == indexed["id"]]
+    assert [(h["kind"], h["page"]) for h in found] == [("document", 2)]
+    hit = found[0]
+    assert hit["meeting_id"] == world.meeting_id
+    assert hit["title"] == "Dự thảo Nghị quyết"
+    # The snippet is the original text, diacritics intact.
+    assert "Đảng ủy thống nhất" in hit["snippet"] or "Biên bản hội nghị" in hit["snippet"]
+
+
+def test_d_finds_the_stroked_d(world, indexed):
+    assert hits(world.member, "dang bo phuong")
+    assert hits(world.member, "đang bo phuong")
+
+
+def test_title_is_searchable_and_all_terms_must_occur(world, indexed):
+    assert {h["page"] for h in hits(world.member, "du thao nghi quyet")} == {1, 2}
+    assert hits(world.member, "bien ban khongcotu") == []
+
+
+def test_search_never_shows_a_meeting_the_caller_is_not_in(world, indexed, admin, cast):
+    assert hits(world.outsider, "bien ban") == []
+    archivist = new_user(admin, "archivist")
+    assert hits(archivist, "bien ban") == []  # open meeting: not yet the archivist's
+    assert hits(admin, "bien ban")
+    world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
+    assert {h["id"] for h in hits(archivist, "dang uy")} == {indexed["id"]}
+    assert hits(world.outsider, "bien ban") == []
+
+
+def test_filters_by_meeting_year_and_closed(world, indexed):
+    mine = {"meeting_id": world.meeting_id}
+    assert hits(world.member, "dang uy", **mine)
+    assert hits(world.member, "dang uy", meeting_id=world.meeting_id + 10_000) == []
+    assert hits(world.member, "dang uy", year=2026, **mine)
+    assert hits(world.member, "dang uy", year=2019, **mine) == []
+    assert hits(world.member, "dang uy", closed="true", **mine) == []
+    world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
+    assert hits(world.member, "dang uy", closed="true", **mine)
+
+
+@pytest.mark.parametrize("query", ['"', "*", "bien\" OR ban", "NEAR(bien ban)", "ban*", "-bien", "a:b", "(((", "đ" * 300])
+def test_odd_queries_answer_cleanly(world, indexed, query):
+    response = world.member.get("/api/search", params={"q": query})
+    assert response.status_code in (200, 400, 422), response.text
+    if response.status_code != 200:
+        assert response.json()["error"]["code"] == "invalid"
+
+
+def test_an_empty_query_is_invalid(world):
+    for q in ("", "   ", "?!"):
+        response = world.member.get("/api/search", params={"q": q})
+        assert response.status_code == 422
+        assert response.json()["error"]["code"] == "invalid"
+
+
+def test_search_needs_a_login(server):
+    import httpx
+
+    response = httpx.get(f"{server.base_url}/api/search", params={"q": "bien"})
+    assert response.status_code == 401
