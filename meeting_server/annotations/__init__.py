@@ -1,0 +1,1 @@
+"""Annotations on document pages: ink, highlights and notes, private or shared (issue 3)."""

@@ -1,0 +1,94 @@
+"""Annotations over HTTP: the list, and two exports (the annotated PDF, W3C JSON-LD).
+
+Reading works on closed meetings too: the record can be read, not changed.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import FileResponse, JSONResponse
+from starlette.background import BackgroundTask
+
+from meeting_server.annotations import jsonld, service
+from meeting_server.annotations.models import AnnotationPublic
+from meeting_server.annotations.pdf_export import write_annotated_pdf
+from meeting_server.annotations.service import Scope
+from meeting_server.context import AppContext
+from meeting_server.deps import CurrentUser, Ctx
+from meeting_server.errors import Invalid
+
+log = logging.getLogger(__name__)
+router = APIRouter(tags=["annotations"])
+
+SCOPE = Query(
+    "visible",
+    description="visible: the caller's own and every shared one; shared: every shared one; mine: the caller's own",
+)
+
+
+@router.get("/api/documents/{document_id}/annotations", response_model=list[AnnotationPublic])
+async def list_annotations(
+    document_id: int, user: CurrentUser, ctx: Ctx, page: int | None = Query(None, ge=1)
+) -> list[AnnotationPublic]:
+    """The caller's own annotations (private ones too) and every shared one; `page` narrows to one page."""
+    return await ctx.intents.read(service.list_annotations, user, document_id, page)
+
+
+@router.get(
+    "/api/documents/{document_id}/annotated.pdf",
+    response_class=FileResponse,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def annotated_pdf(document_id: int, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE) -> FileResponse:
+    """The original PDF with the annotations in `scope` written in as real PDF annotations."""
+    source = await ctx.intents.read(service.export_source, user, document_id, scope)
+    out = ctx.store.temp_path(".pdf")
+    try:
+        await annotated_copy(ctx, source, out)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return FileResponse(
+        out,
+        media_type="application/pdf",
+        filename=f"{source.document.title} ({scope}).pdf",
+        content_disposition_type="inline",
+        background=BackgroundTask(out.unlink, missing_ok=True),
+    )
+
+
+async def annotated_copy(ctx: AppContext, source: service.ExportSource, out: Path) -> None:
+    """Write the source's annotations into a copy of its PDF at `out`, in the render pool."""
+    try:
+        await ctx.render_pool.run(
+            write_annotated_pdf,
+            str(ctx.store.path(source.document.sha256)),
+            str(out),
+            [a.model_dump(mode="json") for a in source.annotations],
+            source.authors,
+            timeout=ctx.settings.render_timeout_s,
+        )
+    except Exception:
+        log.exception("annotated PDF of document %s failed", source.document.id)
+        raise Invalid(
+            f"The annotations could not be written into “{source.document.title}”: the file seems damaged."
+        ) from None
+
+
+@router.get(
+    "/api/documents/{document_id}/annotations.jsonld",
+    responses={200: {"content": {"application/ld+json": {}}}},
+)
+async def annotations_jsonld(
+    document_id: int, request: Request, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE
+) -> JSONResponse:
+    """The annotations in `scope` as a W3C Web Annotation collection (JSON-LD)."""
+    source = await ctx.intents.read(service.export_source, user, document_id, scope)
+    collection_id = str(request.url.replace(query=f"scope={scope}"))
+    return JSONResponse(
+        jsonld.collection(source, collection_id),
+        media_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+    )

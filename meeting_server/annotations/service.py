@@ -1,0 +1,259 @@
+"""Annotation intents and reads.
+
+Who may: a participant of a meeting that is not closed annotates the
+documents on its agenda; only the owner changes or deletes an annotation.
+Who sees: everyone who sees the meeting sees its shared annotations; a
+private one only ever reaches its owner. Private events are emitted with
+`only_user=owner_id`, so the log's replay filter keeps them from everyone else.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlmodel import Session, select
+
+from meeting_server.annotations.events import AnnotationDeleted, AnnotationPut
+from meeting_server.annotations.models import Annotation, AnnotationData, AnnotationIn, AnnotationPublic
+from meeting_server.auth.models import User, UserPublic
+from meeting_server.documents.models import Document, DocumentPage
+from meeting_server.documents.service import readable_document
+from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
+from meeting_server.meetings.access import ensure_not_closed, is_participant, visible_meeting
+from meeting_server.meetings.models import AgendaItem, Meeting, Participant
+from meeting_server.realtime.outbox import Tx
+from meeting_server.timeutil import utcnow
+
+Scope = Literal["visible", "shared", "mine"]
+
+# A device clock this far ahead of the server's would win every later edit: refuse it.
+MAX_CLOCK_AHEAD_MS = 24 * 3600 * 1000
+
+
+@dataclass
+class PutResult:
+    seq: int
+    annotation: AnnotationPublic
+
+
+# ---- writing -----------------------------------------------------------------
+
+def put_annotation(
+    tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn, client_time: int | None
+) -> PutResult:
+    """Create or update one annotation (by its client-made id) and tell whoever may see it."""
+    session = tx.session
+    meeting = _writable_meeting(session, user, meeting_id)
+    document = _document_in_meeting(session, meeting.id, annotation.document_id)
+    if not 1 <= annotation.page <= document.page_count:
+        raise Invalid(f"Page {annotation.page} is outside the document (1–{document.page_count}).")
+    when = _change_time(client_time)
+    data = _dumps(annotation.data.model_dump(mode="json"))
+    row = session.get(Annotation, annotation.id)
+    if row is None:
+        return _create(tx, user, meeting.id, annotation, data, when)
+    return _update(tx, user, meeting, row, annotation, data, when)
+
+
+def _create(tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn, data: str, when: int) -> PutResult:
+    row = Annotation(
+        id=annotation.id,
+        document_id=annotation.document_id,
+        meeting_id=meeting_id,
+        page=annotation.page,
+        kind=annotation.kind,
+        visibility=annotation.visibility,
+        owner_id=user.id,
+        data=data,
+        client_time=when,
+    )
+    tx.session.add(row)
+    tx.session.flush()
+    shown = public(row, annotation.data)
+    return PutResult(_announce(tx, meeting_id, shown, was_shared=False), shown)
+
+
+def _update(
+    tx: Tx, user: UserPublic, meeting: Meeting, row: Annotation, annotation: AnnotationIn, data: str, when: int
+) -> PutResult:
+    _ensure_owner(row, user)
+    if row.deleted_at is not None:
+        raise Conflict("This annotation was deleted; a delete wins over a later update.")
+    if (row.kind, row.document_id, row.page) != (annotation.kind, annotation.document_id, annotation.page):
+        raise Invalid("An annotation's kind, document and page cannot change; make a new annotation instead.")
+    _ensure_fresh(row, when)
+    row.client_time = when
+    tx.session.add(row)
+    if (row.visibility, row.data) == (annotation.visibility, data):
+        # A resend (its ack was lost): nothing changed, nothing to tell anyone.
+        return PutResult(meeting.last_seq, public(row, annotation.data))
+    was_shared = row.visibility == "shared"
+    row.visibility = annotation.visibility
+    row.data = data
+    row.updated_at = utcnow()
+    tx.session.flush()
+    shown = public(row, annotation.data)
+    return PutResult(_announce(tx, meeting.id, shown, was_shared), shown)
+
+
+def delete_annotation(
+    tx: Tx, user: UserPublic, meeting_id: int, annotation_id: str, client_time: int | None
+) -> int:
+    """Delete (the owner only), keeping a tombstone; returns the seq. Deleting twice is fine."""
+    session = tx.session
+    meeting = _writable_meeting(session, user, meeting_id)
+    row = session.get(Annotation, annotation_id)
+    if row is None or row.meeting_id != meeting.id:
+        raise NotFound("No such annotation in this meeting.")
+    _ensure_owner(row, user)
+    if row.deleted_at is not None:
+        return meeting.last_seq
+    when = _change_time(client_time)
+    _ensure_fresh(row, when)
+    row.client_time = when
+    row.deleted_at = row.updated_at = utcnow()
+    row.data = "{}"
+    session.add(row)
+    session.flush()
+    audience = None if row.visibility == "shared" else row.owner_id
+    return tx.emit(AnnotationDeleted(meeting_id=meeting.id, id=row.id), only_user=audience)
+
+
+def _announce(tx: Tx, meeting_id: int, annotation: AnnotationPublic, was_shared: bool) -> int:
+    """Emit the put to its audience; returns its seq."""
+    put = AnnotationPut(meeting_id=meeting_id, annotation=annotation)
+    if annotation.visibility == "shared":
+        return tx.emit(put)
+    if was_shared:
+        # Everyone had it: the room drops it, then the owner's devices get it back as private.
+        tx.emit(AnnotationDeleted(meeting_id=meeting_id, id=annotation.id))
+    return tx.emit(put, only_user=annotation.owner_id)
+
+
+def _writable_meeting(session: Session, user: UserPublic, meeting_id: int) -> Meeting:
+    meeting = visible_meeting(session, user, meeting_id)
+    ensure_not_closed(meeting)
+    if not is_participant(session, meeting.id, user.id):
+        raise Forbidden("Only the meeting's participants may annotate its documents.")
+    return meeting
+
+
+def _document_in_meeting(session: Session, meeting_id: int, document_id: int) -> Document:
+    document = session.get(Document, document_id)
+    if document is None or session.get(AgendaItem, document.agenda_item_id).meeting_id != meeting_id:
+        raise NotFound("No such document in this meeting.")
+    return document
+
+
+def _ensure_owner(row: Annotation, user: UserPublic) -> None:
+    if row.owner_id != user.id:
+        raise Forbidden("Only the author of an annotation may change or delete it.")
+
+
+def _ensure_fresh(row: Annotation, when: int) -> None:
+    if when < row.client_time:
+        raise Conflict("This change is stale: the annotation was changed later on another device.")
+
+
+def _change_time(client_time: int | None) -> int:
+    now = int(time.time() * 1000)
+    if client_time is None:
+        return now
+    if client_time > now + MAX_CLOCK_AHEAD_MS:
+        raise Invalid("client_time is more than a day ahead of the server's clock; check the device's date and time.")
+    return client_time
+
+
+def public(row: Annotation, data: AnnotationData | None = None) -> AnnotationPublic:
+    """The row as the API shows it. `data`: the already validated content, when
+    at hand (a 20,000-point stroke costs tens of milliseconds to validate again)."""
+    return AnnotationPublic(
+        id=row.id,
+        document_id=row.document_id,
+        page=row.page,
+        kind=row.kind,
+        visibility=row.visibility,
+        owner_id=row.owner_id,
+        updated_at=row.updated_at.isoformat(),
+        data=data if data is not None else json.loads(row.data),
+    )
+
+
+def _dumps(data: dict) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+# ---- the live stroke -----------------------------------------------------------
+
+def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id: int, page: int) -> int:
+    """May this user draw on (document, page) in this meeting now? Answers the
+    meeting's last seq. One small read by primary keys: it runs up to 20 times
+    a second per drawing tablet."""
+    row = session.exec(
+        select(Meeting, Participant.user_id, Document.page_count, AgendaItem.id)
+        .select_from(Meeting)
+        .outerjoin(Participant, (Participant.meeting_id == Meeting.id) & (Participant.user_id == user.id))
+        .outerjoin(Document, Document.id == document_id)
+        .outerjoin(AgendaItem, (AgendaItem.id == Document.agenda_item_id) & (AgendaItem.meeting_id == Meeting.id))
+        .where(Meeting.id == meeting_id)
+    ).first()
+    if row is None:
+        raise NotFound("No such meeting.")
+    meeting, participant, page_count, item_id = row
+    ensure_not_closed(meeting)
+    if participant is None:
+        raise Forbidden("Only the meeting's participants may annotate its documents.")
+    if item_id is None:
+        raise NotFound("No such document in this meeting.")
+    if not 1 <= page <= page_count:
+        raise Invalid(f"Page {page} is outside the document (1–{page_count}).")
+    return meeting.last_seq
+
+
+# ---- reading -------------------------------------------------------------------
+
+def list_annotations(session: Session, user: UserPublic, document_id: int, page: int | None) -> list[AnnotationPublic]:
+    """The caller's own annotations (private too) and every shared one, without deleted ones."""
+    document, _ = readable_document(session, user, document_id)
+    if page is not None and not 1 <= page <= document.page_count:
+        raise Invalid(f"Page {page} is outside the document (1–{document.page_count}).")
+    return [public(row) for row in _rows(session, user, document.id, "visible", page)]
+
+
+def _rows(session: Session, user: UserPublic, document_id: int, scope: Scope, page: int | None = None):
+    query = select(Annotation).where(Annotation.document_id == document_id, Annotation.deleted_at.is_(None))
+    if scope == "shared":
+        query = query.where(Annotation.visibility == "shared")
+    elif scope == "mine":
+        query = query.where(Annotation.owner_id == user.id)
+    else:
+        query = query.where((Annotation.visibility == "shared") | (Annotation.owner_id == user.id))
+    if page is not None:
+        query = query.where(Annotation.page == page)
+    return session.exec(query.order_by(Annotation.page, Annotation.created_at, Annotation.id)).all()
+
+
+@dataclass
+class ExportSource:
+    """What an export needs, read in one transaction."""
+
+    document: Document
+    annotations: list[AnnotationPublic]
+    authors: dict[int, str]  # owner id -> full name
+    page_sizes: dict[int, tuple[float, float]]  # page -> (width, height) as displayed, in points
+
+
+def export_source(session: Session, user: UserPublic, document_id: int, scope: Scope) -> ExportSource:
+    document, _ = readable_document(session, user, document_id)
+    annotations = [public(row) for row in _rows(session, user, document.id, scope)]
+    owners = sorted({a.owner_id for a in annotations})
+    authors = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(owners))).all()) if owners else {}
+    sizes = session.exec(
+        select(DocumentPage.number, DocumentPage.width, DocumentPage.height).where(
+            DocumentPage.document_id == document.id
+        )
+    ).all()
+    return ExportSource(document, annotations, authors, {n: (w, h) for n, w, h in sizes})
