@@ -1,0 +1,164 @@
+"""Attendance: the formal record of who took part, and the quorum it gives.
+
+Apart from live presence (presence.py, one row per joined socket): presence
+says whose tablet is in the room right now, attendance says who attended the
+meeting. A participant is checked in ("present") by joining an open meeting,
+or when the meeting opens while their tablet is in the room; the secretary
+records "online" or "absent" (with a reason) and corrects mistakes. A tablet
+that drops off the Wi-Fi leaves attendance alone.
+
+Counts and quorum are over the voting participants only: guests attend but
+do not count. "online" counts as attending.
+"""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from meeting_server.meetings.models import (
+    DEFAULT_QUORUM,
+    Attendance,
+    AttendanceCounts,
+    AttendanceEntry,
+    AttendanceStatus,
+    Meeting,
+    MeetingQuorum,
+    Participant,
+    QuorumFraction,
+)
+from meeting_server.realtime.events import AttendanceChanged
+from meeting_server.timeutil import iso, utcnow
+from meeting_server.votes.rules import quorum as quorum_rule
+
+ATTENDING = frozenset({AttendanceStatus.present, AttendanceStatus.online})
+
+
+def entries(session: Session, meeting_id: int) -> list[AttendanceEntry]:
+    """One entry per participant, by user id; status None where nothing is known yet."""
+    rows = session.exec(
+        select(Participant.user_id, Attendance)
+        .outerjoin(
+            Attendance,
+            (Attendance.meeting_id == Participant.meeting_id) & (Attendance.user_id == Participant.user_id),
+        )
+        .where(Participant.meeting_id == meeting_id)
+        .order_by(Participant.user_id)
+    )
+    return [entry(user_id, record) for user_id, record in rows]
+
+
+def entry(user_id: int, record: Attendance | None) -> AttendanceEntry:
+    if record is None:
+        return AttendanceEntry(user_id=user_id, status=None, reason="", checked_in_at=None)
+    return AttendanceEntry(
+        user_id=user_id, status=record.status, reason=record.reason, checked_in_at=iso(record.checked_in_at)
+    )
+
+
+def quorum_of(session: Session, meeting_id: int) -> QuorumFraction:
+    row = session.get(MeetingQuorum, meeting_id)
+    numerator, denominator = (row.numerator, row.denominator) if row else DEFAULT_QUORUM
+    return QuorumFraction(numerator=numerator, denominator=denominator)
+
+
+def voting_user_ids(session: Session, meeting_id: int) -> list[int]:
+    return sorted(
+        session.exec(select(Participant.user_id).where(Participant.meeting_id == meeting_id, Participant.voting))
+    )
+
+
+def attending_voter_ids(session: Session, meeting_id: int) -> list[int]:
+    """The voting participants recorded present or online."""
+    return sorted(
+        session.exec(
+            select(Attendance.user_id)
+            .join(
+                Participant,
+                (Participant.meeting_id == Attendance.meeting_id) & (Participant.user_id == Attendance.user_id),
+            )
+            .where(Attendance.meeting_id == meeting_id, Participant.voting, Attendance.status.in_(ATTENDING))
+        )
+    )
+
+
+def counts(session: Session, meeting_id: int, listed: list[AttendanceEntry] | None = None) -> AttendanceCounts:
+    listed = entries(session, meeting_id) if listed is None else listed
+    voting = set(voting_user_ids(session, meeting_id))
+    statuses = [e.status for e in listed if e.user_id in voting]
+    fraction = quorum_of(session, meeting_id)
+    present = statuses.count(AttendanceStatus.present)
+    online = statuses.count(AttendanceStatus.online)
+    state = quorum_rule(present + online, len(voting), fraction.numerator, fraction.denominator)
+    return AttendanceCounts(
+        voting=len(voting),
+        present=present,
+        online=online,
+        absent=statuses.count(AttendanceStatus.absent),
+        unknown=statuses.count(None),
+        quorum_required=state.required,
+        quorum_met=state.met,
+    )
+
+
+def changed_event(session: Session, meeting_id: int, present: list[int]) -> AttendanceChanged:
+    listed = entries(session, meeting_id)
+    return AttendanceChanged(
+        meeting_id=meeting_id, present=present, attendance=listed, counts=counts(session, meeting_id, listed)
+    )
+
+
+def lock_meeting(session: Session, meeting_id: int) -> None:
+    """Take the meeting's row lock (PostgreSQL; SQLite writers queue anyway):
+    a tablet on one node and a phone on another checking the same person in at
+    once must not both insert their attendance row."""
+    session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+
+
+def check_in(session: Session, meeting_id: int, user_id: int) -> bool:
+    """The participant is here: unknown or absent becomes present; online stays
+    online (an explicit choice of the secretary). True when anything changed."""
+    lock_meeting(session, meeting_id)
+    record = session.get(Attendance, (meeting_id, user_id))
+    if record is not None and record.status in ATTENDING:
+        return False
+    now = utcnow()
+    if record is None:
+        record = Attendance(meeting_id=meeting_id, user_id=user_id, status=AttendanceStatus.present)
+    record.status = AttendanceStatus.present
+    record.reason = ""
+    record.checked_in_at = now
+    record.updated_by = None
+    record.updated_at = now
+    session.add(record)
+    session.flush()
+    return True
+
+
+def record(
+    session: Session, meeting_id: int, user_id: int, status: AttendanceStatus | None, reason: str, by: int
+) -> AttendanceEntry:
+    """What the secretary records. Arriving (from unknown or absent) stamps the
+    check-in time; absent or unknown clears it. A reason is kept for absence only."""
+    lock_meeting(session, meeting_id)
+    current = session.get(Attendance, (meeting_id, user_id))
+    if status is None:
+        if current is not None:
+            session.delete(current)
+            session.flush()
+        return entry(user_id, None)
+    now = utcnow()
+    if current is None:
+        current = Attendance(meeting_id=meeting_id, user_id=user_id, status=status)
+    arriving = status in ATTENDING and (current.checked_in_at is None or current.status not in ATTENDING)
+    if arriving:
+        current.checked_in_at = now
+    elif status not in ATTENDING:
+        current.checked_in_at = None
+    current.status = status
+    current.reason = reason if status == AttendanceStatus.absent else ""
+    current.updated_by = by
+    current.updated_at = now
+    session.add(current)
+    session.flush()
+    return entry(user_id, current)

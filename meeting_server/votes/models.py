@@ -1,0 +1,227 @@
+"""Votes and ballots: tables, and the API shapes kept apart from them.
+
+One ballot per voter is the database's job, not Python's: `vote_voter` has
+the primary key (vote_id, user_id), so a double tap, a resend after a
+reconnect or a second server node all meet the same unique constraint.
+
+A secret ballot is stored apart from the fact that someone voted:
+`vote_voter` knows who voted, `secret_ballot` knows what was chosen, and
+nothing joins them. `secret_ballot` has no user id, no timestamp and no
+arrival order: its key is a random 128-bit token, and on SQLite the table is
+WITHOUT ROWID, so even the file's row order follows that random key (see
+docs/secret-ballots.md for what this does and does not protect against).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+
+import sqlalchemy as sa
+from pydantic import BaseModel, ConfigDict, Field as PField, field_validator
+from sqlmodel import Column, Field, SQLModel, Text
+
+from meeting_server.timeutil import UTCDateTime, utcnow
+from meeting_server.votes.rules import DEFAULT_RULE, VoteRule
+
+DEFAULT_OPTIONS = ["yes", "no", "abstain"]
+MAX_OPTIONS = 20
+
+
+class VoteStatus(str, Enum):
+    draft = "draft"
+    open = "open"
+    closed = "closed"
+
+
+class Vote(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    meeting_id: int = Field(foreign_key="meeting.id", index=True)
+    # An agenda item removed later leaves its votes standing, unattached.
+    agenda_item_id: int | None = Field(
+        default=None, sa_column=Column(sa.ForeignKey("agenda_item.id", ondelete="SET NULL"), nullable=True)
+    )
+    title: str = Field(max_length=500)
+    options: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of strings
+    secret: bool = False
+    rule: VoteRule = DEFAULT_RULE
+    status: VoteStatus = VoteStatus.draft
+    # Set when opened: how many voting participants were entitled, and the quorum then.
+    eligible: int | None = None
+    quorum_required: int | None = None
+    quorum_present: int | None = None
+    quorum_met: bool | None = None
+    quorum_overridden: bool | None = None
+    # Set when closed (JSON): ballots per option, and the decision (rules.Result).
+    tally: str | None = Field(default=None, sa_column=Column(Text))
+    result: str | None = Field(default=None, sa_column=Column(Text))
+    created_by: int = Field(foreign_key="user.id")
+    opened_by: int | None = Field(default=None, foreign_key="user.id")
+    closed_by: int | None = Field(default=None, foreign_key="user.id")
+    created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+
+
+class VoteRoll(SQLModel, table=True):
+    """Snapshot taken when the vote opens: who is entitled (the voting
+    participants then) and which of them were attending."""
+
+    __tablename__ = "vote_roll"
+    vote_id: int = Field(foreign_key="vote.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    attending: bool
+
+
+class VoteVoter(SQLModel, table=True):
+    """That a participant has voted: the one-ballot-per-voter constraint. No
+    choice, no time. WITHOUT ROWID: not even the order people voted in is kept."""
+
+    __tablename__ = "vote_voter"
+    __table_args__ = {"sqlite_with_rowid": False}
+    vote_id: int = Field(foreign_key="vote.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+
+
+class SecretBallot(SQLModel, table=True):
+    """A secret ballot: what was chosen, and the hash the voter can find among
+    the published receipts. Nothing here points at a person or a moment."""
+
+    __tablename__ = "secret_ballot"
+    __table_args__ = (
+        sa.UniqueConstraint("vote_id", "receipt_hash"),
+        {"sqlite_with_rowid": False},
+    )
+    # 128 random bits (hex), never an autoincrement: the key carries no arrival order.
+    id: str = Field(primary_key=True, min_length=32, max_length=32)
+    vote_id: int = Field(foreign_key="vote.id", index=True)
+    choice: str = Field(max_length=200)
+    receipt_hash: str = Field(max_length=64)
+
+
+class NamedBallot(SQLModel, table=True):
+    """A ballot of a named (open) vote: who chose what is part of the record."""
+
+    __tablename__ = "named_ballot"
+    vote_id: int = Field(foreign_key="vote.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    choice: str = Field(max_length=200)
+
+
+# ---- API shapes -------------------------------------------------------------
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+def _clean_options(options: list[str] | None) -> list[str] | None:
+    if options is None:
+        return None
+    if any(len(option) > 200 for option in options):
+        raise ValueError("an option is at most 200 characters")
+    cleaned = [option.strip() for option in options]
+    if any(not option for option in cleaned):
+        raise ValueError("an option cannot be empty")
+    if len(set(cleaned)) != len(cleaned):
+        raise ValueError("options must differ from each other")
+    return cleaned
+
+
+class VoteCreate(_In):
+    title: str = PField(min_length=1, max_length=500)
+    agenda_item_id: int | None = None
+    # The first option is the one that carries the motion ("yes").
+    options: list[str] = PField(default_factory=lambda: list(DEFAULT_OPTIONS), min_length=2, max_length=MAX_OPTIONS)
+    secret: bool = False
+    rule: VoteRule = DEFAULT_RULE
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, value: list[str]) -> list[str]:
+        return _clean_options(value)
+
+
+class VoteUpdate(_In):
+    title: str | None = PField(default=None, min_length=1, max_length=500)
+    agenda_item_id: int | None = None
+    options: list[str] | None = PField(default=None, min_length=2, max_length=MAX_OPTIONS)
+    secret: bool | None = None
+    rule: VoteRule | None = None
+
+    @field_validator("options")
+    @classmethod
+    def _options(cls, value: list[str] | None) -> list[str] | None:
+        return _clean_options(value)
+
+
+class VoteOpenIn(_In):
+    # Open although fewer than the quorum attend; recorded on the vote.
+    override_quorum: bool = False
+
+
+class BallotIn(_In):
+    choice: str = PField(min_length=1, max_length=200)
+    # Secret votes: hex SHA-256 of a nonce only the voter knows.
+    receipt_hash: str | None = PField(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+
+
+class QuorumSnapshot(BaseModel):
+    required: int
+    present: int
+    met: bool
+    overridden: bool
+
+
+class BallotPublic(BaseModel):
+    user_id: int
+    choice: str
+
+
+class VoteBroadcast(BaseModel):
+    """A vote as everyone in the meeting may see it: what events carry. It has no
+    `voted`, so an event can never say who has voted."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    title: str
+    options: list[str]
+    secret: bool
+    rule: VoteRule
+    status: VoteStatus
+    eligible: int
+    cast: int
+    opened_at: str | None
+    closed_at: str | None
+    quorum: QuorumSnapshot | None
+    tally: dict[str, int] | None
+    result: dict | None
+    # Closed named votes only.
+    ballots: list[BallotPublic] | None
+    # Secret votes, once closed: GET /api/votes/{id}/receipts lists the receipts.
+    receipts_published: bool
+
+
+class VoteView(VoteBroadcast):
+    """A vote as one user sees it: plus whether that user has voted."""
+
+    voted: bool
+
+
+class Receipt(BaseModel):
+    hash: str
+    # Only when the server made the nonce: shown once, kept by nobody else.
+    nonce: str | None = None
+
+
+class CastResult(BaseModel):
+    ok: bool = True
+    vote_id: int
+    receipt: Receipt | None = None
+
+
+class Receipts(BaseModel):
+    vote_id: int
+    receipts: list[str]

@@ -1,0 +1,133 @@
+// The console's attendance panel: the counts and the quorum on top, then one
+// row per participant with "present in person / online / absent" and, for an
+// absence, its reason. Rows are updated in place (a reason being typed is
+// never wiped by an incoming event). A choice goes up as
+//   attendance:set {user_id, status, reason}
+import { h, emit } from "../lib/dom.js";
+import { t } from "../lib/i18n.js";
+import { STATUSES, REASON_MAX, attendanceRows } from "../logic/attendance.js";
+
+export class AttendancePanel {
+  /** list: the <ul data-testid="participants">; summary: where the counts go. */
+  constructor(list, summary) {
+    this.list = list;
+    this.summary = summary;
+    this.rows = new Map(); // user id -> {el, parts}
+    this.order = "";
+    list.addEventListener("click", (e) => {
+      const b = e.target.closest("button[data-status]");
+      if (!b || b.disabled || !list.contains(b)) return;
+      const row = b.closest("[data-user-id]");
+      const status = b.dataset.status;
+      const reason = status === "absent" ? row.querySelector("input").value : "";
+      // Marked absent: the reason field comes next, ready to type in.
+      this.focusReason = status === "absent" ? Number(row.dataset.userId) : null;
+      emit(list, "attendance:set", { user_id: Number(row.dataset.userId), status, reason });
+    });
+    // A reason is saved when the field is left or Enter is pressed.
+    list.addEventListener("change", (e) => {
+      const input = e.target.closest("input[data-testid=attendance-reason]");
+      if (!input) return;
+      const row = input.closest("[data-user-id]");
+      emit(list, "attendance:set", { user_id: Number(row.dataset.userId), status: "absent", reason: input.value });
+    });
+    list.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && e.target.matches("input[data-testid=attendance-reason]")) e.target.blur();
+    });
+  }
+
+  /**
+   * participants: the meeting's; attendance: [{user_id, status, reason}] or
+   * null when the server keeps none; counts: normalized counts; live: user
+   * ids with a connected device; readOnly: a closed meeting; pending: user
+   * ids whose change is on its way.
+   */
+  render({ participants, attendance, counts, live, readOnly = false, pending = new Set() }) {
+    this.renderSummary(counts);
+    const rows = attendanceRows(participants, attendance || [], live);
+    const order = rows.map((r) => r.user_id).join(",");
+    if (order !== this.order) {
+      this.order = order;
+      const keep = new Map();
+      for (const r of rows) keep.set(Number(r.user_id), this.rows.get(Number(r.user_id)) || this.makeRow(r));
+      this.rows = keep;
+      this.list.replaceChildren(...[...keep.values()].map((x) => x.el));
+    }
+    for (const r of rows) this.updateRow(this.rows.get(Number(r.user_id)), r, { readOnly, tracked: Boolean(attendance), pending: pending.has(Number(r.user_id)) });
+  }
+
+  renderSummary(counts) {
+    if (!this.summary) return;
+    if (!counts) {
+      this.summary.hidden = true;
+      return;
+    }
+    this.summary.hidden = false;
+    this.summary.replaceChildren(
+      h("div", { class: "att-count", dataset: { testid: "attendance-count", attending: counts.attending, voting: counts.voting } },
+        h("span", { class: "att-count-num" }, t("attendance.count", { attending: counts.attending, voting: counts.voting }))),
+      h("div", {
+        class: `quorum-badge ${counts.quorum_met ? "is-met" : "is-not-met"}`,
+        dataset: { testid: "quorum-status", met: String(counts.quorum_met), required: counts.quorum_required },
+      }, t(counts.quorum_met ? "attendance.quorum_met" : "attendance.quorum_not_met", { required: counts.quorum_required })),
+      h("p", { class: "att-breakdown" }, t("attendance.breakdown", {
+        present: counts.present, online: counts.online, absent: counts.absent, unknown: counts.unknown,
+      })),
+    );
+  }
+
+  makeRow(r) {
+    const id = `att-reason-${r.user_id}`;
+    const parts = {
+      name: h("span", { class: "person-name" }, r.full_name),
+      role: h("span", { class: "person-role" }),
+      buttons: STATUSES.map((s) => h("button", {
+        type: "button",
+        class: `att-btn att-${s}`,
+        dataset: { status: s, testid: "attendance-status" },
+        "aria-pressed": "false",
+      }, t(`attendance.status.${s}`))),
+      reason: h("input", {
+        id, type: "text", maxlength: String(REASON_MAX), autocomplete: "off",
+        enterkeyhint: "done", placeholder: t("attendance.reason_placeholder"),
+        dataset: { testid: "attendance-reason" },
+      }),
+    };
+    parts.reasonRow = h("div", { class: "att-reason" },
+      h("label", { class: "visually-hidden", for: id }, t("attendance.reason")), parts.reason);
+    parts.segment = h("div", { class: "att-segment", role: "group", "aria-label": r.full_name }, parts.buttons);
+    const el = h("li", { class: "person att-row", dataset: { testid: "participant", userId: r.user_id } },
+      h("span", { class: "dot", "aria-hidden": "true", title: t("attendance.live") }),
+      parts.name, parts.role, parts.segment, parts.reasonRow);
+    return { el, parts };
+  }
+
+  updateRow(row, r, { readOnly, tracked, pending }) {
+    const { el, parts } = row;
+    el.dataset.present = String(r.live); // live: a device of theirs is in the meeting
+    el.dataset.status = r.status || "unknown";
+    el.dataset.voting = String(r.voting !== false);
+    el.classList.toggle("is-present", r.live);
+    el.classList.toggle("is-absent", !r.live);
+    el.classList.toggle("is-pending", pending);
+    el.dataset.pending = String(pending); // a change sent, not yet in the server's record
+    parts.name.textContent = r.full_name;
+    parts.role.textContent = t(`role.${r.role}`) + (r.voting === false ? ` · ${t("attendance.guest")}` : "")
+      + (tracked && !r.status ? ` · ${t("attendance.status.unknown")}` : "");
+    parts.segment.hidden = !tracked;
+    for (const b of parts.buttons) {
+      const on = b.dataset.status === r.status;
+      b.setAttribute("aria-pressed", String(on));
+      b.classList.toggle("is-on", on);
+      b.disabled = readOnly;
+    }
+    parts.reasonRow.hidden = !tracked || r.status !== "absent";
+    parts.reason.disabled = readOnly;
+    // Never overwrite what the secretary is typing.
+    if (document.activeElement !== parts.reason) parts.reason.value = r.reason || "";
+    if (this.focusReason === Number(r.user_id) && r.status === "absent" && !readOnly) {
+      this.focusReason = null;
+      parts.reason.focus({ preventScroll: true });
+    }
+  }
+}

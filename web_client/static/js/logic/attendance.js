@@ -1,0 +1,127 @@
+// Attendance and quorum as the console and the screens show them. Pure.
+//
+// Each participant has a status: "present" (in the room), "online" (present
+// online), "absent" (with a reason) or null (not known yet). Only voting
+// participants count towards the quorum: at least numerator/denominator of
+// them must attend (present or online).
+
+export const STATUSES = Object.freeze(["present", "online", "absent"]);
+export const DEFAULT_QUORUM = Object.freeze({ numerator: 2, denominator: 3 });
+export const REASON_MAX = 500;
+
+/** ceil(voting * n / d) in integers (no float rounding surprises at 2/3 of 9). */
+export function quorumRequired(voting, quorum = DEFAULT_QUORUM) {
+  const n = Number(quorum && quorum.numerator) || DEFAULT_QUORUM.numerator;
+  const d = Number(quorum && quorum.denominator) || DEFAULT_QUORUM.denominator;
+  const v = Math.max(0, Number(voting) || 0);
+  return Math.floor((v * n + d - 1) / d);
+}
+
+/** user_id -> attendance entry. */
+export function entriesById(attendance) {
+  const map = new Map();
+  for (const a of attendance || []) if (a && a.user_id != null) map.set(Number(a.user_id), a);
+  return map;
+}
+
+/**
+ * The counts, computed the way the server does: {voting, present, online,
+ * absent, unknown, attending, quorum_required, quorum_met}. `attending` is
+ * present + online: who counts towards the quorum.
+ */
+export function computeCounts(participants, attendance, quorum = DEFAULT_QUORUM) {
+  const byId = entriesById(attendance);
+  const counts = { voting: 0, present: 0, online: 0, absent: 0, unknown: 0 };
+  for (const p of participants || []) {
+    if (p.voting === false) continue;
+    counts.voting += 1;
+    const status = (byId.get(Number(p.user_id)) || {}).status;
+    if (STATUSES.includes(status)) counts[status] += 1;
+    else counts.unknown += 1;
+  }
+  return withQuorum(counts, quorumRequired(counts.voting, quorum));
+}
+
+function withQuorum(counts, required) {
+  const attending = (Number(counts.present) || 0) + (Number(counts.online) || 0);
+  return { ...counts, attending, quorum_required: required, quorum_met: attending >= required };
+}
+
+/** The server's counts, completed with `attending` (and quorum_met if missing). */
+export function normalizeCounts(counts, quorum = DEFAULT_QUORUM) {
+  if (!counts) return null;
+  const required = Number.isFinite(Number(counts.quorum_required))
+    ? Number(counts.quorum_required)
+    : quorumRequired(counts.voting, quorum);
+  const c = withQuorum(counts, required);
+  if (typeof counts.quorum_met === "boolean") c.quorum_met = counts.quorum_met;
+  return c;
+}
+
+/**
+ * The freshest attendance we know: the meeting as fetched over HTTP (at
+ * `meeting.seq`) or the last attendance:changed event (at `state.attendance.seq`).
+ * Returns {attendance: [...], counts} or null when the server gives none.
+ */
+export function currentAttendance(meeting, state) {
+  const fromEvent = state && state.attendance;
+  const httpSeq = Number(meeting && meeting.seq) || 0;
+  const quorum = (meeting && meeting.quorum) || DEFAULT_QUORUM;
+  const participants = (meeting && meeting.participants) || [];
+  let list = null;
+  let counts = null;
+  if (fromEvent && Array.isArray(fromEvent.attendance) && (!meeting || !Array.isArray(meeting.attendance) || fromEvent.seq >= httpSeq)) {
+    list = fromEvent.attendance;
+    counts = fromEvent.counts;
+  } else if (meeting && Array.isArray(meeting.attendance)) {
+    list = meeting.attendance;
+    counts = meeting.counts;
+  }
+  if (!list) return null;
+  return {
+    attendance: list,
+    counts: counts ? normalizeCounts(counts, quorum) : computeCounts(participants, list, quorum),
+  };
+}
+
+/** A meeting with one attendance entry replaced (the PUT's answer), counts recomputed. */
+export function withEntry(meeting, entry) {
+  if (!meeting || !entry) return meeting;
+  const list = (meeting.attendance || []).filter((a) => Number(a.user_id) !== Number(entry.user_id));
+  list.push(entry);
+  return {
+    ...meeting,
+    attendance: list,
+    counts: computeCounts(meeting.participants, list, meeting.quorum || DEFAULT_QUORUM),
+  };
+}
+
+/**
+ * Rows for the attendance list: voting members first, then guests, each by
+ * name. The order does not depend on the status, so a row does not jump
+ * away under the secretary's finger when it changes.
+ */
+export function attendanceRows(participants, attendance, livePresent = []) {
+  const byId = entriesById(attendance);
+  const live = new Set((livePresent || []).map(Number));
+  return [...(participants || [])]
+    .map((p) => {
+      const a = byId.get(Number(p.user_id)) || {};
+      const status = STATUSES.includes(a.status) ? a.status : null;
+      return { ...p, status, reason: a.reason || "", checked_in_at: a.checked_in_at || null, live: live.has(Number(p.user_id)) };
+    })
+    .sort((a, b) => Number(a.voting === false) - Number(b.voting === false)
+      || String(a.full_name).localeCompare(String(b.full_name), "vi"));
+}
+
+/** Body for PUT /api/meetings/{id}/attendance/{user_id}, or {error} (an i18n key). */
+export function attendanceBody(status, reason = "") {
+  if (!STATUSES.includes(status)) return { error: "attendance.error.status" };
+  const body = { status };
+  if (status === "absent") {
+    const r = String(reason || "").trim();
+    if (r.length > REASON_MAX) return { error: "attendance.error.reason_long" };
+    body.reason = r;
+  }
+  return { body };
+}
