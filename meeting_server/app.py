@@ -17,6 +17,8 @@ from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from meeting_server import __version__
+from meeting_server.annotations.routes import router as annotations_router
+from meeting_server.archive.routes import router as archive_router
 from meeting_server.auth.routes import router as auth_router
 from meeting_server.config import Settings
 from meeting_server.context import AppContext
@@ -32,6 +34,8 @@ from meeting_server.meetings.routes import router as meetings_router
 from meeting_server.realtime.outbox import Intents
 from meeting_server.realtime.server import make_socket_server, register_handlers
 from meeting_server.search.routes import router as search_router
+from meeting_server.votes.routes import router as votes_router
+from meeting_server.minutes.routes import router as minutes_router
 from meeting_server.web.i18n import Catalogs
 from meeting_server.web.routes import Pages
 from meeting_server.web.routes import router as web_router
@@ -88,7 +92,18 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
     )
     app.add_middleware(BodyLimit, max_upload_bytes=settings.max_upload_bytes)
     _install_error_handlers(app)
-    for router in (auth_router, meetings_router, documents_router, search_router, web_router):
+    routers = (
+        auth_router,
+        meetings_router,
+        documents_router,
+        search_router,
+        archive_router,
+        annotations_router,
+        votes_router,
+        minutes_router,
+        web_router,
+    )
+    for router in routers:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=settings.web_dir / "static"), name="static")
     app.mount("/vendor", StaticFiles(directory=settings.web_dir / "vendor"), name="vendor")

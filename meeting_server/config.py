@@ -42,6 +42,12 @@ class Settings(BaseSettings):
     session_days: int = 30
     login_max_failures: int = 10
     login_window_s: int = 300
+    # The minutes' header defaults (a secretary may change them per meeting):
+    # the issuing body ("Chi bộ Khu phố 3"), the body above it, and the place
+    # of the date line. Unset: the meeting's title and location stand in.
+    minutes_issuer: str = ""
+    minutes_issuer_parent: str = ""
+    minutes_locality: str = ""
 
     web_dir: Path = PROJECT_ROOT / "web_client"
     agendas_dir: Path = PROJECT_ROOT / "agendas"

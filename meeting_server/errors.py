@@ -14,16 +14,21 @@ class MeetingError(Exception):
     code = "invalid"
     status = 400
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None):
+    def __init__(self, message: str, *, code: str | None = None, status: int | None = None, details: dict | None = None):
         super().__init__(message)
         self.message = message
+        # Facts a client may show in its own words (e.g. present/required for quorum_not_met).
+        self.details = details
         if code:
             self.code = code
         if status:
             self.status = status
 
     def body(self) -> dict:
-        return {"code": self.code, "message": self.message}
+        body = {"code": self.code, "message": self.message}
+        if self.details:
+            body["details"] = self.details
+        return body
 
     def to_http(self) -> JSONResponse:
         headers = {"WWW-Authenticate": "Bearer"} if self.status == 401 else None

@@ -1,7 +1,13 @@
 """Every table, imported in one place so the schema can be created from it."""
 
+from meeting_server.annotations.models import Annotation  # noqa: F401
+from meeting_server.archive.models import AuditEntry  # noqa: F401
 from meeting_server.auth.models import AuthSession, LoginFailure, User  # noqa: F401
 from meeting_server.documents.models import Document, DocumentPage  # noqa: F401
-from meeting_server.meetings.models import AgendaItem, Meeting, Node, Participant, Presence  # noqa: F401
+from meeting_server.meetings.models import (  # noqa: F401
+    AgendaItem, Attendance, Meeting, MeetingQuorum, Node, Participant, Presence,
+)
+from meeting_server.minutes.models import Minutes, MinutesConfirmation, MinutesItem  # noqa: F401
 from meeting_server.realtime.models import Event  # noqa: F401
 from meeting_server.search.models import SearchEntry  # noqa: F401
+from meeting_server.votes.models import NamedBallot, SecretBallot, Vote, VoteRoll, VoteVoter  # noqa: F401

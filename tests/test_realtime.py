@@ -224,7 +224,7 @@ def test_events_applied_to_an_old_snapshot_equal_a_fresh_one(world):
             if item["event"] == "page:turned":
                 state["presenter"] = {"document_id": data["document_id"], "page": data["page"]}
             elif item["event"] == "attendance:changed":
-                state["present"] = data["present"]
+                state.update(present=data["present"], attendance=data["attendance"], counts=data["counts"])
             elif item["event"] == "meeting:status":
                 state["status"] = data["status"]
         # The rejoin's own arrival is in the fresh snapshot, not in what was missed before it.

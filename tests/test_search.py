@@ -50,7 +50,7 @@ def test_fold_keeps_offsets_and_strips_every_vietnamese_mark():
 @pytest.mark.parametrize("query", ["bien ban", "Biên bản", "BIEN BAN", "dang uy", "Đảng ủy", "chuyen doi so"])
 def test_search_ignores_diacritics_and_case(world, indexed, query):
     # (The world's own document says "Bien ban cuoc hop" on every page.)
-    found = [h for h in hits(world.member, query) if h["id"] == indexed["id"]]
+    found = [h for h in hits(world.member, query, meeting_id=world.meeting_id) if h["id"] == indexed["id"]]
     assert [(h["kind"], h["page"]) for h in found] == [("document", 2)]
     hit = found[0]
     assert hit["meeting_id"] == world.meeting_id
@@ -60,23 +60,26 @@ def test_search_ignores_diacritics_and_case(world, indexed, query):
 
 
 def test_d_finds_the_stroked_d(world, indexed):
-    assert hits(world.member, "dang bo phuong")
-    assert hits(world.member, "đang bo phuong")
+    assert hits(world.member, "dang bo phuong", meeting_id=world.meeting_id)
+    assert hits(world.member, "đang bo phuong", meeting_id=world.meeting_id)
 
 
 def test_title_is_searchable_and_all_terms_must_occur(world, indexed):
-    assert {h["page"] for h in hits(world.member, "du thao nghi quyet")} == {1, 2}
+    assert {h["page"] for h in hits(world.member, "du thao nghi quyet", meeting_id=world.meeting_id)} == {1, 2}
     assert hits(world.member, "bien ban khongcotu") == []
 
 
 def test_search_never_shows_a_meeting_the_caller_is_not_in(world, indexed, admin, cast):
-    assert hits(world.outsider, "bien ban") == []
+    here = {"meeting_id": world.meeting_id}
+    assert hits(world.outsider, "bien ban", **here) == []
     archivist = new_user(admin, "archivist")
-    assert hits(archivist, "bien ban") == []  # open meeting: not yet the archivist's
-    assert hits(admin, "bien ban")
+    assert hits(archivist, "bien ban", **here) == []  # open meeting: not yet the archivist's
+    assert hits(admin, "bien ban", **here)
     world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
-    assert {h["id"] for h in hits(archivist, "dang uy")} == {indexed["id"]}
-    assert hits(world.outsider, "bien ban") == []
+    assert {h["id"] for h in hits(archivist, "dang uy", **here)} == {indexed["id"]}
+    assert hits(world.outsider, "bien ban", **here) == []
+    # Without the filter too: nothing of a meeting the outsider is not in.
+    assert all(h["meeting_id"] != world.meeting_id for h in hits(world.outsider, "bien ban"))
 
 
 def test_filters_by_meeting_year_and_closed(world, indexed):
@@ -110,3 +113,19 @@ def test_search_needs_a_login(server):
 
     response = httpx.get(f"{server.base_url}/api/search", params={"q": "bien"})
     assert response.status_code == 401
+
+
+def test_the_words_as_a_phrase_come_first(world, tmp_path):
+    scattered = vietnamese_pdf(tmp_path / "a.pdf", ["Kế hoạch có nhiều bản nháp; cuối cùng là bảng biên chế."])
+    together = vietnamese_pdf(tmp_path / "b.pdf", ["Đây là biên bản hội nghị."])
+    ids = [world.upload(pdf, title=name).json()["id"] for pdf, name in ((scattered, "Rời"), (together, "Liền"))]
+    order = [h["id"] for h in hits(world.member, "bien ban", meeting_id=world.meeting_id) if h["id"] in ids]
+    assert order == [ids[1], ids[0]]
+
+
+def test_the_snippet_shows_the_phrase_where_it_stands(world, tmp_path):
+    text = "Đảng viên dự họp đầy đủ. " * 12 + "Giao Văn phòng Đảng ủy tổng hợp ý kiến."
+    pdf = vietnamese_pdf(tmp_path / "c.pdf", [text])
+    doc = world.upload(pdf, title="Thông báo").json()
+    [hit] = [h for h in hits(world.member, "van phong dang uy", meeting_id=world.meeting_id) if h["id"] == doc["id"]]
+    assert "Văn phòng Đảng ủy" in hit["snippet"]

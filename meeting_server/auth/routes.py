@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response, status
 
 from meeting_server.auth import service
-from meeting_server.auth.models import LoginIn, LoginOut, Role, UserCreate, UserPublic
+from meeting_server.auth.models import LoginIn, LoginOut, Role, UserBatchCreate, UserCreate, UserPublic
 from meeting_server.deps import SESSION_COOKIE, AdminUser, CurrentUser, Ctx, request_token
 from meeting_server.errors import Forbidden, Unauthorized
 
@@ -16,12 +16,14 @@ router = APIRouter(tags=["auth"])
 def login(body: LoginIn, response: Response, ctx: Ctx) -> LoginOut:
     """Check a username and password; answer a token and set the session cookie."""
     try:
-        with ctx.db.write() as session:
-            token, user = service.login(session, ctx.settings, body.username, body.password)
+        with ctx.db.read() as session:
+            user = service.authenticate(session, ctx.settings, body.username, body.password)
     except Unauthorized:
         with ctx.db.write() as session:
             service.record_login_failure(session, body.username)
         raise
+    with ctx.db.write() as session:
+        token = service.open_session(session, ctx.settings, user)
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -55,6 +57,13 @@ def create_user(body: UserCreate, ctx: Ctx, admin: AdminUser) -> UserPublic:
     """Create an account (admin)."""
     with ctx.db.write() as session:
         return service.create_user(session, body)
+
+
+@router.post("/api/users/batch", response_model=list[UserPublic], status_code=status.HTTP_201_CREATED)
+def create_users(body: UserBatchCreate, ctx: Ctx, admin: AdminUser) -> list[UserPublic]:
+    """Create many accounts with one initial password (admin); all or none."""
+    with ctx.db.write() as session:
+        return service.create_users(session, body)
 
 
 @router.get("/api/users", response_model=list[UserPublic])

@@ -16,7 +16,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from meeting_server.auth.models import AuthSession, LoginFailure, User, UserCreate, UserPublic
+from meeting_server.auth.models import AuthSession, LoginFailure, User, UserBatchCreate, UserCreate, UserPublic
 from meeting_server.auth.passwords import hash_password, verify_password
 from meeting_server.config import Settings
 from meeting_server.errors import Conflict, NotFound, RateLimited, Unauthorized
@@ -41,6 +41,25 @@ def create_user(session: Session, data: UserCreate) -> UserPublic:
     return public(user)
 
 
+def create_users(session: Session, data: UserBatchCreate) -> list[UserPublic]:
+    """All the accounts or none: a taken or repeated username refuses the batch."""
+    names = [item.username for item in data.users]
+    repeated = sorted({name for name in names if names.count(name) > 1})
+    if repeated:
+        raise Conflict(f"usernames listed twice: {', '.join(repeated)}")
+    taken = sorted(session.exec(select(User.username).where(User.username.in_(names))))
+    if taken:
+        raise Conflict(f"usernames taken: {', '.join(taken)}")
+    password_hash = hash_password(data.password)
+    users = [
+        User(username=item.username, full_name=item.full_name, role=item.role, password_hash=password_hash)
+        for item in data.users
+    ]
+    session.add_all(users)
+    session.flush()
+    return [public(user) for user in users]
+
+
 def set_password(session: Session, username: str, password: str) -> None:
     user = session.exec(select(User).where(User.username == username)).first()
     if not user:
@@ -57,8 +76,10 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def login(session: Session, settings: Settings, username: str, password: str) -> tuple[str, UserPublic]:
-    """Check the password and open a session; returns (token, user)."""
+def authenticate(session: Session, settings: Settings, username: str, password: str) -> UserPublic:
+    """Check the password. Only reads: argon2 takes ~0.1 s on purpose, and
+    holding SQLite's write lock meanwhile would queue every login behind the
+    others (200 tablets logging in at 8:00 would time out)."""
     since = utcnow() - timedelta(seconds=settings.login_window_s)
     failures = session.exec(
         select(sa.func.count()).select_from(LoginFailure).where(
@@ -69,9 +90,13 @@ def login(session: Session, settings: Settings, username: str, password: str) ->
         raise RateLimited("Too many failed logins for this user. Wait a few minutes and try again.")
     user = session.exec(select(User).where(User.username == username)).first()
     if not verify_password(user.password_hash if user else None, password) or not user.active:
-        # The caller records the failure with record_login_failure in its own
-        # transaction: this one rolls back with the error.
+        # The caller records the failure with record_login_failure in a write transaction.
         raise Unauthorized("Wrong username or password.")
+    return public(user)
+
+
+def open_session(session: Session, settings: Settings, user: UserPublic) -> str:
+    """A new login session for an authenticated user; returns its token."""
     token = secrets.token_urlsafe(32)
     session.add(
         AuthSession(
@@ -80,7 +105,7 @@ def login(session: Session, settings: Settings, username: str, password: str) ->
             expires_at=utcnow() + timedelta(days=settings.session_days),
         )
     )
-    return token, public(user)
+    return token
 
 
 def record_login_failure(session: Session, username: str) -> None:

@@ -41,6 +41,40 @@ class Participant(SQLModel, table=True):
     voting: bool = True
 
 
+class AttendanceStatus(str, Enum):
+    present = "present"  # in the hall
+    online = "online"  # taking part from elsewhere, counted as attending
+    absent = "absent"
+
+
+class Attendance(SQLModel, table=True):
+    """The formal record of who attended, apart from live presence (sockets):
+    a tablet losing Wi-Fi does not make its owner absent. No row: not known yet."""
+
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    status: AttendanceStatus
+    reason: str = Field(default="", max_length=500)
+    checked_in_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    # None: the participant checked in by joining; otherwise who recorded it.
+    updated_by: int | None = Field(default=None, foreign_key="user.id")
+    updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+
+
+class MeetingQuorum(SQLModel, table=True):
+    """A meeting's quorum when it is not the default two thirds. A table of its
+    own rather than columns on `meeting`: start-up creates new tables in an
+    existing database, but does not add columns (there are no migrations yet)."""
+
+    __tablename__ = "meeting_quorum"
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    numerator: int
+    denominator: int
+
+
+DEFAULT_QUORUM = (2, 3)
+
+
 class AgendaItem(SQLModel, table=True):
     __tablename__ = "agenda_item"
     id: int | None = Field(default=None, primary_key=True)
@@ -125,6 +159,41 @@ class Presenter(BaseModel):
     page: int
 
 
+class AttendanceIn(_In):
+    # None: not known (undoes a mistaken entry).
+    status: AttendanceStatus | None
+    reason: str = PField(default="", max_length=500)
+
+
+class QuorumIn(_In):
+    numerator: int = PField(ge=1, le=1000)
+    denominator: int = PField(ge=1, le=1000)
+
+
+class AttendanceEntry(BaseModel):
+    user_id: int
+    status: AttendanceStatus | None
+    reason: str
+    checked_in_at: str | None
+
+
+class QuorumFraction(BaseModel):
+    numerator: int
+    denominator: int
+
+
+class AttendanceCounts(BaseModel):
+    """Over the voting participants only: guests attend but do not count."""
+
+    voting: int
+    present: int
+    online: int
+    absent: int
+    unknown: int
+    quorum_required: int
+    quorum_met: bool
+
+
 class MeetingPublic(BaseModel):
     id: int
     title: str
@@ -137,6 +206,9 @@ class MeetingPublic(BaseModel):
     presenter: Presenter | None
     participants: list[ParticipantPublic]
     agenda: list[AgendaItemPublic]
+    attendance: list[AttendanceEntry]
+    quorum: QuorumFraction
+    counts: AttendanceCounts
 
 
 class MeetingListItem(BaseModel):
@@ -145,6 +217,7 @@ class MeetingListItem(BaseModel):
     starts_at: str
     location: str
     status: MeetingStatus
+    closed_at: str | None = None
     can_control: bool
 
 

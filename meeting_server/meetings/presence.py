@@ -12,8 +12,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from meeting_server.meetings.models import Node, Participant, Presence
-from meeting_server.realtime.events import AttendanceChanged
+from meeting_server.meetings import attendance
+from meeting_server.meetings.models import Meeting, MeetingStatus, Node, Participant, Presence
 from meeting_server.realtime.outbox import Tx
 from meeting_server.timeutil import utcnow
 
@@ -37,11 +37,15 @@ def present_user_ids(session: Session, meeting_id: int) -> list[int]:
 
 
 def arrive(tx: Tx, meeting_id: int, user_id: int, sid: str, node_id: str) -> None:
+    """A participant's device joined. In an open meeting that also checks them in
+    (attendance.py); before it opens, reading the papers at home is not attending."""
     before = present_user_ids(tx.session, meeting_id)
     if tx.session.get(Presence, (sid, meeting_id)) is None:
         tx.session.add(Presence(sid=sid, meeting_id=meeting_id, user_id=user_id, node_id=node_id))
         tx.session.flush()
-    _announce_if_changed(tx, meeting_id, before)
+    meeting = tx.session.get(Meeting, meeting_id)
+    checked_in = meeting.status == MeetingStatus.open and attendance.check_in(tx.session, meeting_id, user_id)
+    _announce_if_changed(tx, meeting_id, before, checked_in)
 
 
 def depart(tx: Tx, sid: str, meeting_id: int | None = None) -> None:
@@ -56,10 +60,10 @@ def depart(tx: Tx, sid: str, meeting_id: int | None = None) -> None:
         _announce_if_changed(tx, row.meeting_id, before)
 
 
-def _announce_if_changed(tx: Tx, meeting_id: int, before: list[int]) -> None:
+def _announce_if_changed(tx: Tx, meeting_id: int, before: list[int], attendance_changed: bool = False) -> None:
     after = present_user_ids(tx.session, meeting_id)
-    if after != before:
-        tx.emit(AttendanceChanged(meeting_id=meeting_id, present=after))
+    if after != before or attendance_changed:
+        tx.emit(attendance.changed_event(tx.session, meeting_id, after))
 
 
 def beat(tx: Tx, node_id: str) -> None:

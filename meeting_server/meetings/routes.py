@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response, status
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
 
 from meeting_server.deps import CurrentUser, Ctx
 from meeting_server.meetings import service
@@ -10,9 +12,13 @@ from meeting_server.meetings.models import (
     AgendaItemCreate,
     AgendaItemPublic,
     AgendaItemUpdate,
+    AttendanceEntry,
+    AttendanceIn,
     MeetingCreate,
     MeetingListItem,
     MeetingPublic,
+    MeetingStatus,
+    QuorumIn,
 )
 
 router = APIRouter(tags=["meetings"])
@@ -25,10 +31,17 @@ async def create_meeting(body: MeetingCreate, user: CurrentUser, ctx: Ctx) -> Me
 
 
 @router.get("/api/meetings", response_model=list[MeetingListItem])
-def list_meetings(user: CurrentUser, ctx: Ctx) -> list[MeetingListItem]:
-    """The meetings the caller may see, newest first."""
+def list_meetings(
+    user: CurrentUser,
+    ctx: Ctx,
+    status: MeetingStatus | None = None,
+    year: Annotated[int | None, Query(ge=1900, le=9999)] = None,
+    title: Annotated[str, Query(max_length=200)] = "",
+) -> list[MeetingListItem]:
+    """The meetings the caller may see, newest first; optionally only those of a
+    status, of a year, or whose title holds `title` (diacritics ignored)."""
     with ctx.db.read() as session:
-        return service.list_meetings(session, user)
+        return service.list_meetings(session, user, status=status, year=year, title=title)
 
 
 @router.get("/api/meetings/{meeting_id}", response_model=MeetingPublic)
@@ -71,3 +84,15 @@ async def open_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingP
 async def close_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Close the meeting for good (secretary, chair); it becomes read-only."""
     return await ctx.intents.run(meeting_id, service.close_meeting, user, meeting_id)
+
+
+@router.put("/api/meetings/{meeting_id}/attendance/{user_id}", response_model=AttendanceEntry)
+async def set_attendance(meeting_id: int, user_id: int, body: AttendanceIn, user: CurrentUser, ctx: Ctx) -> AttendanceEntry:
+    """Record a participant present, online or absent (secretary, chair); everyone gets attendance:changed."""
+    return await ctx.intents.run(meeting_id, service.set_attendance, user, meeting_id, user_id, body)
+
+
+@router.patch("/api/meetings/{meeting_id}/quorum", response_model=MeetingPublic)
+async def set_quorum(meeting_id: int, body: QuorumIn, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """Set the share of voting participants that must attend (secretary, chair); default 2/3."""
+    return await ctx.intents.run(meeting_id, service.set_quorum, user, meeting_id, body)

@@ -9,9 +9,11 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from meeting_server.archive import audit
 from meeting_server.auth.models import VOTING_ROLES, Role, User, UserPublic
 from meeting_server.documents.models import Document, DocumentPage
-from meeting_server.errors import Forbidden, Invalid, NotFound
+from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
+from meeting_server.meetings import attendance
 from meeting_server.meetings.access import (
     can_control,
     controlled_meeting,
@@ -23,29 +25,49 @@ from meeting_server.meetings.models import (
     AgendaItemCreate,
     AgendaItemPublic,
     AgendaItemUpdate,
+    AttendanceEntry,
+    AttendanceIn,
     DocumentSummary,
     Meeting,
     MeetingCreate,
     MeetingListItem,
     MeetingPublic,
+    MeetingQuorum,
     MeetingStatus,
     PageSize,
     Participant,
     ParticipantPublic,
     Presenter,
+    QuorumIn,
     normalize_starts_at,
 )
+from meeting_server.meetings.presence import present_user_ids
+from meeting_server.minutes.service import item_has_text
 from meeting_server.realtime.events import AgendaChanged, MeetingStatusChanged, PageTurned
 from meeting_server.realtime.outbox import Tx
+from meeting_server.search.fold import fold, query_terms
 from meeting_server.timeutil import iso, utcnow
+from meeting_server.votes.service import has_open_vote
 
 MEETING_CREATORS = frozenset({Role.admin, Role.secretary, Role.chair})
 
 
 # ---- reading ---------------------------------------------------------------
 
-def list_meetings(session: Session, user: UserPublic) -> list[MeetingListItem]:
+def list_meetings(
+    session: Session,
+    user: UserPublic,
+    *,
+    status: MeetingStatus | None = None,
+    year: int | None = None,
+    title: str = "",
+) -> list[MeetingListItem]:
     query = select(Meeting).where(visible_to(user)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    if status is not None:
+        query = query.where(Meeting.status == status)
+    if year is not None:
+        query = query.where(Meeting.starts_at.like(f"{year:04d}-%"))
+    wanted = query_terms(title)
     return [
         MeetingListItem(
             id=m.id,
@@ -53,9 +75,12 @@ def list_meetings(session: Session, user: UserPublic) -> list[MeetingListItem]:
             starts_at=m.starts_at,
             location=m.location,
             status=m.status,
+            closed_at=iso(m.closed_at),
             can_control=can_control(session, user, m),
         )
         for m in session.exec(query)
+        # Titles are short and lists small: fold in Python, same rule as search.
+        if all(term in fold(m.title) for term in wanted)
     ]
 
 
@@ -92,6 +117,7 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
     presenter = None
     if meeting.presenter_document_id is not None:
         presenter = Presenter(document_id=meeting.presenter_document_id, page=meeting.presenter_page)
+    roll = attendance.entries(session, meeting.id)
     return MeetingPublic(
         id=meeting.id,
         title=meeting.title,
@@ -110,6 +136,9 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
             AgendaItemPublic(id=i.id, position=i.position, title=i.title, documents=docs_by_item[i.id])
             for i in items
         ],
+        attendance=roll,
+        quorum=attendance.quorum_of(session, meeting.id),
+        counts=attendance.counts(session, meeting.id, roll),
     )
 
 
@@ -205,6 +234,8 @@ def delete_agenda_item(tx: Tx, user: UserPublic, item_id: int) -> None:
     item = _controlled_item(tx, user, item_id)
     if tx.session.exec(select(Document.id).where(Document.agenda_item_id == item.id)).first():
         raise Invalid("Remove the item's documents first.", code="conflict", status=409)
+    if item_has_text(tx.session, item.id):
+        raise Conflict("The minutes have text under this item: move or clear it first.")
     tx.session.delete(item)
     tx.session.flush()
     rest = tx.session.exec(
@@ -225,7 +256,8 @@ def _controlled_item(tx: Tx, user: UserPublic, item_id: int) -> AgendaItem:
 
 
 def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
-    """scheduled -> open, emitting meeting:status. Opening an open meeting changes nothing."""
+    """scheduled -> open, emitting meeting:status; whoever has a tablet in the
+    room then is checked in (attendance:changed). Opening an open meeting changes nothing."""
     meeting = controlled_meeting(tx.session, user, meeting_id)
     if meeting.status == MeetingStatus.scheduled:
         meeting.status = MeetingStatus.open
@@ -233,6 +265,11 @@ def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
         tx.session.add(meeting)
         tx.session.flush()
         tx.emit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
+        audit.record(tx.session, meeting.id, user.id, "meeting.opened", {"opened_at": iso(meeting.opened_at)})
+        present = present_user_ids(tx.session, meeting.id)
+        checked_in = [attendance.check_in(tx.session, meeting.id, user_id) for user_id in present]
+        if any(checked_in):
+            tx.emit(attendance.changed_event(tx.session, meeting.id, present))
         tx.session.refresh(meeting)
     return describe(tx.session, meeting)
 
@@ -240,12 +277,15 @@ def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
 def close_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
     """open or scheduled -> closed, for good. Closing a closed meeting changes nothing."""
     meeting = controlled_meeting(tx.session, user, meeting_id, writable=False)
+    if meeting.status != MeetingStatus.closed and has_open_vote(tx.session, meeting.id):
+        raise Conflict("A vote is still open: close it before closing the meeting.")
     if meeting.status != MeetingStatus.closed:
         meeting.status = MeetingStatus.closed
         meeting.closed_at = utcnow()
         tx.session.add(meeting)
         tx.session.flush()
         tx.emit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
+        audit.record(tx.session, meeting.id, user.id, "meeting.closed", {"closed_at": iso(meeting.closed_at)})
         tx.session.refresh(meeting)
     return describe(tx.session, meeting)
 
@@ -264,3 +304,27 @@ def turn_page(tx: Tx, user: UserPublic, meeting_id: int, document_id: int, page:
     tx.session.flush()
     return tx.emit(PageTurned(meeting_id=meeting.id, document_id=document.id, page=page, by=user.id))
 
+
+def set_attendance(tx: Tx, user: UserPublic, meeting_id: int, user_id: int, data: AttendanceIn) -> AttendanceEntry:
+    """The secretary or chair records a participant present, online or absent
+    (with a reason), or unknown again; everyone gets attendance:changed."""
+    meeting = controlled_meeting(tx.session, user, meeting_id)
+    if tx.session.get(Participant, (meeting.id, user_id)) is None:
+        raise NotFound("No such participant in this meeting.")
+    entry = attendance.record(tx.session, meeting.id, user_id, data.status, data.reason, by=user.id)
+    tx.emit(attendance.changed_event(tx.session, meeting.id, present_user_ids(tx.session, meeting.id)))
+    return entry
+
+
+def set_quorum(tx: Tx, user: UserPublic, meeting_id: int, data: QuorumIn) -> MeetingPublic:
+    """How many of the voting participants must attend, as a fraction in (0, 1]
+    (default 2/3). The counts change, so everyone gets attendance:changed."""
+    meeting = controlled_meeting(tx.session, user, meeting_id)
+    if data.numerator > data.denominator:
+        raise Invalid("The quorum is a fraction of the voting participants: at most 1 (for example 2/3).")
+    attendance.lock_meeting(tx.session, meeting.id)
+    tx.session.merge(MeetingQuorum(meeting_id=meeting.id, numerator=data.numerator, denominator=data.denominator))
+    tx.session.flush()
+    tx.emit(attendance.changed_event(tx.session, meeting.id, present_user_ids(tx.session, meeting.id)))
+    tx.session.refresh(meeting)
+    return describe(tx.session, meeting)

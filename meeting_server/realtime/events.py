@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from meeting_server.meetings.models import MeetingStatus
+from meeting_server.meetings.models import AttendanceCounts, AttendanceEntry, MeetingStatus
 
 
 class ServerEvent(BaseModel):
@@ -30,8 +30,13 @@ class PageTurned(ServerEvent):
 
 
 class AttendanceChanged(ServerEvent):
+    """`present`: who has a device in the room now. `attendance` and `counts`:
+    the formal record (checked in, online, absent) and the quorum it gives."""
+
     name = "attendance:changed"
     present: list[int]
+    attendance: list[AttendanceEntry]
+    counts: AttendanceCounts
 
 
 class MeetingStatusChanged(ServerEvent):

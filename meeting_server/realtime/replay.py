@@ -9,10 +9,12 @@ from sqlmodel import Session, select
 
 from meeting_server.auth.models import UserPublic
 from meeting_server.meetings.access import is_participant, visible_meeting
-from meeting_server.meetings.models import Meeting, MeetingStatus, Presenter
+from meeting_server.meetings import attendance
+from meeting_server.meetings.models import AttendanceCounts, AttendanceEntry, Meeting, MeetingStatus, Presenter
 from meeting_server.meetings.presence import arrive, present_user_ids
 from meeting_server.realtime.models import Event
 from meeting_server.realtime.outbox import Tx
+from meeting_server.votes.service import open_votes as open_votes_for
 
 # Past this many missed events a client is better served by a fresh state.
 MAX_REPLAY = 1000
@@ -28,6 +30,9 @@ class MeetingState(BaseModel):
     presenter: Presenter | None
     present: list[int]
     open_votes: list[dict]
+    # (added) What attendance:changed carries, so a client starts from it.
+    attendance: list[AttendanceEntry]
+    counts: AttendanceCounts
 
 
 class JoinResult(BaseModel):
@@ -50,20 +55,24 @@ def join(
     tx.session.refresh(meeting)
     return JoinResult(
         seq=meeting.last_seq,
-        state=snapshot(tx.session, meeting),
+        state=snapshot(tx.session, meeting, user.id),
         **replay(tx.session, meeting, user.id, since_seq),
     )
 
 
-def snapshot(session: Session, meeting: Meeting) -> MeetingState:
+def snapshot(session: Session, meeting: Meeting, user_id: int) -> MeetingState:
     presenter = None
     if meeting.presenter_document_id is not None:
         presenter = Presenter(document_id=meeting.presenter_document_id, page=meeting.presenter_page)
+    listed = attendance.entries(session, meeting.id)
     return MeetingState(
         status=meeting.status,
         presenter=presenter,
         present=present_user_ids(session, meeting.id),
-        open_votes=[],
+        # Each with `voted` for this user: their tablet shows the ballot or "voted".
+        open_votes=open_votes_for(session, meeting.id, user_id),
+        attendance=listed,
+        counts=attendance.counts(session, meeting.id, listed),
     )
 
 

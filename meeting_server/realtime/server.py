@@ -16,6 +16,7 @@ import socketio
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, select
 
+from meeting_server.annotations import sockets as annotation_sockets
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.service import user_for_token
 from meeting_server.context import AppContext
@@ -26,11 +27,12 @@ from meeting_server.meetings.models import Presence
 from meeting_server.meetings.service import turn_page
 from meeting_server.realtime.events import meeting_room, user_room
 from meeting_server.realtime.replay import join
+from meeting_server.votes import sockets as vote_sockets
 
 log = logging.getLogger(__name__)
 
 # `register(sio, ctx, handler)` of each domain that has client events.
-DOMAIN_SOCKETS: tuple = ()
+DOMAIN_SOCKETS: tuple = (annotation_sockets.register, vote_sockets.register)
 
 
 class _In(BaseModel):

@@ -44,15 +44,24 @@ def search(
         query = query.where(Meeting.starts_at.like(f"{year:04d}-%"))
     if closed_only:
         query = query.where(Meeting.status == MeetingStatus.closed)
-    query = _match(session, query, terms)
-    hits = [_hit(entry, meeting, terms) for entry, meeting in session.exec(query.limit(MAX_HITS))]
+    found: dict[int, tuple[SearchEntry, Meeting]] = {}
+    # The words as a phrase first ("bien ban" next to each other), then anywhere.
+    for phrase in ((True, False) if len(terms) > 1 else (False,)):
+        for entry, meeting in session.exec(_match(session, query, terms, phrase).limit(MAX_HITS)):
+            found.setdefault(entry.id, (entry, meeting))
+        if len(found) >= MAX_HITS:
+            break
+    hits = [_hit(entry, meeting, terms) for entry, meeting in list(found.values())[:MAX_HITS]]
     return SearchResult(hits=hits)
 
 
-def _match(session: Session, query, terms: list[str]):
+def _match(session: Session, query, terms: list[str], phrase: bool):
     if session.get_bind().dialect.name == "sqlite":
-        # Every term must occur; a term matches words it begins ("ban" finds "bản", "bảng").
-        expression = " AND ".join(f'"{term}"*' for term in terms)
+        # A term matches the words it begins ("ban" finds "bản", "bảng").
+        if phrase:
+            expression = " + ".join(f'"{term}"' for term in terms[:-1]) + f' + "{terms[-1]}"*'
+        else:
+            expression = " AND ".join(f'"{term}"*' for term in terms)
         fts = (
             sa.text("SELECT rowid AS id, rank FROM search_fts WHERE search_fts MATCH :expression")
             .bindparams(expression=expression)
@@ -60,6 +69,8 @@ def _match(session: Session, query, terms: list[str]):
             .subquery("fts")
         )
         return query.join(fts, fts.c.id == SearchEntry.id).order_by(fts.c.rank, SearchEntry.id)
+    if phrase:
+        return query.where(SearchEntry.folded.like(f"%{' '.join(terms)}%")).order_by(Meeting.starts_at.desc(), SearchEntry.id)
     for term in terms:
         query = query.where(SearchEntry.folded.like(f"%{term}%"))
     return query.order_by(Meeting.starts_at.desc(), SearchEntry.id)
@@ -84,8 +95,10 @@ def snippet(entry: SearchEntry, terms: list[str]) -> str:
     original = f"{entry.title}\n{entry.text}"
     body_start = len(entry.title) + 1
     body = entry.folded[body_start:]
+    # Around the words as a phrase if they stand so, else around the first word found.
+    phrase = re.search(r"\b" + r"\W+".join(map(re.escape, terms)), body)
     found = [m.start() for term in terms if (m := re.search(rf"\b{re.escape(term)}", body))]
-    at = body_start + (min(found) if found else 0)
+    at = body_start + (phrase.start() if phrase else min(found) if found else 0)
     start = max(body_start, at - SNIPPET_BEFORE)
     end = min(len(original), at + SNIPPET_AFTER)
     # Cut on spaces, not inside a word.

@@ -121,6 +121,13 @@ def screen_page(meeting_id: int, request: Request, user: OptionalUser, ctx: Ctx)
     return _meeting_page(request, ctx, user, meeting_id, "screen.html", control=False)
 
 
+@router.get("/archive", response_class=HTMLResponse)
+def archive_page(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    return pages(request).render(request, "archive.html", user)
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, request: Request, next: str | None = None) -> Response:
     response = RedirectResponse(_safe_next(next), status_code=303)

@@ -12,7 +12,8 @@ import { ThumbStrip } from "./components/thumb-strip.js";
 import { AgendaPanel } from "./components/agenda-panel.js";
 import { paintMeetingHeader, toast, ackErrorMessage } from "./meeting-common.js";
 import { stepView, clampPage } from "./logic/follow.js";
-import { presentCount } from "./logic/meeting-state.js";
+import { ConsoleVotes } from "./console-votes.js";
+import { ConsoleMinutes } from "./console-minutes.js";
 
 initHeader();
 
@@ -130,28 +131,24 @@ function render() {
   renderParticipants();
 }
 
+// Attendance (participants) and votes: console-votes.js.
+const consoleVotes = new ConsoleVotes({
+  meetingId,
+  participants: els.participants,
+  summary: $("[data-attendance-summary]"),
+  votes: $("[data-votes]"),
+});
+
+// The minutes ("Biên bản" view): console-minutes.js.
+const consoleMinutes = new ConsoleMinutes({
+  meetingId,
+  panel: $("[data-minutes]"),
+  switcher: $("[data-console-views]"),
+});
+
 function renderParticipants() {
-  const present = new Set(((rtState && rtState.present) || []).map(Number));
-  const people = [...(meeting.participants || [])].sort(
-    (a, b) => Number(present.has(Number(b.user_id))) - Number(present.has(Number(a.user_id)))
-      || String(a.full_name).localeCompare(String(b.full_name), "vi"),
-  );
-  const count = presentCount([...present], meeting.participants);
-  $("[data-participants-summary]").textContent = t("console.present_summary", { present: count, total: people.length });
-  els.participants.replaceChildren(
-    ...people.map((p) => {
-      const here = present.has(Number(p.user_id));
-      return h("li", {
-        class: `person ${here ? "is-present" : "is-absent"}`,
-        dataset: { testid: "participant", userId: p.user_id, present: String(here) },
-      },
-      h("span", { class: "dot", "aria-hidden": "true" }),
-      h("span", { class: "person-name" }, p.full_name),
-      h("span", { class: "person-role" },
-        t(`role.${p.role}`) + (p.voting === false ? ` · ${t("console.guest")}` : "")),
-      h("span", { class: "visually-hidden" }, here ? t("console.present_yes") : t("console.present_no")));
-    }),
-  );
+  consoleVotes.render(meeting, rtState);
+  consoleMinutes.render(meeting, rtState);
 }
 
 // ---- page turns -------------------------------------------------------------------
@@ -249,6 +246,8 @@ async function setMeetingStatus(action) {
   const btn = action === "open" ? els.open : els.close;
   btn.disabled = true;
   try {
+    // What was typed into the minutes goes first: a closed meeting takes no more.
+    if (action === "close") await consoleMinutes.flush();
     const m = await api("POST", `/api/meetings/${meetingId}/${action}`);
     if (m && m.status) {
       meeting.status = m.status;

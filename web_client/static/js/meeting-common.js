@@ -1,20 +1,34 @@
 // Pieces shared by the tablet, console and screen pages.
 import { t, has } from "./lib/i18n.js";
 import { presentCount } from "./logic/meeting-state.js";
+import { currentAttendance } from "./logic/attendance.js";
 import { paintStatus } from "./common.js";
 
-/** Header: status badge, present count ("3" of "/ 12"). */
+/**
+ * Header: status badge, attendance ("5" of "/ 7"). With the attendance
+ * record, the voting members attending (in person or online) of all voting
+ * members, and the quorum; without it, the participants connected now.
+ */
 export function paintMeetingHeader(meeting, state) {
   const status = (state && state.status) || (meeting && meeting.status);
   paintStatus(document.querySelector("[data-testid=meeting-status]"), status, t);
   const participants = (meeting && meeting.participants) || [];
-  const present = presentCount((state && state.present) || [], participants);
+  const record = meeting ? currentAttendance(meeting, state) : null;
+  const counts = record && record.counts;
+  const present = counts ? counts.attending : presentCount((state && state.present) || [], participants);
   for (const el of document.querySelectorAll("[data-testid=present-count]")) {
     el.textContent = String(present);
     el.dataset.count = String(present);
   }
   for (const el of document.querySelectorAll("[data-present-total]")) {
-    el.textContent = String(participants.length);
+    el.textContent = String(counts ? counts.voting : participants.length);
+  }
+  for (const el of document.querySelectorAll("[data-quorum-note]")) {
+    el.hidden = !counts;
+    if (!counts) continue;
+    el.dataset.met = String(counts.quorum_met);
+    el.dataset.required = String(counts.quorum_required);
+    el.textContent = t(counts.quorum_met ? "attendance.quorum_met" : "attendance.quorum_not_met", { required: counts.quorum_required });
   }
   const title = document.querySelector("[data-meeting-title]");
   if (title && meeting && meeting.title) {

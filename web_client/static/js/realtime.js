@@ -6,14 +6,21 @@
 //   rt:connection      {state: "connected"|"reconnecting"|"offline", reason}
 //   rt:state           {state, resync, events}   after every successful join
 //   rt:<socket event>  {data, state, replay}     e.g. "rt:page:turned",
-//                      "rt:attendance:changed", "rt:meeting:status": one per
-//                      new event (live, or replayed from a join's `missed`)
+//                      "rt:attendance:changed", "rt:meeting:status",
+//                      "rt:vote:opened", "rt:vote:progress", "rt:vote:closed":
+//                      one per new event (live, or replayed from a join's
+//                      `missed`); `state` keeps open_votes and the attendance
+//                      record up to date (logic/meeting-state.js)
+//   rt:annotation:drawing {data, state, replay: false}  transient: every one
 //   rt:join-error      {error}                   the join was refused
 import { io } from "/vendor/socket.io/socket.io.esm.min.js";
 import { createMeetingState, joinPayload, applyEvent, applyJoinAck } from "./logic/meeting-state.js";
 import { api, redirectToLogin } from "./lib/api.js";
 
 const ACK_TIMEOUT_MS = 8000;
+// Relayed live, never logged: their seq is the meeting's last one, not a new
+// one, so they skip the seq bookkeeping (and are never held back or replayed).
+const TRANSIENT_EVENTS = new Set(["annotation:drawing"]);
 
 export function connectMeeting(meetingId, { target = document, watch = false } = {}) {
   const socket = io({
@@ -53,6 +60,10 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
   function onServerEvent(event, data) {
     if (!data || typeof data !== "object") return;
     if (data.meeting_id != null && Number(data.meeting_id) !== Number(meetingId)) return;
+    if (TRANSIENT_EVENTS.has(event)) {
+      deliver(event, data, false);
+      return;
+    }
     if (joining) {
       buffered.push({ event, data });
       return;

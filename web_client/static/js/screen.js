@@ -7,6 +7,8 @@ import { connectMeeting } from "./realtime.js";
 import { mountConnectionPill } from "./components/connection-pill.js";
 import { PageView } from "./components/page-view.js";
 import { paintMeetingHeader } from "./meeting-common.js";
+import { mountScreenAnnotations } from "./screen-annotations.js";
+import { mountScreenVotes } from "./screen-votes.js";
 
 const meetingId = Number(pageData().meeting_id);
 const $ = (sel) => document.querySelector(sel);
@@ -61,7 +63,9 @@ function onState(e) {
   else render();
 }
 
-connectMeeting(meetingId, { watch: true });
+mountScreenVotes(document.querySelector("main.screen"));
+const rt = connectMeeting(meetingId, { watch: true });
+mountScreenAnnotations({ pageView, rt });
 for (const name of ["rt:state", "rt:page:turned", "rt:attendance:changed", "rt:meeting:status"]) {
   document.addEventListener(name, onState);
 }

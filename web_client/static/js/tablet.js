@@ -10,6 +10,8 @@ import { PageView } from "./components/page-view.js";
 import { ThumbStrip } from "./components/thumb-strip.js";
 import { AgendaPanel } from "./components/agenda-panel.js";
 import { paintMeetingHeader, toast } from "./meeting-common.js";
+import { mountAnnotations } from "./tablet-annotations.js";
+import { mountTabletVotes } from "./tablet-votes.js";
 import {
   initialFollow, presenterChanged, userNavigated, followPresenter, defaultView,
   showFollowButton, stepView, clampPage,
@@ -197,6 +199,8 @@ async function refetchMeeting() {
   refetching = (async () => {
     try {
       meeting = await fetchMeeting(meetingId);
+      annotations.setMeeting(meeting);
+      votes.setMeeting(meeting);
       agenda.render(meeting);
       paintMeetingHeader(meeting, rtState);
       render();
@@ -217,6 +221,8 @@ function applyPresenter(presenter) {
 }
 
 const rt = connectMeeting(meetingId);
+const annotations = mountAnnotations({ pageView, rt, meetingId, host: els.stage.parentElement });
+const votes = mountTabletVotes({ rt, meetingId });
 let joinedBefore = false;
 document.addEventListener("rt:state", (e) => {
   rtState = e.detail.state;

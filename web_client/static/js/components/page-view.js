@@ -283,6 +283,9 @@ export class PageView {
       pointers.set(e.pointerId, { x: e.clientX, y: e.clientY });
       if (pointers.size === 1) {
         start = { x: e.clientX, y: e.clientY, t: e.timeStamp, id: e.pointerId, lastX: e.clientX, lastY: e.clientY };
+        // On a layer that turned native panning off (the ink layer while a pen
+        // tool is on), a finger still scrolls: we move the page ourselves.
+        start.manualPan = e.pointerType === "touch" && Boolean(e.target.closest("[data-no-native-pan]"));
         if (this.zoom > 1 && stage.setPointerCapture) {
           try { stage.setPointerCapture(e.pointerId); } catch { /* not capturable: fine */ }
         }
@@ -320,6 +323,10 @@ export class PageView {
       }
       const dx = e.clientX - start.x;
       const dy = e.clientY - start.y;
+      if (start.manualPan) {
+        stage.scrollTop -= e.clientY - start.lastY;
+        start.lastY = e.clientY;
+      }
       if (Math.abs(dx) > 12 && Math.abs(dx) > Math.abs(dy) * 1.5) {
         this.frame.style.transition = "none";
         this.frame.style.transform = `translateX(${Math.round(dx * 0.35)}px)`;

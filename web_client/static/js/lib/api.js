@@ -3,11 +3,13 @@
 import { t, has } from "./i18n.js";
 
 export class ApiError extends Error {
-  constructor(status, code, message) {
+  constructor(status, code, message, details = null) {
     super(message || code || `HTTP ${status}`);
     this.name = "ApiError";
     this.status = status;
     this.code = code;
+    // The whole error object, for codes whose body says more (a minutes conflict's `current`).
+    this.details = details;
   }
 }
 
@@ -20,7 +22,7 @@ function errorFromBody(status, body) {
   const err = body && body.error;
   const code = (err && err.code) || STATUS_CODES[status] || "error";
   const message = (err && err.message) || (has(`api.error.${code}`) ? t(`api.error.${code}`) : `HTTP ${status}`);
-  return new ApiError(status, code, message);
+  return new ApiError(status, code, message, err || null);
 }
 
 async function parse(res) {
@@ -46,8 +48,9 @@ export function redirectToLogin() {
  * api("GET", "/api/meetings") -> parsed JSON. Throws ApiError.
  * A 401 outside the login call sends the person to the login page.
  */
-export async function api(method, url, body, { redirectOn401 = true, signal } = {}) {
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" }, signal };
+export async function api(method, url, body, { redirectOn401 = true, signal, keepalive = false } = {}) {
+  // keepalive: the request outlives the page (a save sent as the tab closes).
+  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" }, signal, keepalive };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);

@@ -18,6 +18,9 @@ export function createMeetingState() {
     presenter: null,
     present: [],
     open_votes: [],
+    // The last attendance:changed that carried the attendance list:
+    // {seq, attendance, counts}; pages compare its seq with the meeting's.
+    attendance: null,
   };
 }
 
@@ -55,14 +58,22 @@ export function applyEvent(state, event, data) {
       break;
     case "attendance:changed":
       next.present = Array.isArray(data.present) ? [...data.present] : [];
+      next.attendance = noteAttendance(next.attendance, seq, data);
       break;
     case "meeting:status":
       next.status = data.status ?? next.status;
       break;
     case "vote:opened":
       if (data.vote) {
-        next.open_votes = [...next.open_votes.filter((v) => v.id !== data.vote.id), data.vote];
+        // Broadcasts carry no per-user `voted`: keep what the join told us.
+        const known = next.open_votes.find((v) => v.id === data.vote.id);
+        const vote = known ? { ...known, ...data.vote } : data.vote;
+        next.open_votes = [...next.open_votes.filter((v) => v.id !== data.vote.id), vote];
       }
+      break;
+    case "vote:progress":
+      next.open_votes = next.open_votes.map((v) => (v.id === data.vote_id
+        ? { ...v, cast: data.cast ?? v.cast, eligible: data.eligible ?? v.eligible } : v));
       break;
     case "vote:closed":
       if (data.vote) next.open_votes = next.open_votes.filter((v) => v.id !== data.vote.id);
@@ -71,6 +82,16 @@ export function applyEvent(state, event, data) {
       break;
   }
   return { state: next, applied: true };
+}
+
+/**
+ * The attendance record carried by an attendance:changed event (or a join
+ * snapshot) at `seq`, if it is newer than the one we hold.
+ */
+function noteAttendance(held, seq, data) {
+  if (!data || !Array.isArray(data.attendance)) return held;
+  if (held && held.seq > seq) return held;
+  return { seq, attendance: [...data.attendance], counts: data.counts || null };
 }
 
 function withSnapshot(state, ack) {
@@ -83,6 +104,7 @@ function withSnapshot(state, ack) {
     presenter: presenterOf(s.presenter),
     present: Array.isArray(s.present) ? [...s.present] : [],
     open_votes: Array.isArray(s.open_votes) ? [...s.open_votes] : [],
+    attendance: noteAttendance(state.attendance, Number(ack.seq) || 0, s),
   };
 }
 
@@ -125,6 +147,11 @@ export function applyJoinAck(state, ack, buffered = []) {
     if (r.applied) {
       current = r.state;
       events.push(item);
+    } else if (item.event === "attendance:changed") {
+      // Our own join's check-in: sent while the join was in flight, so the
+      // snapshot covers its seq, but a snapshot without the attendance
+      // record does not carry what it said.
+      current = { ...current, attendance: noteAttendance(current.attendance, Number(item.data && item.data.seq) || 0, item.data) };
     }
   }
   return { state: current, events, resync };

@@ -1,0 +1,183 @@
+"""The archive of one closed meeting: everything the record needs, in one ZIP.
+
+Who may: the archivist, an admin, or that meeting's secretary; only once the
+meeting is closed, so the record no longer moves. What goes in (docs/archive.md):
+
+    manifest.json            SHA-256 of every other file (ArchiveWriter)
+    minutes.pdf, minutes.json
+    agenda.json              the meeting, participants, agenda and documents
+    documents/…pdf           the originals, byte for byte
+    annotations/…pdf, …jsonld  shared annotations, as annotated PDFs and W3C JSON-LD
+    votes.csv                every vote that was opened, its rule and full result
+    ballots/vote-N.csv       named votes: who chose what; secret votes: receipt hashes only
+    attendance.csv           who attended, how, or why not
+    audit.jsonl              the meeting's hash-chained audit log
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from meeting_server.annotations import jsonld
+from meeting_server.annotations.service import ExportSource, export_source
+from meeting_server.archive import audit
+from meeting_server.archive.bundle import ArchiveWriter, portable_name
+from meeting_server.archive.canonical import canonical_json
+from meeting_server.auth.models import Role, User, UserPublic
+from meeting_server.config import Settings
+from meeting_server.documents.storage import BlobStore
+from meeting_server.errors import Conflict, Forbidden
+from meeting_server.meetings import attendance
+from meeting_server.meetings.access import is_participant, visible_meeting
+from meeting_server.meetings.models import Meeting, MeetingPublic, MeetingStatus
+from meeting_server.meetings.service import describe
+from meeting_server.minutes.record import minutes_pdf_bytes, minutes_record
+from meeting_server.votes.models import SecretBallot, Vote, VoteStatus
+from meeting_server.votes.service import broadcast
+
+VOTE_COLUMNS = [
+    "vote_id", "agenda_item", "title", "kind", "rule", "opened_at", "closed_at", "eligible",
+    "quorum_required", "quorum_present", "quorum_overridden", "cast", "tally", "passed",
+]
+
+
+def archived_meeting(session: Session, user: UserPublic, meeting_id: int) -> Meeting:
+    """The meeting, if this user may take its archive now."""
+    meeting = visible_meeting(session, user, meeting_id)
+    allowed = user.role in (Role.admin, Role.archivist) or (
+        user.role == Role.secretary and is_participant(session, meeting.id, user.id)
+    )
+    if not allowed:
+        raise Forbidden("Only an archivist, an admin or the meeting's secretary may export its archive.")
+    if meeting.status != MeetingStatus.closed:
+        raise Conflict("The archive is made once the meeting is closed.")
+    return meeting
+
+
+@dataclass
+class ArchiveContent:
+    """Everything read from the database in one transaction; writing the ZIP comes after."""
+
+    meeting: MeetingPublic
+    minutes: dict
+    minutes_pdf: bytes
+    documents: list[tuple[str, Path]]  # (path in the ZIP, original file)
+    annotations: list[tuple[str, ExportSource]]  # (path stem in the ZIP, shared annotations)
+    votes: list[dict]
+    ballots: dict[str, tuple[list[str], list[list]]]  # path -> (header, rows)
+    attendance: list[list]
+    audit: list[dict]
+    names: dict[int, str] = field(default_factory=dict)
+
+
+def gather(session: Session, store: BlobStore, settings: Settings, user: UserPublic, meeting_id: int) -> ArchiveContent:
+    meeting = archived_meeting(session, user, meeting_id)
+    described = describe(session, meeting)
+    names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_([p.user_id for p in described.participants]))).all())
+    documents, annotations = [], []
+    for item in described.agenda:
+        for doc in item.documents:
+            stem = f"{item.position:02d}-{doc.id}-{portable_name(doc.title, max_length=80)}"
+            documents.append((f"documents/{stem}.pdf", store.path(doc.sha256)))
+            annotations.append((f"annotations/{stem}", export_source(session, user, doc.id, "shared")))
+    votes, ballots = _votes(session, meeting.id, names)
+    return ArchiveContent(
+        meeting=described,
+        minutes=minutes_record(session, meeting.id, settings),
+        minutes_pdf=minutes_pdf_bytes(session, store, meeting.id, settings),
+        documents=documents,
+        annotations=annotations,
+        votes=votes,
+        ballots=ballots,
+        attendance=_attendance_rows(session, described, names),
+        audit=audit.export_chain(session, meeting.id),
+        names=names,
+    )
+
+
+def _votes(session: Session, meeting_id: int, names: dict[int, str]) -> tuple[list[dict], dict]:
+    rows = session.exec(
+        select(Vote).where(Vote.meeting_id == meeting_id, Vote.status != VoteStatus.draft).order_by(Vote.id)
+    ).all()
+    votes, ballots = [], {}
+    for row in rows:
+        vote = broadcast(session, row).model_dump(mode="json")
+        votes.append(vote)
+        if vote["status"] != "closed":
+            continue
+        if vote["secret"]:
+            # Receipts only: the choices stay in the tally, tied to nobody.
+            hashes = session.exec(
+                select(SecretBallot.receipt_hash).where(SecretBallot.vote_id == row.id).order_by(SecretBallot.receipt_hash)
+            )
+            ballots[f"ballots/vote-{row.id}-receipts.csv"] = (["receipt_sha256"], [[h] for h in hashes])
+        else:
+            ballots[f"ballots/vote-{row.id}.csv"] = (
+                ["user_id", "full_name", "choice"],
+                [[b["user_id"], names.get(b["user_id"], ""), b["choice"]] for b in vote["ballots"] or []],
+            )
+    return votes, ballots
+
+
+def _vote_row(vote: dict, items: dict[int, str]) -> list:
+    quorum = vote["quorum"] or {}
+    tally = vote["tally"] or {}
+    return [
+        vote["id"],
+        items.get(vote["agenda_item_id"], ""),
+        vote["title"],
+        "secret" if vote["secret"] else "named",
+        vote["rule"],
+        vote["opened_at"],
+        vote["closed_at"],
+        vote["eligible"],
+        quorum.get("required"),
+        quorum.get("present"),
+        quorum.get("overridden"),
+        vote["cast"],
+        "; ".join(f"{option}: {tally.get(option, 0)}" for option in vote["options"]) if vote["tally"] else "",
+        (vote["result"] or {}).get("passed"),
+    ]
+
+
+def _attendance_rows(session: Session, meeting: MeetingPublic, names: dict[int, str]) -> list[list]:
+    people = {p.user_id: p for p in meeting.participants}
+    return [
+        [e.user_id, names.get(e.user_id, ""), people[e.user_id].role.value, people[e.user_id].voting,
+         e.status.value if e.status else "", e.reason, e.checked_in_at]
+        for e in attendance.entries(session, meeting.id)
+    ]
+
+
+def write_archive(target: Path, content: ArchiveContent, annotated: dict[str, Path]) -> str:
+    """Write the ZIP; `annotated` maps ZIP paths to annotated PDFs made beforehand.
+    Returns the manifest's SHA-256."""
+    m = content.meeting
+    items = {item.id: f"{item.position}. {item.title}" for item in m.agenda}
+    info = {"id": m.id, "title": m.title, "starts_at": m.starts_at, "location": m.location,
+            "opened_at": m.opened_at, "closed_at": m.closed_at, "minutes_status": content.minutes.get("status")}
+    with ArchiveWriter(target, info) as writer:
+        writer.add_bytes("minutes.pdf", content.minutes_pdf)
+        # Canonical bytes: for final minutes their SHA-256 is the one recorded at finalize.
+        writer.add_bytes("minutes.json", canonical_json(content.minutes))
+        writer.add_json("agenda.json", json.loads(m.model_dump_json()))
+        for path, source in content.documents:
+            writer.add_file(path, source)
+        for stem, source in content.annotations:
+            if stem + ".pdf" in annotated:
+                writer.add_file(stem + ".pdf", annotated[stem + ".pdf"])
+            writer.add_json(stem + ".jsonld", jsonld.collection(source, f"urn:sha256:{source.document.sha256}#shared"))
+        writer.add_csv("votes.csv", VOTE_COLUMNS, [_vote_row(v, items) for v in content.votes])
+        for path, (header, rows) in content.ballots.items():
+            writer.add_csv(path, header, rows)
+        writer.add_csv(
+            "attendance.csv",
+            ["user_id", "full_name", "role", "voting", "status", "reason", "checked_in_at"],
+            content.attendance,
+        )
+        writer.add_audit(content.audit)
+    return writer.summary.manifest_sha256

@@ -1,0 +1,119 @@
+"""Minutes over HTTP: read, save (whole or one item), finalize, confirm, the PDF."""
+
+from __future__ import annotations
+
+import anyio
+from fastapi import APIRouter, Response
+from fastapi.responses import FileResponse
+
+from meeting_server.archive.canonical import canonical_json, sha256_hex
+from meeting_server.deps import Ctx, CurrentUser
+from meeting_server.documents.storage import BlobStore
+from meeting_server.errors import MeetingError
+from meeting_server.meetings.access import visible_meeting
+from meeting_server.minutes import service
+from meeting_server.minutes.models import Finalized, ItemSaved, ItemSaveIn, MinutesOut, MinutesPutIn
+from meeting_server.minutes.record import final_pdf_path, minutes_record, render_pdf
+
+router = APIRouter(tags=["minutes"])
+
+CONFLICT_DOC = {409: {"description": "`conflict` (stale version, or final minutes; the body's `error.current` holds the server's text) or `meeting_closed`"}}
+
+
+@router.get("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut)
+async def get_minutes(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+    """The minutes: what the server knows filled in, the secretary's text per agenda item."""
+    return await ctx.intents.read(service.get_minutes, user, meeting_id, ctx.settings)
+
+
+@router.put("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut, responses=CONFLICT_DOC)
+async def put_minutes(meeting_id: int, body: MinutesPutIn, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+    """Save the header and any items against the minutes' `version` (secretary, chair)."""
+    return await ctx.intents.run(meeting_id, service.put_minutes, user, meeting_id, body, ctx.settings)
+
+
+@router.put("/api/meetings/{meeting_id}/minutes/items/{agenda_item_id}", response_model=ItemSaved, responses=CONFLICT_DOC)
+async def save_item(meeting_id: int, agenda_item_id: int, body: ItemSaveIn, user: CurrentUser, ctx: Ctx) -> ItemSaved:
+    """Save one item's discussion and conclusion against that item's version (secretary, chair)."""
+    return await ctx.intents.run(meeting_id, service.save_item, user, meeting_id, agenda_item_id, body)
+
+
+@router.post("/api/meetings/{meeting_id}/minutes/finalize", response_model=Finalized, responses=CONFLICT_DOC)
+async def finalize(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Finalized:
+    """Lock the minutes of a closed meeting; record the SHA-256 of their canonical JSON and of their PDF."""
+    draft = await ctx.intents.read(service.prepare_final, user, meeting_id, ctx.settings)
+    pdf = await anyio.to_thread.run_sync(render_pdf, draft.record, draft.sha256)
+    pdf_sha256 = sha256_hex(pdf)
+    stored = await anyio.to_thread.run_sync(_store, ctx.store, pdf, pdf_sha256)
+    try:
+        return await ctx.intents.run(meeting_id, service.finalize, user, draft, pdf_sha256, ctx.settings)
+    except MeetingError:
+        # Refused: the file is this attempt's alone (finalized_at is in it), nothing refers to it.
+        if stored:
+            await anyio.to_thread.run_sync(lambda: ctx.store.path(pdf_sha256).unlink(missing_ok=True))
+        raise
+
+
+@router.post("/api/meetings/{meeting_id}/minutes/confirm", response_model=MinutesOut, responses=CONFLICT_DOC)
+async def confirm(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+    """The chair or the secretary named in the final minutes confirms them (time in the audit log)."""
+    return await ctx.intents.run(meeting_id, service.confirm, user, meeting_id, ctx.settings)
+
+
+@router.get(
+    "/api/meetings/{meeting_id}/minutes.pdf",
+    response_class=Response,
+    responses={200: {"content": {"application/pdf": {}}}},
+)
+async def minutes_pdf(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Response:
+    """The minutes as a PDF: final ones exactly as stored (SHA-256 = `pdf_sha256`), drafts rendered now."""
+    path, record = await ctx.intents.read(_pdf_source, user, meeting_id, ctx)
+    name = f"bien-ban-hop-{meeting_id}.pdf"
+    if path is not None:
+        return FileResponse(
+            path,
+            media_type="application/pdf",
+            filename=name,
+            content_disposition_type="inline",
+            headers={"ETag": f'"{path.stem}"', "Cache-Control": "private, max-age=86400"},
+        )
+    pdf = await anyio.to_thread.run_sync(render_pdf, record)
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"},
+    )
+
+
+@router.get(
+    "/api/meetings/{meeting_id}/minutes.json",
+    response_class=Response,
+    responses={200: {"content": {"application/json": {}}}},
+)
+async def minutes_json(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Response:
+    """The minutes as data (`minutes.json`) in canonical JSON: for final minutes
+    exactly the bytes whose SHA-256 is `sha256`."""
+    record = await ctx.intents.read(_readable_record, user, meeting_id, ctx.settings)
+    return Response(canonical_json(record), media_type="application/json")
+
+
+def _readable_record(session, user, meeting_id: int, settings) -> dict:
+    visible_meeting(session, user, meeting_id)
+    return minutes_record(session, meeting_id, settings)
+
+
+def _pdf_source(session, user, meeting_id: int, ctx):
+    """The stored final PDF's path, or the draft record to render."""
+    visible_meeting(session, user, meeting_id)
+    path = final_pdf_path(session, ctx.store, meeting_id)
+    return (path, None) if path is not None else (None, minutes_record(session, meeting_id, ctx.settings))
+
+
+def _store(store: BlobStore, pdf: bytes, sha256: str) -> bool:
+    """Put the PDF in the blob store; False when that exact file was there already."""
+    if store.path(sha256).exists():
+        return False
+    temp = store.temp_path(".minutes.pdf")
+    temp.write_bytes(pdf)
+    store.put(temp, sha256)
+    return True
