@@ -1,12 +1,16 @@
 // The console's attendance and votes: data from the server and its events
 // into the two panels, the secretary's actions back to the server.
-// console.js owns the meeting; it hands it over with render(meeting, rtState).
+// console.js owns the meeting; it hands it over with render(meeting, rtState),
+// and gets the server's answer to a new quorum rule back as a bubbling
+// "meeting:updated" {meeting} from the attendance summary.
 import { t } from "./lib/i18n.js";
 import { api } from "./lib/api.js";
+import { emit } from "./lib/dom.js";
 import { toast } from "./meeting-common.js";
 import { AttendancePanel } from "./components/attendance-panel.js";
 import { VotePanel, voteFormDialog, confirmDialog, quorumDialog } from "./components/vote-panel.js";
-import { currentAttendance, computeCounts, attendanceBody, DEFAULT_QUORUM } from "./logic/attendance.js";
+import { quorumRuleDialog } from "./components/quorum-rule-dialog.js";
+import { currentAttendance, computeCounts, attendanceBody } from "./logic/attendance.js";
 import { upsertVote, withProgress, progressOf, quorumRefusal } from "./logic/votes.js";
 
 export class ConsoleVotes {
@@ -17,10 +21,12 @@ export class ConsoleVotes {
     this.votes = [];
     this.busy = new Set(); // vote ids with a request in flight
     this.pending = new Map(); // user id -> attendance entry sent, until the event confirms it
+    this.summary = summary;
     this.attendance = new AttendancePanel(participants, summary);
     this.panel = new VotePanel(votes);
 
     participants.addEventListener("attendance:set", (e) => this.setAttendance(e.detail));
+    summary.addEventListener("quorum:edit", () => this.editQuorum());
     votes.addEventListener("vote:new", () => this.newVote());
     votes.addEventListener("vote:open", (e) => this.open(e.detail.id));
     votes.addEventListener("vote:close", (e) => this.close(e.detail.id));
@@ -63,7 +69,7 @@ export class ConsoleVotes {
     const now = currentAttendance(meeting, this.rtState);
     if (!now || !this.pending.size) return now;
     const list = now.attendance.filter((a) => !this.pending.has(Number(a.user_id))).concat([...this.pending.values()]);
-    return { attendance: list, counts: computeCounts(meeting.participants, list, meeting.quorum || DEFAULT_QUORUM) };
+    return { ...now, attendance: list, counts: computeCounts(meeting.participants, list, now.quorum) };
   }
 
   /**
@@ -88,6 +94,7 @@ export class ConsoleVotes {
       participants: this.meeting.participants || [],
       attendance: now ? now.attendance : null,
       counts: now ? now.counts : null,
+      quorum: now ? now.quorum : undefined,
       live: (this.rtState && this.rtState.present) || [],
       readOnly: this.status() === "closed",
       pending: new Set(this.pending.keys()),
@@ -122,6 +129,26 @@ export class ConsoleVotes {
       this.renderAttendance();
       toast(`${person ? `${person.full_name}: ` : ""}${err.message}`, "error", 6000);
     }
+  }
+
+  /** The quorum rule: chosen in a dialog, set by the server, shown from its answer (and its event). */
+  editQuorum() {
+    const now = this.attendanceNow();
+    if (!now || this.status() === "closed") return;
+    quorumRuleDialog({
+      quorum: now.quorum,
+      voting: now.counts.voting,
+      submit: async (body) => {
+        try {
+          const meeting = await api("PATCH", `/api/meetings/${this.meetingId}/quorum`, body);
+          emit(this.summary, "meeting:updated", { meeting });
+          toast(t("quorum.saved", body), "success");
+          return null;
+        } catch (err) {
+          return err.message;
+        }
+      },
+    });
   }
 
   // ---- votes ---------------------------------------------------------------------

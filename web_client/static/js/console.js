@@ -14,6 +14,7 @@ import { paintMeetingHeader, toast, ackErrorMessage } from "./meeting-common.js"
 import { stepView, clampPage } from "./logic/follow.js";
 import { ConsoleVotes } from "./console-votes.js";
 import { ConsoleMinutes } from "./console-minutes.js";
+import { withServerAttendance } from "./logic/attendance.js";
 
 initHeader();
 
@@ -62,7 +63,7 @@ let selectedDocId = null; // document shown when nothing is presented yet
 
 const pageView = new PageView(els.stage, { fit: "page", prefetchAhead: 2, prefetchBehind: 1, inset: 12 });
 const thumbs = new ThumbStrip(els.thumbs, { thumbWidth: 112 });
-const agenda = new AgendaPanel(els.agenda, { thumbs: true, actionLabel: t("console.present") });
+const agenda = new AgendaPanel(els.agenda, { thumbs: true, actionLabel: t("console.present"), exports: true });
 mountConnectionPill($("[data-testid=connection-state]"));
 
 function presenter() {
@@ -150,6 +151,13 @@ function renderParticipants() {
   consoleVotes.render(meeting, rtState);
   consoleMinutes.render(meeting, rtState);
 }
+
+// A new quorum rule: the server answers with the meeting; its attendance part
+// (rule, counts, seq) is shown at once, before the attendance:changed event.
+$("[data-attendance-summary]").addEventListener("meeting:updated", (e) => {
+  meeting = withServerAttendance(meeting, e.detail.meeting);
+  render();
+});
 
 // ---- page turns -------------------------------------------------------------------
 

@@ -5,7 +5,7 @@
 // (lib/annotation-feed.js); undo acts on the member's own last actions on
 // the page in front of them (logic/undo.js).
 //
-// mountAnnotations({pageView, rt, meetingId, host}) -> {setMeeting(meeting)}
+// mountAnnotations({pageView, rt, meetingId, host}) -> {setMeeting(meeting), unsynced}
 //   host: the element the toolbar and popovers float in (the viewer body).
 import { api, pageSize } from "./lib/api.js";
 import { t } from "./lib/i18n.js";
@@ -385,6 +385,10 @@ export function mountAnnotations({ pageView, rt, meetingId, host }) {
       state.meeting = meeting;
       if (!state.status && meeting && meeting.status) state.status = meeting.status;
       paint();
+    },
+    /** Changes the server does not have yet (so not in a copy downloaded now). */
+    get unsynced() {
+      return state.outbox ? state.outbox.count : 0;
     },
   };
 }

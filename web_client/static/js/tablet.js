@@ -1,7 +1,7 @@
 // Tablet view (/meetings/{id}): follow the presenter, or leaf on one's own.
 import { t } from "./lib/i18n.js";
 import { pageData } from "./lib/page-data.js";
-import { fetchMeeting, documentsOf, findDocument } from "./lib/api.js";
+import { fetchMeeting, documentsOf, findDocument, annotationsExportUrl } from "./lib/api.js";
 import { initHeader } from "./common.js";
 import { load as loadPref, save as savePref } from "./lib/store.js";
 import { connectMeeting } from "./realtime.js";
@@ -38,6 +38,7 @@ const els = {
   fitToggle: $("[data-testid=toggle-fit]"),
   empty: $("[data-empty]"),
   zoomReset: $("[data-testid=zoom-reset]"),
+  download: $("[data-testid=download-annotated]"),
 };
 
 let meeting = null;
@@ -84,6 +85,7 @@ function render() {
     thumbs.render(null);
     els.indicator.textContent = "";
     els.docTitle.textContent = "";
+    els.download.hidden = true;
     els.prev.disabled = true;
     els.next.disabled = true;
     agenda.setActive(null);
@@ -99,6 +101,10 @@ function render() {
   thumbs.setPresenterPage(presenter && Number(presenter.document_id) === Number(doc.id) ? presenter.page : null);
   agenda.setActive(doc.id);
   els.docTitle.textContent = doc.title;
+  // The document as the member sees it: their own marks and the shared ones.
+  els.download.href = annotationsExportUrl(doc.id, "pdf", "visible");
+  els.download.dataset.documentId = String(doc.id);
+  els.download.hidden = false;
   els.indicator.dataset.page = String(page);
   els.indicator.dataset.count = String(count);
   els.indicator.textContent = t("tablet.page_of", { page, count });
@@ -190,6 +196,16 @@ els.stage.addEventListener("page:zoom", (e) => {
   els.zoomReset.querySelector(".btn-label").textContent = `${Math.round(z * 100)}%`;
 });
 els.zoomReset.addEventListener("click", () => pageView.setZoom(1));
+els.download.addEventListener("click", (e) => {
+  if (navigator.onLine === false) {
+    e.preventDefault();
+    toast(t("tablet.download_offline"), "error", 6000);
+    return;
+  }
+  // The copy is made by the server: marks still waiting in the outbox are not in it yet.
+  const waiting = annotations.unsynced;
+  if (waiting) toast(t("tablet.download_unsynced", { count: waiting }), "info", 6000);
+});
 
 // ---- data down: server -> state ----------------------------------------------
 

@@ -1,11 +1,13 @@
-// The console's attendance panel: the counts and the quorum on top, then one
-// row per participant with "present in person / online / absent" and, for an
-// absence, its reason. Rows are updated in place (a reason being typed is
-// never wiped by an incoming event). A choice goes up as
-//   attendance:set {user_id, status, reason}
+// The console's attendance panel: the counts, the quorum and its rule on top,
+// then one row per participant with "present in person / online / absent"
+// and, for an absence, its reason. Rows and the summary are updated in place
+// (a reason being typed is never wiped, a tap never lost to an incoming
+// event). Actions go up as
+//   attendance:set {user_id, status, reason}   (status null: not known yet)
+//   quorum:edit                                 (the rule's "change" button)
 import { h, emit } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
-import { STATUSES, REASON_MAX, attendanceRows } from "../logic/attendance.js";
+import { STATUSES, REASON_MAX, DEFAULT_QUORUM, attendanceRows } from "../logic/attendance.js";
 
 export class AttendancePanel {
   /** list: the <ul data-testid="participants">; summary: where the counts go. */
@@ -15,6 +17,11 @@ export class AttendancePanel {
     this.rows = new Map(); // user id -> {el, parts}
     this.order = "";
     list.addEventListener("click", (e) => {
+      const clear = e.target.closest("button[data-testid=attendance-clear]");
+      if (clear && !clear.disabled && list.contains(clear)) {
+        emit(list, "attendance:set", { user_id: Number(clear.closest("[data-user-id]").dataset.userId), status: null, reason: "" });
+        return;
+      }
       const b = e.target.closest("button[data-status]");
       if (!b || b.disabled || !list.contains(b)) return;
       const row = b.closest("[data-user-id]");
@@ -38,12 +45,12 @@ export class AttendancePanel {
 
   /**
    * participants: the meeting's; attendance: [{user_id, status, reason}] or
-   * null when the server keeps none; counts: normalized counts; live: user
-   * ids with a connected device; readOnly: a closed meeting; pending: user
-   * ids whose change is on its way.
+   * null when the server keeps none; counts: normalized counts; quorum: the
+   * rule {numerator, denominator}; live: user ids with a connected device;
+   * readOnly: a closed meeting; pending: user ids whose change is on its way.
    */
-  render({ participants, attendance, counts, live, readOnly = false, pending = new Set() }) {
-    this.renderSummary(counts);
+  render({ participants, attendance, counts, quorum = DEFAULT_QUORUM, live, readOnly = false, pending = new Set() }) {
+    this.renderSummary(counts, quorum, readOnly);
     const rows = attendanceRows(participants, attendance || [], live);
     const order = rows.map((r) => r.user_id).join(",");
     if (order !== this.order) {
@@ -56,24 +63,42 @@ export class AttendancePanel {
     for (const r of rows) this.updateRow(this.rows.get(Number(r.user_id)), r, { readOnly, tracked: Boolean(attendance), pending: pending.has(Number(r.user_id)) });
   }
 
-  renderSummary(counts) {
+  renderSummary(counts, quorum, readOnly) {
     if (!this.summary) return;
     if (!counts) {
       this.summary.hidden = true;
       return;
     }
+    const s = this.summaryParts || this.makeSummary();
     this.summary.hidden = false;
-    this.summary.replaceChildren(
-      h("div", { class: "att-count", dataset: { testid: "attendance-count", attending: counts.attending, voting: counts.voting } },
-        h("span", { class: "att-count-num" }, t("attendance.count", { attending: counts.attending, voting: counts.voting }))),
-      h("div", {
-        class: `quorum-badge ${counts.quorum_met ? "is-met" : "is-not-met"}`,
-        dataset: { testid: "quorum-status", met: String(counts.quorum_met), required: counts.quorum_required },
-      }, t(counts.quorum_met ? "attendance.quorum_met" : "attendance.quorum_not_met", { required: counts.quorum_required })),
-      h("p", { class: "att-breakdown" }, t("attendance.breakdown", {
-        present: counts.present, online: counts.online, absent: counts.absent, unknown: counts.unknown,
-      })),
-    );
+    Object.assign(s.count.dataset, { attending: counts.attending, voting: counts.voting });
+    s.count.firstChild.textContent = t("attendance.count", { attending: counts.attending, voting: counts.voting });
+    s.badge.className = `quorum-badge ${counts.quorum_met ? "is-met" : "is-not-met"}`;
+    Object.assign(s.badge.dataset, { met: String(counts.quorum_met), required: counts.quorum_required });
+    s.badge.textContent = t(counts.quorum_met ? "attendance.quorum_met" : "attendance.quorum_not_met", { required: counts.quorum_required });
+    s.breakdown.textContent = t("attendance.breakdown", {
+      present: counts.present, online: counts.online, absent: counts.absent, unknown: counts.unknown,
+    });
+    Object.assign(s.rule.dataset, { numerator: quorum.numerator, denominator: quorum.denominator });
+    s.rule.firstChild.textContent = t("quorum.rule", { numerator: quorum.numerator, denominator: quorum.denominator });
+    s.edit.hidden = readOnly;
+  }
+
+  makeSummary() {
+    const edit = h("button", {
+      type: "button", class: "btn btn-secondary quorum-edit", dataset: { testid: "quorum-edit" },
+      "aria-label": t("quorum.edit_label"), onclick: () => emit(this.summary, "quorum:edit"),
+    }, t("quorum.edit"));
+    this.summaryParts = {
+      count: h("div", { class: "att-count", dataset: { testid: "attendance-count" } }, h("span", { class: "att-count-num" })),
+      badge: h("div", { dataset: { testid: "quorum-status" } }),
+      breakdown: h("p", { class: "att-breakdown" }),
+      rule: h("div", { class: "quorum-rule", dataset: { testid: "quorum-rule" } }, h("span", { class: "quorum-rule-text" }), edit),
+      edit,
+    };
+    const { count, badge, breakdown, rule } = this.summaryParts;
+    this.summary.replaceChildren(count, badge, breakdown, rule);
+    return this.summaryParts;
   }
 
   makeRow(r) {
@@ -92,13 +117,18 @@ export class AttendancePanel {
         enterkeyhint: "done", placeholder: t("attendance.reason_placeholder"),
         dataset: { testid: "attendance-reason" },
       }),
+      // Back to "not known yet": a status recorded by mistake is undone, not overwritten.
+      clear: h("button", {
+        type: "button", class: "att-clear", dataset: { testid: "attendance-clear" },
+        title: t("attendance.clear_label"), "aria-label": `${t("attendance.clear_label")}: ${r.full_name}`,
+      }, t("attendance.clear")),
     };
     parts.reasonRow = h("div", { class: "att-reason" },
       h("label", { class: "visually-hidden", for: id }, t("attendance.reason")), parts.reason);
     parts.segment = h("div", { class: "att-segment", role: "group", "aria-label": r.full_name }, parts.buttons);
     const el = h("li", { class: "person att-row", dataset: { testid: "participant", userId: r.user_id } },
       h("span", { class: "dot", "aria-hidden": "true", title: t("attendance.live") }),
-      parts.name, parts.role, parts.segment, parts.reasonRow);
+      parts.name, parts.role, parts.clear, parts.segment, parts.reasonRow);
     return { el, parts };
   }
 
@@ -115,6 +145,7 @@ export class AttendancePanel {
     parts.role.textContent = t(`role.${r.role}`) + (r.voting === false ? ` · ${t("attendance.guest")}` : "")
       + (tracked && !r.status ? ` · ${t("attendance.status.unknown")}` : "");
     parts.segment.hidden = !tracked;
+    parts.clear.hidden = !tracked || !r.status || readOnly;
     for (const b of parts.buttons) {
       const on = b.dataset.status === r.status;
       b.setAttribute("aria-pressed", String(on));

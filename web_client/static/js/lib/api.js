@@ -143,6 +143,16 @@ export function findDocument(meeting, documentId) {
   return documentsOf(meeting).find((d) => Number(d.id) === Number(documentId)) || null;
 }
 
+/**
+ * Where a document's annotations are exported: format "pdf" (the original with
+ * them written in as PDF annotations) or "jsonld" (W3C Web Annotation);
+ * scope "visible" (own and shared), "shared" or "mine".
+ */
+export function annotationsExportUrl(documentId, format, scope) {
+  const file = format === "jsonld" ? "annotations.jsonld" : "annotated.pdf";
+  return `/api/documents/${documentId}/${file}?scope=${encodeURIComponent(scope)}`;
+}
+
 /** Page size in PDF points of page n (1-based), A4 portrait when unknown. */
 export function pageSize(doc, n) {
   const p = doc && Array.isArray(doc.pages) ? doc.pages[n - 1] : null;

@@ -76,6 +76,8 @@ const ICONS = {
   logout: "M9 21H4V3h5M16 17l5-5-5-5M21 12H9",
   refresh: "M20 11a8 8 0 10-2.3 5.7M20 4v7h-7",
   check: "M5 12l5 5L20 7",
+  download: "M12 4v11M7 10l5 5 5-5M4 20h16",
+  more: "M6 12a1 1 0 11-2 0 1 1 0 012 0zM13 12a1 1 0 11-2 0 1 1 0 012 0zM20 12a1 1 0 11-2 0 1 1 0 012 0z",
 };
 
 export function icon(name, size = 24) {

@@ -8,6 +8,14 @@
 export const STATUSES = Object.freeze(["present", "online", "absent"]);
 export const DEFAULT_QUORUM = Object.freeze({ numerator: 2, denominator: 3 });
 export const REASON_MAX = 500;
+// The rules a secretary usually picks; anything else is typed as a fraction
+// (the server takes 1 <= numerator <= denominator <= QUORUM_MAX).
+export const QUORUM_CHOICES = Object.freeze([
+  Object.freeze({ numerator: 1, denominator: 2 }),
+  Object.freeze({ numerator: 2, denominator: 3 }),
+  Object.freeze({ numerator: 3, denominator: 4 }),
+]);
+export const QUORUM_MAX = 1000;
 
 /** ceil(voting * n / d) in integers (no float rounding surprises at 2/3 of 9). */
 export function quorumRequired(voting, quorum = DEFAULT_QUORUM) {
@@ -66,13 +74,15 @@ export function normalizeCounts(counts, quorum = DEFAULT_QUORUM) {
 export function currentAttendance(meeting, state) {
   const fromEvent = state && state.attendance;
   const httpSeq = Number(meeting && meeting.seq) || 0;
-  const quorum = (meeting && meeting.quorum) || DEFAULT_QUORUM;
+  let quorum = (meeting && meeting.quorum) || DEFAULT_QUORUM;
   const participants = (meeting && meeting.participants) || [];
   let list = null;
   let counts = null;
   if (fromEvent && Array.isArray(fromEvent.attendance) && (!meeting || !Array.isArray(meeting.attendance) || fromEvent.seq >= httpSeq)) {
     list = fromEvent.attendance;
     counts = fromEvent.counts;
+    // The rule rides along since the quorum could be changed on another console.
+    if (fromEvent.quorum) quorum = fromEvent.quorum;
   } else if (meeting && Array.isArray(meeting.attendance)) {
     list = meeting.attendance;
     counts = meeting.counts;
@@ -81,7 +91,38 @@ export function currentAttendance(meeting, state) {
   return {
     attendance: list,
     counts: counts ? normalizeCounts(counts, quorum) : computeCounts(participants, list, quorum),
+    quorum,
   };
+}
+
+/**
+ * The meeting with the attendance part (record, counts, quorum rule, seq) of
+ * a newer answer from the server (PATCH .../quorum returns the meeting).
+ */
+export function withServerAttendance(meeting, answer) {
+  if (!meeting || !answer || (Number(answer.seq) || 0) < (Number(meeting.seq) || 0)) return meeting;
+  const next = { ...meeting, seq: answer.seq };
+  for (const k of ["attendance", "counts", "quorum"]) if (answer[k] !== undefined) next[k] = answer[k];
+  return next;
+}
+
+/**
+ * Body for PATCH /api/meetings/{id}/quorum from what was typed or chosen,
+ * or {error} (an i18n key): whole numbers, 1 <= numerator <= denominator <= 1000.
+ */
+export function quorumBody(numerator, denominator) {
+  const whole = (v) => (String(v ?? "").trim() === "" ? NaN : Number(v)); // Number("") would be 0
+  const n = whole(numerator);
+  const d = whole(denominator);
+  const ok = (x) => Number.isInteger(x) && x >= 1 && x <= QUORUM_MAX;
+  if (!ok(n) || !ok(d)) return { error: "quorum.error.range" };
+  if (n > d) return { error: "quorum.error.order" };
+  return { body: { numerator: n, denominator: d } };
+}
+
+/** The same rule as written (4/6 is not shown as 2/3: the server keeps what was set). */
+export function sameQuorum(a, b) {
+  return Boolean(a && b) && Number(a.numerator) === Number(b.numerator) && Number(a.denominator) === Number(b.denominator);
 }
 
 /** A meeting with one attendance entry replaced (the PUT's answer), counts recomputed. */
@@ -114,8 +155,12 @@ export function attendanceRows(participants, attendance, livePresent = []) {
       || String(a.full_name).localeCompare(String(b.full_name), "vi"));
 }
 
-/** Body for PUT /api/meetings/{id}/attendance/{user_id}, or {error} (an i18n key). */
+/**
+ * Body for PUT /api/meetings/{id}/attendance/{user_id}, or {error} (an i18n key).
+ * `null` sets the person back to "not known yet" (a mistaken entry undone).
+ */
 export function attendanceBody(status, reason = "") {
+  if (status === null) return { body: { status: null } };
   if (!STATUSES.includes(status)) return { error: "attendance.error.status" };
   const body = { status };
   if (status === "absent") {

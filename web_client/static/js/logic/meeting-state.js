@@ -19,7 +19,7 @@ export function createMeetingState() {
     present: [],
     open_votes: [],
     // The last attendance:changed that carried the attendance list:
-    // {seq, attendance, counts}; pages compare its seq with the meeting's.
+    // {seq, attendance, counts, quorum}; pages compare its seq with the meeting's.
     attendance: null,
   };
 }
@@ -91,7 +91,7 @@ export function applyEvent(state, event, data) {
 function noteAttendance(held, seq, data) {
   if (!data || !Array.isArray(data.attendance)) return held;
   if (held && held.seq > seq) return held;
-  return { seq, attendance: [...data.attendance], counts: data.counts || null };
+  return { seq, attendance: [...data.attendance], counts: data.counts || null, quorum: data.quorum || null };
 }
 
 function withSnapshot(state, ack) {
