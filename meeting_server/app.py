@@ -19,6 +19,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from meeting_server import __version__
 from meeting_server.annotations.routes import router as annotations_router
 from meeting_server.archive.routes import router as archive_router
+from meeting_server.auth.origin import SameOriginWrites
 from meeting_server.auth.routes import router as auth_router
 from meeting_server.config import Settings
 from meeting_server.context import AppContext
@@ -91,6 +92,7 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         Catalogs(settings.web_dir / "i18n"),
     )
     app.add_middleware(BodyLimit, max_upload_bytes=settings.max_upload_bytes)
+    app.add_middleware(SameOriginWrites, allowed_origins=settings.allowed_origins)
     _install_error_handlers(app)
     routers = (
         auth_router,
@@ -139,7 +141,10 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException):
         code = HTTP_CODES.get(exc.status_code, "invalid" if exc.status_code < 500 else "internal")
         error = MeetingError(str(exc.detail), code=code, status=exc.status_code)
-        return await meeting_error(request, error)
+        response = await meeting_error(request, error)
+        # Starlette's own headers, e.g. a 405's `Allow` (RFC 9110 requires it).
+        response.headers.update(exc.headers or {})
+        return response
 
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)

@@ -127,6 +127,7 @@ def test_the_quorum_setting(world):
         assert (half["counts"]["quorum_required"], half["counts"]["quorum_met"]) == (2, True)
         _, event = listener.next_event("attendance:changed")
         assert event["counts"]["quorum_required"] == 2 and event["counts"]["quorum_met"] is True
+        assert event["quorum"] == {"numerator": 1, "denominator": 2}  # other consoles show the new rule
     finally:
         listener.close()
     # With half required, a vote opens without an override.

@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field as PField, field_validator, model_validator
 from sqlmodel import Column, Field, SQLModel, Text
 
+from meeting_server.ids import DB_INT_MAX
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 Kind = Literal["ink", "highlight", "note"]
@@ -55,7 +56,7 @@ InkWidth = Annotated[float, PField(gt=0, le=MAX_INK_WIDTH, strict=True)]
 Point = tuple[Unit, Unit, Unit]  # x, y, pressure
 Rect = tuple[Unit, Unit, Unit, Unit]  # x0, y0, x1, y1
 Page = Annotated[int, PField(ge=1, strict=True)]
-Id = Annotated[int, PField(strict=True)]
+Id = Annotated[int, PField(ge=1, le=DB_INT_MAX, strict=True)]
 ClientTime = Annotated[int, PField(ge=0, strict=True)]
 
 

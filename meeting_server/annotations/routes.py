@@ -16,9 +16,11 @@ from meeting_server.annotations import jsonld, service
 from meeting_server.annotations.models import AnnotationPublic
 from meeting_server.annotations.pdf_export import write_annotated_pdf
 from meeting_server.annotations.service import Scope
+from meeting_server.archive.bundle import portable_name
 from meeting_server.context import AppContext
 from meeting_server.deps import CurrentUser, Ctx
 from meeting_server.errors import Invalid
+from meeting_server.ids import Id
 
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["annotations"])
@@ -31,7 +33,7 @@ SCOPE = Query(
 
 @router.get("/api/documents/{document_id}/annotations", response_model=list[AnnotationPublic])
 async def list_annotations(
-    document_id: int, user: CurrentUser, ctx: Ctx, page: int | None = Query(None, ge=1)
+    document_id: Id, user: CurrentUser, ctx: Ctx, page: int | None = Query(None, ge=1)
 ) -> list[AnnotationPublic]:
     """The caller's own annotations (private ones too) and every shared one; `page` narrows to one page."""
     return await ctx.intents.read(service.list_annotations, user, document_id, page)
@@ -42,7 +44,7 @@ async def list_annotations(
     response_class=FileResponse,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def annotated_pdf(document_id: int, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE) -> FileResponse:
+async def annotated_pdf(document_id: Id, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE) -> FileResponse:
     """The original PDF with the annotations in `scope` written in as real PDF annotations."""
     source = await ctx.intents.read(service.export_source, user, document_id, scope)
     out = ctx.store.temp_path(".pdf")
@@ -54,8 +56,10 @@ async def annotated_pdf(document_id: int, user: CurrentUser, ctx: Ctx, scope: Sc
     return FileResponse(
         out,
         media_type="application/pdf",
-        filename=f"{source.document.title} ({scope}).pdf",
+        filename=f"{portable_name(source.document.title)} ({scope}).pdf",
         content_disposition_type="inline",
+        # Per user (their private annotations): kept by no cache, not even a shared tablet's browser.
+        headers={"Cache-Control": "no-store"},
         background=BackgroundTask(out.unlink, missing_ok=True),
     )
 
@@ -83,7 +87,7 @@ async def annotated_copy(ctx: AppContext, source: service.ExportSource, out: Pat
     responses={200: {"content": {"application/ld+json": {}}}},
 )
 async def annotations_jsonld(
-    document_id: int, request: Request, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE
+    document_id: Id, request: Request, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE
 ) -> JSONResponse:
     """The annotations in `scope` as a W3C Web Annotation collection (JSON-LD)."""
     source = await ctx.intents.read(service.export_source, user, document_id, scope)
@@ -91,4 +95,5 @@ async def annotations_jsonld(
     return JSONResponse(
         jsonld.collection(source, collection_id),
         media_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
+        headers={"Cache-Control": "no-store"},
     )

@@ -236,6 +236,25 @@ def _rows(session: Session, user: UserPublic, document_id: int, scope: Scope, pa
     return session.exec(query.order_by(Annotation.page, Annotation.created_at, Annotation.id)).all()
 
 
+def taken_back(session: Session, user_id: int, annotation_ids: set[str]) -> set[str]:
+    """Of these annotations, those the user may no longer see: deleted ones
+    (their content is erased), and another's that are private now. Replay
+    leaves out their earlier puts, so what was shared and then taken back is
+    not handed out again to whoever asks for an old `since_seq`."""
+    if not annotation_ids:
+        return set()
+    rows = session.exec(
+        select(Annotation.id, Annotation.visibility, Annotation.owner_id, Annotation.deleted_at).where(
+            Annotation.id.in_(annotation_ids)
+        )
+    )
+    return {
+        annotation_id
+        for annotation_id, visibility, owner_id, deleted_at in rows
+        if deleted_at is not None or (visibility != "shared" and owner_id != user_id)
+    }
+
+
 @dataclass
 class ExportSource:
     """What an export needs, read in one transaction."""

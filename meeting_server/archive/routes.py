@@ -16,6 +16,7 @@ from meeting_server.archive.bundle import portable_name
 from meeting_server.archive.export import ArchiveContent, gather, write_archive
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
+from meeting_server.ids import Id
 from meeting_server.meetings import service as meetings
 from meeting_server.minutes.models import Minutes, MinutesStatus
 
@@ -27,7 +28,7 @@ router = APIRouter(tags=["archive"])
     response_class=FileResponse,
     responses={200: {"content": {"application/zip": {}}}},
 )
-async def archive_zip(meeting_id: int, user: CurrentUser, ctx: Ctx) -> FileResponse:
+async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> FileResponse:
     """The closed meeting's whole record as a ZIP with a manifest of SHA-256s
     (archivist, admin, or the meeting's secretary)."""
     content = await ctx.intents.read(gather, ctx.store, ctx.settings, user, meeting_id)
@@ -45,6 +46,7 @@ async def archive_zip(meeting_id: int, user: CurrentUser, ctx: Ctx) -> FileRespo
         target,
         media_type="application/zip",
         filename=name,
+        headers={"Cache-Control": "no-store"},
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
 
@@ -74,7 +76,7 @@ def oparl_meetings(request: Request, user: CurrentUser, ctx: Ctx) -> dict:
 
 
 @router.get("/api/oparl/v1/meetings/{meeting_id}")
-def oparl_meeting(meeting_id: int, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+def oparl_meeting(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
     """One meeting as an OParl Meeting with its AgendaItems and Files."""
     with ctx.db.read() as session:
         meeting = meetings.get_meeting(session, user, meeting_id)

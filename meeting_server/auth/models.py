@@ -8,6 +8,7 @@ from enum import Enum
 from pydantic import BaseModel, ConfigDict, Field as PField
 from sqlmodel import Column, Field, SQLModel
 
+from meeting_server.text import Name
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 
@@ -56,13 +57,13 @@ class _In(BaseModel):
 class UserCreate(_In):
     username: str = PField(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     password: str = PField(min_length=8, max_length=256)
-    full_name: str = PField(min_length=1, max_length=200)
+    full_name: Name
     role: Role
 
 
 class UserBatchItem(_In):
     username: str = PField(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
-    full_name: str = PField(min_length=1, max_length=200)
+    full_name: Name
     role: Role
 
 

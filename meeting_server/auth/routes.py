@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import anyio
 from fastapi import APIRouter, Request, Response, status
 
 from meeting_server.auth import service
 from meeting_server.auth.models import LoginIn, LoginOut, Role, UserBatchCreate, UserCreate, UserPublic
 from meeting_server.deps import SESSION_COOKIE, AdminUser, CurrentUser, Ctx, request_token
 from meeting_server.errors import Forbidden, Unauthorized
+from meeting_server.realtime.sessions import disconnect_session
 
 router = APIRouter(tags=["auth"])
 
@@ -37,13 +39,19 @@ def login(body: LoginIn, response: Response, ctx: Ctx) -> LoginOut:
 
 
 @router.post("/api/auth/logout", status_code=status.HTTP_204_NO_CONTENT)
-def logout(request: Request, ctx: Ctx, user: CurrentUser) -> Response:
-    """End this session: its token and cookie stop working."""
-    with ctx.db.write() as session:
-        service.logout(session, request_token(request))
+async def logout(request: Request, ctx: Ctx, user: CurrentUser) -> Response:
+    """End this session: its token and cookie stop working, and its sockets are disconnected."""
+    token = request_token(request)
+    await anyio.to_thread.run_sync(_end_session, ctx, token)
+    await disconnect_session(ctx.sio, token)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
+
+
+def _end_session(ctx, token: str) -> None:
+    with ctx.db.write() as session:
+        service.logout(session, token)
 
 
 @router.get("/api/me", response_model=UserPublic)

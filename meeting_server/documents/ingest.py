@@ -19,6 +19,7 @@ from meeting_server.context import AppContext
 from meeting_server.documents.pdf import IngestFailure, PdfInfo, inspect_pdf
 from meeting_server.documents.pool import WorkerFailed
 from meeting_server.errors import Invalid, MeetingError, TooLarge, UnsupportedMedia
+from meeting_server.text import one_line
 
 CHUNK = 1024 * 1024
 # The PDF header may follow some junk; readers accept it within the first 1 KiB.
@@ -100,7 +101,10 @@ def failure_error(failure: IngestFailure, max_pages: int) -> MeetingError:
 
 
 def document_title(received: ReceivedFile, info: PdfInfo) -> str:
-    if received.title:
-        return received.title
-    stem = Path(received.filename).stem.strip() if received.filename else ""
-    return (stem or info.title or "Document")[:500]
+    """The title given, else the file's name, else the PDF's own title: the first
+    that says something once cleaned as the minutes print it (text.py)."""
+    stem = Path(received.filename).stem if received.filename else ""
+    for candidate in (received.title, stem, info.title or ""):
+        if title := one_line(candidate)[:500]:
+            return title
+    return "Document"

@@ -10,6 +10,7 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
+from meeting_server.archive.bundle import portable_name
 from meeting_server.context import AppContext
 from meeting_server.deps import CurrentUser, Ctx
 from meeting_server.documents import service
@@ -17,6 +18,7 @@ from meeting_server.documents.ingest import document_title, inspect, receive_upl
 from meeting_server.documents.models import DocumentPublic, PageText
 from meeting_server.documents.pdf import render_page
 from meeting_server.errors import Invalid, NotFound
+from meeting_server.ids import Id
 
 router = APIRouter(tags=["documents"])
 
@@ -46,7 +48,7 @@ UPLOAD_BODY = {
     openapi_extra=UPLOAD_BODY,
     responses={413: {"description": "too large"}, 415: {"description": "not a PDF"}, 422: {"description": "damaged, encrypted or empty PDF"}},
 )
-async def upload_document(item_id: int, request: Request, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
+async def upload_document(item_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
     """Attach a PDF to an agenda item (secretary, chair)."""
     meeting_id = await ctx.intents.read(service.upload_target, user, item_id)
     received = await receive_upload(request, ctx)
@@ -69,7 +71,7 @@ async def upload_document(item_id: int, request: Request, user: CurrentUser, ctx
 
 
 @router.get("/api/documents/{document_id}", response_model=DocumentPublic)
-def get_document(document_id: int, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
+def get_document(document_id: Id, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
     """A document's metadata and page sizes."""
     with ctx.db.read() as session:
         return service.get_document(session, user, document_id)
@@ -81,7 +83,7 @@ def get_document(document_id: int, user: CurrentUser, ctx: Ctx) -> DocumentPubli
     responses={200: {"content": {"image/jpeg": {}}}, 304: {"description": "not modified"}},
 )
 async def page_image(
-    document_id: int,
+    document_id: Id,
     number: int,
     request: Request,
     user: CurrentUser,
@@ -122,20 +124,22 @@ async def _render_once(ctx: AppContext, pdf: str, number: int, width: int, out: 
 
 
 @router.get("/api/documents/{document_id}/pages/{number}/text", response_model=PageText)
-def page_text(document_id: int, number: int, user: CurrentUser, ctx: Ctx) -> PageText:
+def page_text(document_id: Id, number: int, user: CurrentUser, ctx: Ctx) -> PageText:
     """The words of a page with their boxes, normalised to the page as displayed."""
     with ctx.db.read() as session:
         return service.page_text(session, user, document_id, number)
 
 
 @router.get("/api/documents/{document_id}/file", response_class=FileResponse)
-async def original_file(document_id: int, user: CurrentUser, ctx: Ctx) -> FileResponse:
+async def original_file(document_id: Id, user: CurrentUser, ctx: Ctx) -> FileResponse:
     """The original PDF, byte for byte."""
     document, _ = await ctx.intents.read(service.readable_document, user, document_id)
     return FileResponse(
         ctx.store.path(document.sha256),
         media_type="application/pdf",
-        filename=f"{document.title}.pdf",
+        # A portable name: a title may hold "/", quotes or line breaks.
+        filename=f"{portable_name(document.title)}.pdf",
         content_disposition_type="inline",
-        headers={"ETag": f'"{document.sha256}"'},
+        # "private": no shared proxy keeps it for whoever asks next.
+        headers={"ETag": f'"{document.sha256}"', "Cache-Control": "private"},
     )

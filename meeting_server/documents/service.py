@@ -78,7 +78,7 @@ def get_document(session: Session, user: UserPublic, document_id: int) -> Docume
 
 def page_text(session: Session, user: UserPublic, document_id: int, number: int) -> PageText:
     document, _ = readable_document(session, user, document_id)
-    page = session.get(DocumentPage, (document.id, number))
+    page = session.get(DocumentPage, (document.id, number)) if 1 <= number <= document.page_count else None
     if page is None:
         raise NotFound(f"The document has {document.page_count} pages.")
     words = json.loads(page.words)

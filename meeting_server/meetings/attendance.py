@@ -104,7 +104,11 @@ def counts(session: Session, meeting_id: int, listed: list[AttendanceEntry] | No
 def changed_event(session: Session, meeting_id: int, present: list[int]) -> AttendanceChanged:
     listed = entries(session, meeting_id)
     return AttendanceChanged(
-        meeting_id=meeting_id, present=present, attendance=listed, counts=counts(session, meeting_id, listed)
+        meeting_id=meeting_id,
+        present=present,
+        attendance=listed,
+        counts=counts(session, meeting_id, listed),
+        quorum=quorum_of(session, meeting_id),
     )
 
 

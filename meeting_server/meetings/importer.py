@@ -20,6 +20,7 @@ from meeting_server.documents.storage import BlobStore
 from meeting_server.meetings.models import AgendaItemCreate, Meeting, MeetingCreate, ParticipantIn
 from meeting_server.meetings.service import add_agenda_item, create_meeting, turn_page
 from meeting_server.realtime.outbox import Tx
+from meeting_server.text import Name, Title
 
 
 class FolderError(Exception):
@@ -32,11 +33,12 @@ class _Strict(BaseModel):
 
 class DocumentSpec(_Strict):
     file: str = Field(min_length=1)
-    title: str | None = None
+    # Titles and names as the API takes them (meeting_server/text.py): the minutes print them.
+    title: Title | None = None
 
 
 class ItemSpec(_Strict):
-    title: str = Field(min_length=1, max_length=500)
+    title: Title
     documents: list[DocumentSpec] = []
 
 
@@ -46,7 +48,7 @@ class ParticipantSpec(_Strict):
 
 
 class AgendaSpec(_Strict):
-    title: str = Field(min_length=1, max_length=500)
+    title: Title
     starts_at: AwareDatetime
     location: str = Field(min_length=1, max_length=500)
     participants: list[ParticipantSpec] = []
@@ -55,7 +57,7 @@ class AgendaSpec(_Strict):
 
 class UserSpec(_Strict):
     username: str
-    full_name: str
+    full_name: Name
     role: Role
     password: str = Field(min_length=8)
 

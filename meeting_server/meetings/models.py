@@ -9,6 +9,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field as PField
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.auth.models import Role
+from meeting_server.ids import Id
+from meeting_server.text import Line, Title
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 
@@ -107,23 +109,23 @@ class _In(BaseModel):
 
 
 class ParticipantIn(_In):
-    user_id: int
+    user_id: Id
     voting: bool | None = None
 
 
 class MeetingCreate(_In):
-    title: str = PField(min_length=1, max_length=500)
+    title: Title
     starts_at: AwareDatetime
-    location: str = PField(default="", max_length=500)
+    location: Line = ""
     participants: list[ParticipantIn] = PField(default_factory=list, max_length=2000)
 
 
 class AgendaItemCreate(_In):
-    title: str = PField(min_length=1, max_length=500)
+    title: Title
 
 
 class AgendaItemUpdate(_In):
-    title: str | None = PField(default=None, min_length=1, max_length=500)
+    title: Title | None = None
     position: int | None = PField(default=None, ge=1)
 
 
@@ -162,7 +164,7 @@ class Presenter(BaseModel):
 class AttendanceIn(_In):
     # None: not known (undoes a mistaken entry).
     status: AttendanceStatus | None
-    reason: str = PField(default="", max_length=500)
+    reason: Line = ""
 
 
 class QuorumIn(_In):

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Response, status
 
 from meeting_server.deps import CurrentUser, Ctx
+from meeting_server.ids import Id
 from meeting_server.meetings import service
 from meeting_server.meetings.models import (
     AgendaItemCreate,
@@ -45,7 +46,7 @@ def list_meetings(
 
 
 @router.get("/api/meetings/{meeting_id}", response_model=MeetingPublic)
-def get_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+def get_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """A meeting with participants, agenda and documents."""
     with ctx.db.read() as session:
         return service.get_meeting(session, user, meeting_id)
@@ -54,20 +55,20 @@ def get_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
 @router.post(
     "/api/meetings/{meeting_id}/agenda", response_model=AgendaItemPublic, status_code=status.HTTP_201_CREATED
 )
-async def add_agenda_item(meeting_id: int, body: AgendaItemCreate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
+async def add_agenda_item(meeting_id: Id, body: AgendaItemCreate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
     """Append an item to the agenda (secretary, chair)."""
     return await ctx.intents.run(meeting_id, service.add_agenda_item, user, meeting_id, body)
 
 
 @router.patch("/api/agenda/{item_id}", response_model=AgendaItemPublic)
-async def update_agenda_item(item_id: int, body: AgendaItemUpdate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
+async def update_agenda_item(item_id: Id, body: AgendaItemUpdate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
     """Rename or move an agenda item (secretary, chair)."""
     meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id)
     return await ctx.intents.run(meeting_id, service.update_agenda_item, user, item_id, body)
 
 
 @router.delete("/api/agenda/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
-async def delete_agenda_item(item_id: int, user: CurrentUser, ctx: Ctx) -> Response:
+async def delete_agenda_item(item_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     """Remove an agenda item that has no documents (secretary, chair)."""
     meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id)
     await ctx.intents.run(meeting_id, service.delete_agenda_item, user, item_id)
@@ -75,24 +76,24 @@ async def delete_agenda_item(item_id: int, user: CurrentUser, ctx: Ctx) -> Respo
 
 
 @router.post("/api/meetings/{meeting_id}/open", response_model=MeetingPublic)
-async def open_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+async def open_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Open the meeting (secretary, chair); everyone gets meeting:status."""
     return await ctx.intents.run(meeting_id, service.open_meeting, user, meeting_id)
 
 
 @router.post("/api/meetings/{meeting_id}/close", response_model=MeetingPublic)
-async def close_meeting(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+async def close_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Close the meeting for good (secretary, chair); it becomes read-only."""
     return await ctx.intents.run(meeting_id, service.close_meeting, user, meeting_id)
 
 
 @router.put("/api/meetings/{meeting_id}/attendance/{user_id}", response_model=AttendanceEntry)
-async def set_attendance(meeting_id: int, user_id: int, body: AttendanceIn, user: CurrentUser, ctx: Ctx) -> AttendanceEntry:
+async def set_attendance(meeting_id: Id, user_id: Id, body: AttendanceIn, user: CurrentUser, ctx: Ctx) -> AttendanceEntry:
     """Record a participant present, online or absent (secretary, chair); everyone gets attendance:changed."""
     return await ctx.intents.run(meeting_id, service.set_attendance, user, meeting_id, user_id, body)
 
 
 @router.patch("/api/meetings/{meeting_id}/quorum", response_model=MeetingPublic)
-async def set_quorum(meeting_id: int, body: QuorumIn, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+async def set_quorum(meeting_id: Id, body: QuorumIn, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Set the share of voting participants that must attend (secretary, chair); default 2/3."""
     return await ctx.intents.run(meeting_id, service.set_quorum, user, meeting_id, body)

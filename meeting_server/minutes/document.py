@@ -34,7 +34,6 @@ texts keep their line breaks, each non-empty line printing as a paragraph.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import date as Date
@@ -42,6 +41,9 @@ from typing import Annotated, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
+
+# The API cleans what people type the same way when it arrives (meeting_server/text.py).
+from meeting_server.text import CONTROL as _CONTROL, SPACES as _SPACES, one_line as _one_line
 
 VoteRule = Literal["majority_of_members", "majority_of_cast", "two_thirds_of_members"]
 
@@ -59,16 +61,6 @@ OPTION_LABELS: dict[str, str] = {"yes": "Đồng ý", "no": "Không đồng ý",
 def option_label(option: str) -> str:
     """The printed label of a vote option: the default ones in Vietnamese, custom ones as given."""
     return OPTION_LABELS.get(option, option)
-
-
-# C0/C1 controls and the Unicode line/paragraph separators; \n and \t are handled apart.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
-_SPACES = re.compile(r"\s+")
-
-
-def _one_line(value: str) -> str:
-    text = unicodedata.normalize("NFC", value).replace("\r", "\n")
-    return _SPACES.sub(" ", _CONTROL.sub("", text)).strip()
 
 
 def _paragraphs(value: str) -> str:

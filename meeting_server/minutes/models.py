@@ -24,6 +24,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field as PField, field_validator, model_validator
 from sqlmodel import Column, Field, SQLModel, Text
 
+from meeting_server.ids import Id
+from meeting_server.text import one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 # The minutes PDF's own limits (minutes/document.py), so what is saved always prints.
@@ -112,7 +114,8 @@ def clean_text(value: str) -> str:
 
 
 def clean_line(value: str) -> str:
-    return " ".join(unicodedata.normalize("NFC", value).split())
+    """One line as stored and printed: NFC, no control characters, whitespace collapsed."""
+    return one_line(value)
 
 
 # ---- API shapes: input -----------------------------------------------------------------
@@ -131,9 +134,9 @@ class HeaderIn(_In):
     issuer_number: str | None = PField(default=None, max_length=60)
     locality: str | None = PField(default=None, max_length=LINE_MAX)
     subject: str | None = PField(default=None, max_length=500)
-    chair_id: int | None = None
+    chair_id: Id | None = None
     chair_position: str | None = PField(default=None, max_length=LINE_MAX)
-    secretary_id: int | None = None
+    secretary_id: Id | None = None
     secretary_position: str | None = PField(default=None, max_length=LINE_MAX)
 
     @model_validator(mode="before")
@@ -145,11 +148,13 @@ class HeaderIn(_In):
         return data
 
     @field_validator(
-        "issuer_parent", "issuer_name", "issuer_number", "locality", "subject", "chair_position", "secretary_position"
+        "issuer_parent", "issuer_name", "issuer_number", "locality", "subject", "chair_position", "secretary_position",
+        mode="before",
     )
     @classmethod
-    def _line(cls, value: str | None) -> str | None:
-        return None if value is None else clean_line(value)
+    def _line(cls, value: Any) -> Any:
+        # Before the length check: the limit is the cleaned text's, as the minutes print it.
+        return clean_line(value) if isinstance(value, str) else value
 
 
 class ItemTextIn(_In):
@@ -158,10 +163,11 @@ class ItemTextIn(_In):
     discussion: str | None = PField(default=None, max_length=TEXT_MAX)
     conclusion: str | None = PField(default=None, max_length=TEXT_MAX)
 
-    @field_validator("discussion", "conclusion")
+    @field_validator("discussion", "conclusion", mode="before")
     @classmethod
-    def _text(cls, value: str | None) -> str | None:
-        return None if value is None else clean_text(value)
+    def _text(cls, value: Any) -> Any:
+        # Before the length check, as for the header's lines.
+        return clean_text(value) if isinstance(value, str) else value
 
 
 class ItemSaveIn(ItemTextIn):
@@ -171,7 +177,7 @@ class ItemSaveIn(ItemTextIn):
 
 
 class WholeItemIn(ItemTextIn):
-    agenda_item_id: int
+    agenda_item_id: Id
     # What GET gives per item, so a client may send an item back as it got it; ignored.
     title: Any = None
     position: Any = None

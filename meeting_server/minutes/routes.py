@@ -10,6 +10,7 @@ from meeting_server.archive.canonical import canonical_json, sha256_hex
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import MeetingError
+from meeting_server.ids import Id
 from meeting_server.meetings.access import visible_meeting
 from meeting_server.minutes import service
 from meeting_server.minutes.models import Finalized, ItemSaved, ItemSaveIn, MinutesOut, MinutesPutIn
@@ -21,25 +22,25 @@ CONFLICT_DOC = {409: {"description": "`conflict` (stale version, or final minute
 
 
 @router.get("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut)
-async def get_minutes(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+async def get_minutes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     """The minutes: what the server knows filled in, the secretary's text per agenda item."""
     return await ctx.intents.read(service.get_minutes, user, meeting_id, ctx.settings)
 
 
 @router.put("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut, responses=CONFLICT_DOC)
-async def put_minutes(meeting_id: int, body: MinutesPutIn, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+async def put_minutes(meeting_id: Id, body: MinutesPutIn, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     """Save the header and any items against the minutes' `version` (secretary, chair)."""
     return await ctx.intents.run(meeting_id, service.put_minutes, user, meeting_id, body, ctx.settings)
 
 
 @router.put("/api/meetings/{meeting_id}/minutes/items/{agenda_item_id}", response_model=ItemSaved, responses=CONFLICT_DOC)
-async def save_item(meeting_id: int, agenda_item_id: int, body: ItemSaveIn, user: CurrentUser, ctx: Ctx) -> ItemSaved:
+async def save_item(meeting_id: Id, agenda_item_id: Id, body: ItemSaveIn, user: CurrentUser, ctx: Ctx) -> ItemSaved:
     """Save one item's discussion and conclusion against that item's version (secretary, chair)."""
     return await ctx.intents.run(meeting_id, service.save_item, user, meeting_id, agenda_item_id, body)
 
 
 @router.post("/api/meetings/{meeting_id}/minutes/finalize", response_model=Finalized, responses=CONFLICT_DOC)
-async def finalize(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Finalized:
+async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
     """Lock the minutes of a closed meeting; record the SHA-256 of their canonical JSON and of their PDF."""
     draft = await ctx.intents.read(service.prepare_final, user, meeting_id, ctx.settings)
     pdf = await anyio.to_thread.run_sync(render_pdf, draft.record, draft.sha256)
@@ -55,7 +56,7 @@ async def finalize(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Finalized:
 
 
 @router.post("/api/meetings/{meeting_id}/minutes/confirm", response_model=MinutesOut, responses=CONFLICT_DOC)
-async def confirm(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+async def confirm(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     """The chair or the secretary named in the final minutes confirms them (time in the audit log)."""
     return await ctx.intents.run(meeting_id, service.confirm, user, meeting_id, ctx.settings)
 
@@ -65,7 +66,7 @@ async def confirm(meeting_id: int, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def minutes_pdf(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Response:
+async def minutes_pdf(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     """The minutes as a PDF: final ones exactly as stored (SHA-256 = `pdf_sha256`), drafts rendered now."""
     path, record = await ctx.intents.read(_pdf_source, user, meeting_id, ctx)
     name = f"bien-ban-hop-{meeting_id}.pdf"
@@ -90,7 +91,7 @@ async def minutes_pdf(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Response:
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}},
 )
-async def minutes_json(meeting_id: int, user: CurrentUser, ctx: Ctx) -> Response:
+async def minutes_json(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     """The minutes as data (`minutes.json`) in canonical JSON: for final minutes
     exactly the bytes whose SHA-256 is `sha256`."""
     record = await ctx.intents.read(_readable_record, user, meeting_id, ctx.settings)

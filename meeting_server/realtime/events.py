@@ -11,7 +11,7 @@ from typing import ClassVar
 
 from pydantic import BaseModel, ConfigDict
 
-from meeting_server.meetings.models import AttendanceCounts, AttendanceEntry, MeetingStatus
+from meeting_server.meetings.models import AttendanceCounts, AttendanceEntry, MeetingStatus, QuorumFraction
 
 
 class ServerEvent(BaseModel):
@@ -31,12 +31,15 @@ class PageTurned(ServerEvent):
 
 class AttendanceChanged(ServerEvent):
     """`present`: who has a device in the room now. `attendance` and `counts`:
-    the formal record (checked in, online, absent) and the quorum it gives."""
+    the formal record (checked in, online, absent) and the quorum it gives.
+    `quorum`: the rule those counts were made with, so a console shows a new
+    rule set on another one."""
 
     name = "attendance:changed"
     present: list[int]
     attendance: list[AttendanceEntry]
     counts: AttendanceCounts
+    quorum: QuorumFraction
 
 
 class MeetingStatusChanged(ServerEvent):

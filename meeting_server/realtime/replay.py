@@ -7,10 +7,19 @@ import json
 from pydantic import BaseModel
 from sqlmodel import Session, select
 
+from meeting_server.annotations.events import AnnotationPut
+from meeting_server.annotations.service import taken_back
 from meeting_server.auth.models import UserPublic
 from meeting_server.meetings.access import is_participant, visible_meeting
 from meeting_server.meetings import attendance
-from meeting_server.meetings.models import AttendanceCounts, AttendanceEntry, Meeting, MeetingStatus, Presenter
+from meeting_server.meetings.models import (
+    AttendanceCounts,
+    AttendanceEntry,
+    Meeting,
+    MeetingStatus,
+    Presenter,
+    QuorumFraction,
+)
 from meeting_server.meetings.presence import arrive, present_user_ids
 from meeting_server.realtime.models import Event
 from meeting_server.realtime.outbox import Tx
@@ -33,6 +42,7 @@ class MeetingState(BaseModel):
     # (added) What attendance:changed carries, so a client starts from it.
     attendance: list[AttendanceEntry]
     counts: AttendanceCounts
+    quorum: QuorumFraction
 
 
 class JoinResult(BaseModel):
@@ -73,6 +83,7 @@ def snapshot(session: Session, meeting: Meeting, user_id: int) -> MeetingState:
         open_votes=open_votes_for(session, meeting.id, user_id),
         attendance=listed,
         counts=attendance.counts(session, meeting.id, listed),
+        quorum=attendance.quorum_of(session, meeting.id),
     )
 
 
@@ -91,4 +102,14 @@ def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | No
         )
         .order_by(Event.seq)
     )
-    return {"missed": [MissedEvent(event=name, data=json.loads(payload)) for name, payload in rows]}
+    missed = [MissedEvent(event=name, data=json.loads(payload)) for name, payload in rows]
+    return {"missed": _without_taken_back(session, user_id, missed)}
+
+
+def _without_taken_back(session: Session, user_id: int, missed: list[MissedEvent]) -> list[MissedEvent]:
+    """Leaves out the puts of annotations the user may no longer see (made
+    private by their owner, or deleted); the `annotation:deleted` that
+    followed each still comes, so a client that had one drops it."""
+    puts = {m.data["annotation"]["id"] for m in missed if m.event == AnnotationPut.name}
+    hidden = taken_back(session, user_id, puts)
+    return [m for m in missed if not (m.event == AnnotationPut.name and m.data["annotation"]["id"] in hidden)]

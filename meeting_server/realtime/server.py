@@ -17,16 +17,20 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, select
 
 from meeting_server.annotations import sockets as annotation_sockets
+from meeting_server.auth import origin as origin_rule
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.service import user_for_token
 from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE
 from meeting_server.errors import Invalid, MeetingError
+from meeting_server.ids import Id
 from meeting_server.meetings import presence
+from meeting_server.meetings.access import visible_meeting
 from meeting_server.meetings.models import Presence
 from meeting_server.meetings.service import turn_page
 from meeting_server.realtime.events import meeting_room, user_room
 from meeting_server.realtime.replay import join
+from meeting_server.realtime.sessions import session_room
 from meeting_server.votes import sockets as vote_sockets
 
 log = logging.getLogger(__name__)
@@ -40,19 +44,19 @@ class _In(BaseModel):
 
 
 class JoinIn(_In):
-    meeting_id: int
+    meeting_id: Id
     since_seq: int | None = Field(default=None, ge=0)
     # A hall screen or a monitor follows the meeting without counting as present.
     watch: bool = False
 
 
 class LeaveIn(_In):
-    meeting_id: int
+    meeting_id: Id
 
 
 class PageTurnIn(_In):
-    meeting_id: int
-    document_id: int
+    meeting_id: Id
+    document_id: Id
     page: int
 
 
@@ -74,9 +78,8 @@ def make_socket_server(broker_url: str | None, allowed_origins: list[str]) -> so
 
 
 def same_origin(origin: str, environ: dict) -> bool:
-    # Compare hosts only: behind TLS the ASGI environ still says "http".
-    scheme, _, netloc = origin.partition("://")
-    return scheme in ("http", "https") and netloc == environ.get("HTTP_HOST")
+    # The rule HTTP writes follow too (auth/origin.py).
+    return origin_rule.same_origin(origin, environ.get("HTTP_HOST"))
 
 
 def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
@@ -99,6 +102,8 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
         if user is None:
             raise ConnectionRefusedError({"code": "unauthorized", "message": "The session has ended; log in again."})
         await sio.save_session(sid, {"user": user.model_dump(mode="json")})
+        # A logout of this session disconnects the socket (realtime/sessions.py).
+        await sio.enter_room(sid, session_room(token))
 
     @sio.event
     async def disconnect(sid: str, reason: Any = None):
@@ -108,6 +113,10 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
 
     @handler("meeting:join", JoinIn)
     async def on_join(sid: str, user: UserPublic, body: JoinIn) -> dict:
+        # May this user see the meeting? Asked before entering its room: a socket
+        # in the room hears every event sent there, also while its join waits
+        # for the meeting's lock behind another intent that is sending.
+        await intents.read(visible_meeting, user, body.meeting_id)
         # Enter the rooms first: an event committed meanwhile then reaches the
         # client live or in `missed` (or both; seq tells the duplicates apart).
         await sio.enter_room(sid, meeting_room(body.meeting_id))
@@ -138,6 +147,11 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
     for register in DOMAIN_SOCKETS:
         register(sio, ctx, handler)
 
+    @sio.on("*")
+    async def unknown_event(event: Any, sid: str, *args: Any) -> dict:
+        # A misspelt or newer event is answered too, not left waiting for an ack.
+        return Invalid(f"There is no event {str(event)[:100]!r}.").to_ack()
+
 
 # A socket handler: `async def fn(sid, user, payload) -> ack dict`.
 Handler = Callable[[str, UserPublic, Any], Awaitable[dict]]
@@ -150,10 +164,13 @@ def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]],
 
     def handler(event: str, model: type[BaseModel]):
         def wrap(fn: Handler) -> Handler:
-            async def on_event(sid: str, data: Any = None):
+            # Any number of arguments: python-socketio passes each one, and a
+            # handler that cannot take them raises before it can answer.
+            async def on_event(sid: str, *args: Any):
                 try:
+                    data = args[0] if len(args) == 1 else None
                     if not isinstance(data, dict):
-                        raise Invalid(f"{event} takes an object.")
+                        raise Invalid(f"{event} takes one object.")
                     try:
                         payload = model.model_validate(data)
                     except ValidationError as exc:

@@ -7,6 +7,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from meeting_server.deps import Ctx, CurrentUser
+from meeting_server.ids import Id
 from meeting_server.search.models import SearchResult
 from meeting_server.search.service import search
 
@@ -18,7 +19,7 @@ async def search_route(
     ctx: Ctx,
     user: CurrentUser,
     q: Annotated[str, Query(max_length=200)] = "",
-    meeting_id: int | None = None,
+    meeting_id: Id | None = None,
     year: Annotated[int | None, Query(ge=1900, le=9999)] = None,
     closed: bool = False,
 ):

@@ -21,6 +21,8 @@ import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field as PField, field_validator
 from sqlmodel import Column, Field, SQLModel, Text
 
+from meeting_server.ids import Id
+from meeting_server.text import Title, one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
 from meeting_server.votes.rules import DEFAULT_RULE, VoteRule
 
@@ -117,9 +119,10 @@ class _In(BaseModel):
 def _clean_options(options: list[str] | None) -> list[str] | None:
     if options is None:
         return None
-    if any(len(option) > 200 for option in options):
+    # Cleaned as the minutes print an option (meeting_server/text.py), then measured.
+    cleaned = [one_line(option) for option in options]
+    if any(len(option) > 200 for option in cleaned):
         raise ValueError("an option is at most 200 characters")
-    cleaned = [option.strip() for option in options]
     if any(not option for option in cleaned):
         raise ValueError("an option cannot be empty")
     if len(set(cleaned)) != len(cleaned):
@@ -128,8 +131,8 @@ def _clean_options(options: list[str] | None) -> list[str] | None:
 
 
 class VoteCreate(_In):
-    title: str = PField(min_length=1, max_length=500)
-    agenda_item_id: int | None = None
+    title: Title
+    agenda_item_id: Id | None = None
     # The first option is the one that carries the motion ("yes").
     options: list[str] = PField(default_factory=lambda: list(DEFAULT_OPTIONS), min_length=2, max_length=MAX_OPTIONS)
     secret: bool = False
@@ -142,8 +145,8 @@ class VoteCreate(_In):
 
 
 class VoteUpdate(_In):
-    title: str | None = PField(default=None, min_length=1, max_length=500)
-    agenda_item_id: int | None = None
+    title: Title | None = None
+    agenda_item_id: Id | None = None
     options: list[str] | None = PField(default=None, min_length=2, max_length=MAX_OPTIONS)
     secret: bool | None = None
     rule: VoteRule | None = None

@@ -6,13 +6,14 @@ import socketio
 
 from meeting_server.auth.models import UserPublic
 from meeting_server.context import AppContext
+from meeting_server.ids import Id
 from meeting_server.votes.models import BallotIn
 from meeting_server.votes.service import cast_ballot
 
 
 class VoteCastIn(BallotIn):
-    meeting_id: int
-    vote_id: int
+    meeting_id: Id
+    vote_id: Id
 
 
 def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:

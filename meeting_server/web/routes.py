@@ -12,6 +12,7 @@ from fastapi.templating import Jinja2Templates
 from meeting_server.auth.models import UserPublic
 from meeting_server.deps import Ctx, OptionalUser
 from meeting_server.errors import Forbidden, MeetingError
+from meeting_server.ids import Id
 from meeting_server.meetings.access import can_control, visible_meeting
 from meeting_server.web.i18n import LANG_COOKIE, Catalogs
 
@@ -107,17 +108,17 @@ def _meeting_page(request: Request, ctx, user: UserPublic | None, meeting_id: in
 
 
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
-def tablet_page(meeting_id: int, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
+def tablet_page(meeting_id: Id, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
     return _meeting_page(request, ctx, user, meeting_id, "tablet.html", control=False)
 
 
 @router.get("/meetings/{meeting_id}/console", response_class=HTMLResponse)
-def console_page(meeting_id: int, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
+def console_page(meeting_id: Id, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
     return _meeting_page(request, ctx, user, meeting_id, "console.html", control=True)
 
 
 @router.get("/meetings/{meeting_id}/screen", response_class=HTMLResponse)
-def screen_page(meeting_id: int, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
+def screen_page(meeting_id: Id, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
     return _meeting_page(request, ctx, user, meeting_id, "screen.html", control=False)
 
 
