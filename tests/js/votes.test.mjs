@@ -82,6 +82,13 @@ test("lists: open first, then drafts, then closed, newest first; upsert keeps `v
   assert.deepEqual(upsertVote(mine, { id: 3, status: "open", cast: 2 }), [{ id: 3, status: "open", voted: true, cast: 2 }]);
   assert.equal(upsertVote(mine, { id: 5, status: "draft" }).length, 2);
   assert.deepEqual(upsertVote(mine, null), mine);
+  // An answer overtaken by later events never rolls the vote back.
+  const live = [{ id: 7, status: "open", cast: 4, eligible: 9 }];
+  assert.equal(upsertVote(live, { id: 7, status: "open", cast: 0, eligible: 9 })[0].cast, 4);
+  const closed = [{ id: 7, status: "closed", cast: 8, tally: { yes: 6 } }];
+  assert.equal(upsertVote(closed, { id: 7, status: "open", cast: 8 })[0].status, "closed");
+  assert.equal(upsertVote(live, { id: 7, status: "closed", cast: 8 })[0].status, "closed");
+  assert.equal(withProgress({ id: 7, cast: 5, eligible: 9 }, { vote_id: 7, cast: 4, eligible: 9 }).cast, 5);
 });
 
 test("the new-vote form: title required, defaults, agenda item, custom options checked", () => {

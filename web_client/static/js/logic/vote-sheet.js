@@ -103,7 +103,10 @@ export function voteOpened(s, vote) {
 
 export function voteProgress(s, data) {
   if (!data || data.vote_id == null) return s;
-  const upd = (v) => (v && same(v.id, data.vote_id) ? { ...v, cast: data.cast ?? v.cast, eligible: data.eligible ?? v.eligible } : v);
+  // Ballots are final: the count only grows, whatever order payloads arrive in.
+  const upd = (v) => (v && same(v.id, data.vote_id)
+    ? { ...v, cast: Math.max(Number(v.cast) || 0, Number(data.cast) || 0), eligible: data.eligible ?? v.eligible }
+    : v);
   return { ...s, votes: s.votes.map(upd) };
 }
 

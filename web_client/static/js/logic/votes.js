@@ -42,10 +42,11 @@ export function progressOf(vote) {
   return { cast, eligible, remaining: Math.max(0, eligible - cast), percent: Math.min(100, percent(cast, eligible)) };
 }
 
-/** A vote with a vote:progress payload applied (other votes unchanged). */
+/** A vote with a vote:progress payload applied (other votes unchanged).
+ * Ballots are final, so the count only grows: a late, older payload is ignored. */
 export function withProgress(vote, data) {
   if (!vote || !data || Number(data.vote_id) !== Number(vote.id)) return vote;
-  return { ...vote, cast: data.cast ?? vote.cast, eligible: data.eligible ?? vote.eligible };
+  return { ...vote, cast: Math.max(Number(vote.cast) || 0, Number(data.cast) || 0), eligible: data.eligible ?? vote.eligible };
 }
 
 /**
@@ -114,15 +115,25 @@ export function sortVotes(votes) {
   );
 }
 
-/** Replace or add a vote in a list, by id. */
+const STAGE = { draft: 0, open: 1, closed: 2 };
+
+/**
+ * Replace or add a vote in a list, by id. A vote only moves forward (draft,
+ * open, closed) and its count only grows while open, so a copy that is older
+ * than what we hold (an HTTP answer overtaken by the events after it) changes
+ * nothing backwards.
+ */
 export function upsertVote(votes, vote) {
   if (!vote || vote.id == null) return votes || [];
   const list = votes || [];
   const at = list.findIndex((v) => Number(v.id) === Number(vote.id));
   if (at < 0) return [...list, vote];
+  const held = list[at];
+  if ((STAGE[vote.status] ?? 0) < (STAGE[held.status] ?? 0)) return list;
   const next = [...list];
   // Broadcast events carry no per-user `voted`: keep what we knew.
-  next[at] = { ...list[at], ...vote };
+  next[at] = { ...held, ...vote };
+  if (vote.status === held.status && Number(held.cast) > Number(vote.cast)) next[at].cast = held.cast;
   return next;
 }
 
