@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORD
+from tests.support import PASSWORD, ServerProcess
 
 CHROMIUM = "/usr/bin/chromium"
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
@@ -55,10 +55,26 @@ def chromium(playwright_instance):
     browser.close()
 
 
+def device_options(playwright, device: str | None = IPAD) -> dict:
+    """A Playwright device profile as context options (the browser is always Debian's Chromium)."""
+    if device is None:
+        return {}
+    return {k: v for k, v in playwright.devices[device].items() if k != "default_browser_type"}
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory):
+    """`meeting-server demo` of its own for each module that asks: the screenshots
+    show the real demo meeting, and each module moves it on in its own way."""
+    server = ServerProcess(tmp_path_factory.mktemp("demo"), command="demo").start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture
 def ipad(playwright_instance, chromium, server):
     """Make an iPad: `ipad(user)` gives a logged-in page in its own browser context."""
-    device = {k: v for k, v in playwright_instance.devices[IPAD].items() if k != "default_browser_type"}
+    device = device_options(playwright_instance)
     contexts = []
 
     def open_as(api, path: str = "/"):
@@ -83,6 +99,20 @@ def login_in_browser(page, username: str, path: str) -> None:
     page.get_by_test_id("login-password").fill(PASSWORD)
     page.get_by_test_id("login-submit").click()
     page.wait_for_url(f"**{path}")
+
+
+def webkit_login(driver, base_url: str, username: str, path: str):
+    """Open `path` in WebKit, be sent to the login page, log in; returns a 30 s wait."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    wait = WebDriverWait(driver, 30)
+    driver.get(f"{base_url}{path}")
+    wait.until(lambda d: "/login" in d.current_url)
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="login-username"]').send_keys(username)
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="login-password"]').send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+    return wait
 
 
 @pytest.fixture(scope="session")

@@ -6,10 +6,9 @@ other tablets and on the hall screen."""
 from __future__ import annotations
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.annotation_support import delete, ink, put
-from tests.support import PASSWORD
+from tests.browser.conftest import webkit_login
 
 
 # ---- helpers -------------------------------------------------------------------------------
@@ -379,12 +378,7 @@ def test_webkit_tablet_renders_shared_annotations(world, webkit, server):
     assert put(writer, world, stroke)["ok"]
     writer.close()
     world.secretary.socket().call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 1})
-    wait = WebDriverWait(webkit, 30)
-    webkit.get(f"{server.base_url}/meetings/{world.meeting_id}")
-    wait.until(lambda d: "/login" in d.current_url)
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-username"]').send_keys(world.member2.user["username"])
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-password"]').send_keys(PASSWORD)
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+    wait = webkit_login(webkit, server.base_url, world.member2.user["username"], f"/meetings/{world.meeting_id}")
     selector = f'[data-testid="annotation"][data-annotation-id="{stroke["id"]}"]'
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, selector))
     size = webkit.execute_script("const b = document.querySelector(arguments[0]).getBBox(); return [b.width, b.height];", selector)

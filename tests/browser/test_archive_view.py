@@ -9,6 +9,7 @@ import zipfile
 
 import pytest
 
+from tests.browser.conftest import device_options
 from tests.support import ROOT, ServerProcess, login
 
 SHOTS = ROOT / "docs" / "screenshots"
@@ -35,7 +36,7 @@ def closed_demo(tmp_path_factory):
 
 def test_archivist_searches_opens_and_exports(playwright_instance, chromium, closed_demo):
     server, meeting = closed_demo
-    device = {k: v for k, v in playwright_instance.devices["iPad Pro 11 landscape"].items() if k != "default_browser_type"}
+    device = device_options(playwright_instance)
     context = chromium.new_context(**device, base_url=server.base_url, accept_downloads=True)
     page = context.new_page()
     errors = []

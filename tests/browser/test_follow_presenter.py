@@ -5,9 +5,8 @@ from __future__ import annotations
 import re
 
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support import PASSWORD
+from tests.browser.conftest import webkit_login
 
 
 def page_image(page, n: int):
@@ -87,12 +86,7 @@ def test_webkit_tablet_follows_the_console(world, ipad, webkit, server):
     """The same flow with the tablet in WebKit, iPad Safari's engine."""
     doc = world.document["id"]
     world.secretary.socket().call("page:turn", {"meeting_id": world.meeting_id, "document_id": doc, "page": 1})
-    wait = WebDriverWait(webkit, 30)
-    webkit.get(f"{server.base_url}/meetings/{world.meeting_id}")
-    wait.until(lambda d: "/login" in d.current_url)
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-username"]').send_keys(world.member.user["username"])
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-password"]').send_keys(PASSWORD)
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+    wait = webkit_login(webkit, server.base_url, world.member.user["username"], f"/meetings/{world.meeting_id}")
 
     def shows(n):
         def check(driver):

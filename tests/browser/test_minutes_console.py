@@ -9,6 +9,7 @@ import json
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser.conftest import device_options
 from tests.support import ROOT, ServerProcess, login
 from tests.votes_support import attend, open_meeting
 
@@ -166,7 +167,7 @@ def test_screenshot_of_the_minutes_being_written(playwright_instance, chromium, 
         "conclusion": "Hội nghị thống nhất thông qua Báo cáo; giao Văn phòng Đảng ủy tiếp thu ý kiến, "
                       "hoàn chỉnh trước ngày 05/12/2026."})
 
-    device = {k: v for k, v in playwright_instance.devices["iPad Pro 11 landscape"].items() if k != "default_browser_type"}
+    device = device_options(playwright_instance)
     context = chromium.new_context(**device, base_url=demo.base_url)
     try:
         page = context.new_page()

@@ -7,22 +7,15 @@ from __future__ import annotations
 
 import math
 
-import pytest
 
-from tests.support import ROOT, ServerProcess, login
+from tests.browser.conftest import device_options
+from tests.support import ROOT, login
 
 SHOTS = ROOT / "docs" / "screenshots"
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    server = ServerProcess(tmp_path_factory.mktemp("demo-annotations"), command="demo").start()
-    yield server
-    server.stop()
-
-
 def _context(playwright_instance, chromium, demo, device="iPad Pro 11 landscape"):
-    options = {k: v for k, v in playwright_instance.devices[device].items() if k != "default_browser_type"}
+    options = device_options(playwright_instance, device)
     return chromium.new_context(**options, base_url=demo.base_url)
 
 

@@ -5,9 +5,8 @@ view shows the real thing without a script error."""
 
 from __future__ import annotations
 
-import pytest
-
-from tests.support import ROOT, ServerProcess, login
+from tests.browser.conftest import device_options
+from tests.support import ROOT, login
 
 SHOTS = ROOT / "docs" / "screenshots"
 IPAD = "iPad Pro 11 landscape"
@@ -18,15 +17,8 @@ PASSWORDS = {  # agendas/demo/users.toml (public demo accounts)
 }
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    server = ServerProcess(tmp_path_factory.mktemp("demo-votes"), command="demo").start()
-    yield server
-    server.stop()
-
-
 def _page(playwright_instance, chromium, demo, contexts, username, path, *, device=IPAD, **extra):
-    options = {k: v for k, v in playwright_instance.devices[device].items() if k != "default_browser_type"} if device else {}
+    options = device_options(playwright_instance, device)
     context = chromium.new_context(**options, **extra, base_url=demo.base_url)
     contexts.append(context)
     page = context.new_page()

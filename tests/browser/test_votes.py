@@ -8,10 +8,8 @@ import hashlib
 
 import pytest
 from selenium.webdriver.common.by import By
-from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.browser.conftest import login_in_browser
-from tests.support import PASSWORD
+from tests.browser.conftest import login_in_browser, webkit_login
 from tests.votes_support import attend, ballot, draft, open_meeting
 
 
@@ -131,7 +129,7 @@ def test_console_opens_member_votes_on_ipad_and_the_hall_sees_the_result(world, 
     assert "Đồng ý: 2/4 · cần 3" in result.get_by_test_id("vote-result").inner_text()
 
     # The tablet shows the result briefly.
-    tablet.locator(f'[data-testid="vote-sheet"][data-phase="result"] [data-testid="vote-verdict"][data-passed="false"]').wait_for()
+    tablet.locator('[data-testid="vote-sheet"][data-phase="result"] [data-testid="vote-verdict"][data-passed="false"]').wait_for()
     # The room moves on: the next page turn brings the document back to the wall.
     console.get_by_test_id("document-link").first.click()
     result.wait_for(state="hidden")
@@ -300,12 +298,7 @@ def test_webkit_tablet_votes_through_the_sheet(world, webkit, server):
     meeting = world.meeting_id
     open_meeting(world.secretary, meeting)
     attend(world.secretary, meeting, world.secretary, world.chair)
-    wait = WebDriverWait(webkit, 30)
-    webkit.get(f"{server.base_url}/meetings/{meeting}")
-    wait.until(lambda d: "/login" in d.current_url)
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-username"]').send_keys(world.member.user["username"])
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-password"]').send_keys(PASSWORD)
-    webkit.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
+    wait = webkit_login(webkit, server.base_url, world.member.user["username"], f"/meetings/{meeting}")
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="connection-state"][data-state="connected"]'))
     vote = draft(world.secretary, meeting, title="Thông qua Nghị quyết chuyên đề", secret=True)
     world.secretary.ok("POST", f"/api/votes/{vote['id']}/open")
