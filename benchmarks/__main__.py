@@ -1,6 +1,7 @@
 """`make bench`: run every benchmark and print its report."""
 
-from benchmarks import page_turn_under_ingest
+from benchmarks import page_turn_under_flood, page_turn_under_ingest
 
 if __name__ == "__main__":
     page_turn_under_ingest.main()
+    page_turn_under_flood.main()

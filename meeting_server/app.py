@@ -19,12 +19,16 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from meeting_server import __version__
 from meeting_server.annotations.routes import router as annotations_router
 from meeting_server.archive.routes import router as archive_router
+from meeting_server.auth.login import LoginGuard
 from meeting_server.auth.origin import SameOriginWrites
 from meeting_server.auth.routes import router as auth_router
 from meeting_server.config import Settings
 from meeting_server.context import AppContext
 from meeting_server.db import Database
 from meeting_server.deps import optional_user
+from meeting_server.documents import text_layer
+from meeting_server.documents.page_cache import PageCache
+from meeting_server.documents.pdf import quiet_mupdf
 from meeting_server.documents.pool import WorkerPool
 from meeting_server.documents.routes import router as documents_router
 from meeting_server.documents.storage import BlobStore
@@ -49,7 +53,7 @@ HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "inv
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
     db = Database(settings)
-    sio = make_socket_server(settings.broker_url, settings.allowed_origins)
+    sio = make_socket_server(settings)
     ctx = AppContext(
         settings=settings,
         db=db,
@@ -57,8 +61,11 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         intents=Intents(db, sio),
         store=BlobStore(settings.data_dir),
         # One ingest worker: a 300-page upload must leave the render workers free.
-        ingest_pool=WorkerPool("ingest", 1, settings.worker_memory_mb),
-        render_pool=WorkerPool("render", settings.render_workers, settings.worker_memory_mb),
+        ingest_pool=WorkerPool("ingest", 1, settings.worker_memory_mb, quiet_mupdf),
+        render_pool=WorkerPool("render", settings.render_workers, settings.worker_memory_mb, quiet_mupdf),
+        print_pool=WorkerPool("print", 1, settings.worker_memory_mb, quiet_mupdf),
+        page_cache=PageCache(settings.data_dir / "cache" / "pages", settings.page_cache_mb * 1024 * 1024),
+        logins=LoginGuard.for_settings(settings),
         node_id=uuid.uuid4().hex,
     )
     register_handlers(sio, ctx)
@@ -70,12 +77,18 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         # One process alone owns all presence: whatever is left is from before a restart.
         await ctx.intents.run(None, presence.sweep, settings.broker_url is None)
         heartbeat = asyncio.create_task(_heartbeat(ctx))
+        # Page images from before count toward the cache's bound; half-loaded text layers are finished.
+        ctx.background.start(anyio.to_thread.run_sync(ctx.page_cache.scan))
+        ctx.background.start(text_layer.resume(ctx))
         try:
             yield
         finally:
             heartbeat.cancel()
+            await ctx.background.finish(timeout=3)
             ctx.ingest_pool.shutdown()
             ctx.render_pool.shutdown()
+            ctx.print_pool.shutdown()
+            ctx.logins.passwords.shutdown()
             db.dispose()
 
     app = FastAPI(

@@ -97,20 +97,30 @@ def _serve(args) -> int:
     import uvicorn
 
     from meeting_server.app import create_app
+    from meeting_server.http_guard import server_options
 
     settings = _settings(args, host=args.host, port=args.port)
     ssl = {}
     if settings.tls_enabled:
         ssl = {"ssl_certfile": str(settings.tls_dir / "server.crt"), "ssl_keyfile": str(settings.tls_dir / "server.key")}
+    # Head timeout, per-address and total connection caps (http_guard.py): the
+    # HTTP (httptools) and WebSocket (websockets sans-I/O) protocols and the loop.
+    guard, max_connections = server_options(settings)
+    if max_connections < settings.max_connections:
+        print(
+            f"meeting-server: the open-files limit allows {max_connections} connections, "
+            f"not MEETING_MAX_CONNECTIONS={settings.max_connections} (raise it: ulimit -n, LimitNOFILE=)",
+            file=sys.stderr,
+        )
     scheme = "https" if ssl else "http"
     print(f"Serving on {scheme}://{settings.host}:{settings.port}/ (data in {settings.data_dir.resolve()})", flush=True)
     uvicorn.run(
         create_app(settings),
         host=settings.host,
         port=settings.port,
-        ws="websockets-sansio",
         log_level="warning",
         timeout_graceful_shutdown=5,
+        **guard,
         **ssl,
     )
     return 0

@@ -78,5 +78,11 @@ class RateLimited(MeetingError):
     code, status = "rate_limited", 429
 
 
+class TooComplex(MeetingError):
+    """A PDF whose pages take too long to draw (documents/ingest.py)."""
+
+    code, status = "too_complex", 422
+
+
 def error_body(code: str, message: str) -> dict:
     return {"error": {"code": code, "message": message}}

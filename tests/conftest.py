@@ -12,9 +12,7 @@ from tests.support import ADMIN, PASSWORD, Api, ServerProcess, login, make_pdf, 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> ServerProcess:
-    data_dir = tmp_path_factory.mktemp("server-data")
-    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị hệ thống", "--password", ADMIN[1], data_dir=data_dir)
-    process = ServerProcess(data_dir).start()
+    process, _ = start_server(tmp_path_factory.mktemp("server-data"))
     yield process
     process.stop()
 
@@ -59,9 +57,8 @@ class World:
             )
 
 
-@pytest.fixture(scope="session")
-def cast(admin) -> dict[str, Api]:
-    """The people, made once (argon2 is slow on purpose); each test gets its own meeting."""
+def make_cast(admin: Api) -> dict[str, Api]:
+    """The people of a World, made once per server (argon2 is slow on purpose)."""
     return {
         "secretary": new_user(admin, "secretary", "Trần Thị Thư Ký"),
         "chair": new_user(admin, "chair", "Nguyễn Văn Chủ Trì"),
@@ -71,8 +68,14 @@ def cast(admin) -> dict[str, Api]:
     }
 
 
-@pytest.fixture
-def world(admin, cast, tmp_path) -> World:
+@pytest.fixture(scope="session")
+def cast(admin) -> dict[str, Api]:
+    """The people, made once; each test gets its own meeting."""
+    return make_cast(admin)
+
+
+def make_world(admin: Api, cast: dict[str, Api], tmp_path: Path) -> World:
+    """A fresh meeting of `cast` (see World) on admin's server."""
     secretary, chair, member, member2, outsider = (
         cast[k] for k in ("secretary", "chair", "member", "member2", "outsider")
     )
@@ -93,3 +96,15 @@ def world(admin, cast, tmp_path) -> World:
     assert response.status_code == 201, response.text
     world.document = response.json()
     return world
+
+
+@pytest.fixture
+def world(admin, cast, tmp_path) -> World:
+    return make_world(admin, cast, tmp_path)
+
+
+def start_server(data_dir: Path, env: dict | None = None) -> tuple[ServerProcess, Api]:
+    """A server of a test's own (its own settings in `env`) with an admin; stop it when done."""
+    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị hệ thống", "--password", ADMIN[1], data_dir=data_dir)
+    process = ServerProcess(data_dir, env=env).start()
+    return process, login(process.base_url, *ADMIN)

@@ -29,7 +29,9 @@ def test_bad_credentials_are_401_with_error_body(server, admin):
         assert response.json()["error"]["code"] == "unauthorized"
 
 
-def test_ten_failures_lock_the_username_even_for_the_right_password(server, admin):
+def test_ten_failures_make_this_address_wait_for_that_account(server, admin):
+    """Per (account, address): from here even the right password waits; the
+    owner's other devices are not stopped (tests/test_login_flood.py)."""
     user = new_user(admin, "member")
     name = user.user["username"]
     for _ in range(10):
@@ -37,7 +39,8 @@ def test_ten_failures_lock_the_username_even_for_the_right_password(server, admi
     locked = httpx.post(f"{server.base_url}/api/auth/login", json={"username": name, "password": PASSWORD})
     assert locked.status_code == 429
     assert locked.json()["error"]["code"] == "rate_limited"
-    # Another user is not affected.
+    assert locked.json()["error"]["details"]["limit_name"] == "account_failures"
+    # Another user is not affected, from this same address.
     assert login(server.base_url, admin.user["username"], "admin-password-1")
 
 

@@ -7,7 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.support import ADMIN, SHARED_PDFS, ServerProcess, login, run_cli
+from tests.support import ADMIN, ServerProcess, login, pdf_corpus, run_cli
 
 pytestmark = pytest.mark.slow
 
@@ -22,7 +22,7 @@ def poppler_pages(path) -> int | None:
 
 
 def test_the_whole_corpus(tmp_path):
-    files = sorted(SHARED_PDFS.glob("*.pdf"))
+    files = sorted(pdf_corpus().rglob("*.pdf"))
     assert len(files) > 500
     data = tmp_path / "data"
     run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "A", "--password", ADMIN[1], data_dir=data)

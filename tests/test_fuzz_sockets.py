@@ -28,6 +28,7 @@ EVENTS = (
 # The codes a refusal may carry: all of them the client's doing, none "internal".
 CLIENT_CODES = {
     "invalid", "not_found", "forbidden", "conflict", "meeting_closed", "already_voted", "unauthorized", "quorum_not_met",
+    "rate_limited", "too_large",
 }
 NASTY_NUMBERS = (2**63, 2**64, -(2**63) - 1, -1, 0, 1e308, -1e308, float("nan"), float("inf"), float("-inf"), 0.5, True)
 

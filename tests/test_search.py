@@ -5,12 +5,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
+
+import meeting_server
 import pytest
 
 from meeting_server.search.fold import fold, query_terms
 from tests.conftest import new_user
 
-FONT = Path("/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf")
+# The font the package ships for the minutes: no system font needed.
+FONT = Path(meeting_server.__file__).parent / "fonts" / "LiberationSerif-Regular.ttf"
 
 PAGE_TWO = (
     "Biên bản hội nghị Ban Chấp hành Đảng bộ phường lần thứ 12. "

@@ -13,19 +13,47 @@ from datetime import datetime
 from typing import Annotated, Literal, Union
 
 import sqlalchemy as sa
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field as PField, field_validator, model_validator
+from pydantic import (
+    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field as PField, field_validator, model_validator,
+)
+from pydantic_core import PydanticCustomError
 from sqlmodel import Column, Field, SQLModel, Text
 
+from meeting_server.config import Settings
 from meeting_server.ids import DB_INT_MAX
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 Kind = Literal["ink", "highlight", "note"]
 Visibility = Literal["private", "shared"]
 
-MAX_POINTS = 20_000  # per stroke
 MAX_RECTS = 2_000
 MAX_NOTE_CHARS = 10_000
 MAX_INK_WIDTH = 0.1  # a fraction of the page width
+# One live-stroke piece: the points of 50 ms of a pen (a dozen at 240 Hz),
+# with room for a tablet that stalled for a second.
+MAX_DRAWING_POINTS = 256
+
+
+class StrokeLimit:
+    """Points per ink stroke (MEETING_ANNOTATION_POINTS_PER_STROKE).
+
+    A class attribute, set once at start-up by `annotations.limits.configure`:
+    the socket layer validates a payload with these models before any handler
+    (or its settings) sees it, and one process serves one Settings."""
+
+    points: int = Settings.model_fields["annotation_points_per_stroke"].default
+
+
+def _stroke_points(points: list) -> list:
+    # After parsing (a before-validator would hand strict validation a Python
+    # list where it wants a JSON array); the socket's message cap bounds that cost.
+    if len(points) > StrokeLimit.points:
+        raise PydanticCustomError(
+            "too_many_points",
+            "a stroke has at most {limit} points (the limit per stroke); this one has {count}",
+            {"limit": StrokeLimit.points, "count": len(points)},
+        )
+    return points
 
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -65,9 +93,16 @@ class _Strict(BaseModel):
 
 
 class InkData(_Strict):
-    points: list[Point] = PField(min_length=1, max_length=MAX_POINTS)
+    # No limit on the way out: a stroke stored under a higher limit still lists.
+    points: list[Point] = PField(min_length=1)
     color: Color
     width: InkWidth
+
+
+class NewInkData(InkData):
+    """Ink as a client sends it: within the points limit."""
+
+    points: Annotated[list[Point], PField(min_length=1), AfterValidator(_stroke_points)]
 
 
 class HighlightData(_Strict):
@@ -115,7 +150,7 @@ class _AnnotationIn(_Strict):
 
 class InkIn(_AnnotationIn):
     kind: Literal["ink"]
-    data: InkData
+    data: NewInkData
 
 
 class HighlightIn(_AnnotationIn):
@@ -160,15 +195,15 @@ class DrawingIn(_Strict):
     id: AnnotationId
     document_id: Id
     page: Page
-    start: Annotated[int, PField(ge=0, lt=MAX_POINTS, strict=True)]
-    points: list[Point] = PField(min_length=1, max_length=MAX_POINTS)
+    start: Annotated[int, PField(ge=0, strict=True)]
+    points: list[Point] = PField(min_length=1, max_length=MAX_DRAWING_POINTS)
     color: Color
     width: InkWidth
 
     @model_validator(mode="after")
     def _within_a_stroke(self) -> "DrawingIn":
-        if self.start + len(self.points) > MAX_POINTS:
-            raise ValueError(f"a stroke has at most {MAX_POINTS} points")
+        if self.start + len(self.points) > StrokeLimit.points:
+            raise ValueError(f"a stroke has at most {StrokeLimit.points} points (the limit per stroke)")
         return self
 
 
@@ -186,3 +221,22 @@ class AnnotationPublic(BaseModel):
     owner_id: int
     updated_at: str
     data: AnnotationData
+
+
+# ---- what each participant holds ----------------------------------------------
+
+class AnnotationUsage(SQLModel, table=True):
+    """One participant's live annotations on one page: how many, and the bytes
+    of their stored `data`. Kept in step with `annotation` in the same
+    transaction (annotations/usage.py), so the limits per page and per meeting
+    are read by key, not summed over the annotations' text at every put. A
+    table of its own: start-up creates new tables but adds no columns (there
+    are no migrations yet)."""
+
+    __tablename__ = "annotation_usage"
+    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
+    user_id: int = Field(foreign_key="user.id", primary_key=True)
+    document_id: int = Field(foreign_key="document.id", primary_key=True)
+    page: int = Field(primary_key=True)
+    count: int = 0
+    bytes: int = Field(default=0, sa_column=Column(sa.BigInteger, nullable=False))

@@ -8,11 +8,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
 
 from meeting_server.annotations import jsonld, service
+from meeting_server.annotations.limits import AnnotationLimits
+from meeting_server.annotations.listing import Cursor
 from meeting_server.annotations.models import AnnotationPublic
 from meeting_server.annotations.pdf_export import write_annotated_pdf
 from meeting_server.annotations.service import Scope
@@ -33,10 +35,30 @@ SCOPE = Query(
 
 @router.get("/api/documents/{document_id}/annotations", response_model=list[AnnotationPublic])
 async def list_annotations(
-    document_id: Id, user: CurrentUser, ctx: Ctx, page: int | None = Query(None, ge=1)
+    document_id: Id,
+    request: Request,
+    response: Response,
+    user: CurrentUser,
+    ctx: Ctx,
+    page: int | None = Query(None, ge=1),
+    after: str | None = Query(None, max_length=100, description="The X-Next-Cursor of the listing page before"),
+    limit: int | None = Query(None, ge=1, description="At most this many (never more than the server's page size)"),
 ) -> list[AnnotationPublic]:
-    """The caller's own annotations (private ones too) and every shared one; `page` narrows to one page."""
-    return await ctx.intents.read(service.list_annotations, user, document_id, page)
+    """The caller's own annotations (private ones too) and every shared one; `page` narrows to one page.
+
+    In listing pages: while there are more, the response carries `X-Next-Cursor`
+    and a `Link: <…>; rel="next"` to the next page (the same query with `after`)."""
+    limits = AnnotationLimits.from_settings(ctx.settings)
+    size = min(limit or limits.list_page_size, limits.list_page_size)
+    cursor = Cursor.parse(after) if after is not None else None
+    result = await ctx.intents.read(
+        service.list_annotations, user, document_id, page, cursor, size, limits.list_page_bytes
+    )
+    if result.next_cursor is not None:
+        following = request.url.include_query_params(after=str(result.next_cursor))
+        response.headers["X-Next-Cursor"] = str(result.next_cursor)
+        response.headers["Link"] = f'<{following.path}?{following.query}>; rel="next"'
+    return result.annotations
 
 
 @router.get(

@@ -17,7 +17,10 @@ from typing import Literal
 from sqlmodel import Session, select
 
 from meeting_server.annotations.events import AnnotationDeleted, AnnotationPut
+from meeting_server.annotations.limits import AnnotationLimits
+from meeting_server.annotations.listing import Cursor, ListingPage, listing_page
 from meeting_server.annotations.models import Annotation, AnnotationData, AnnotationIn, AnnotationPublic
+from meeting_server.annotations.usage import charge, stored_bytes
 from meeting_server.auth.models import User, UserPublic
 from meeting_server.documents.models import Document, DocumentPage
 from meeting_server.documents.service import readable_document
@@ -42,9 +45,15 @@ class PutResult:
 # ---- writing -----------------------------------------------------------------
 
 def put_annotation(
-    tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn, client_time: int | None
+    tx: Tx,
+    user: UserPublic,
+    meeting_id: int,
+    annotation: AnnotationIn,
+    client_time: int | None,
+    limits: AnnotationLimits,
 ) -> PutResult:
-    """Create or update one annotation (by its client-made id) and tell whoever may see it."""
+    """Create or update one annotation (by its client-made id) and tell whoever may see it.
+    Past the participant's count or bytes limit: TooLarge, and nothing changes."""
     session = tx.session
     meeting = _writable_meeting(session, user, meeting_id)
     document = _document_in_meeting(session, meeting.id, annotation.document_id)
@@ -54,11 +63,13 @@ def put_annotation(
     data = _dumps(annotation.data.model_dump(mode="json"))
     row = session.get(Annotation, annotation.id)
     if row is None:
-        return _create(tx, user, meeting.id, annotation, data, when)
-    return _update(tx, user, meeting, row, annotation, data, when)
+        return _create(tx, user, meeting.id, annotation, data, when, limits)
+    return _update(tx, user, meeting, row, annotation, data, when, limits)
 
 
-def _create(tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn, data: str, when: int) -> PutResult:
+def _create(
+    tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn, data: str, when: int, limits: AnnotationLimits
+) -> PutResult:
     row = Annotation(
         id=annotation.id,
         document_id=annotation.document_id,
@@ -70,6 +81,8 @@ def _create(tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn,
         data=data,
         client_time=when,
     )
+    # Charged before the row is added: the first charge may count the owner's rows from the table.
+    charge(tx.session, limits, row, count=1, size=stored_bytes(data))
     tx.session.add(row)
     tx.session.flush()
     shown = public(row, annotation.data)
@@ -77,7 +90,14 @@ def _create(tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn,
 
 
 def _update(
-    tx: Tx, user: UserPublic, meeting: Meeting, row: Annotation, annotation: AnnotationIn, data: str, when: int
+    tx: Tx,
+    user: UserPublic,
+    meeting: Meeting,
+    row: Annotation,
+    annotation: AnnotationIn,
+    data: str,
+    when: int,
+    limits: AnnotationLimits,
 ) -> PutResult:
     _ensure_owner(row, user)
     if row.deleted_at is not None:
@@ -90,6 +110,8 @@ def _update(
     if (row.visibility, row.data) == (annotation.visibility, data):
         # A resend (its ack was lost): nothing changed, nothing to tell anyone.
         return PutResult(meeting.last_seq, public(row, annotation.data))
+    if data != row.data:
+        charge(tx.session, limits, row, count=0, size=stored_bytes(data) - stored_bytes(row.data))
     was_shared = row.visibility == "shared"
     row.visibility = annotation.visibility
     row.data = data
@@ -100,7 +122,7 @@ def _update(
 
 
 def delete_annotation(
-    tx: Tx, user: UserPublic, meeting_id: int, annotation_id: str, client_time: int | None
+    tx: Tx, user: UserPublic, meeting_id: int, annotation_id: str, client_time: int | None, limits: AnnotationLimits
 ) -> int:
     """Delete (the owner only), keeping a tombstone; returns the seq. Deleting twice is fine."""
     session = tx.session
@@ -113,6 +135,7 @@ def delete_annotation(
         return meeting.last_seq
     when = _change_time(client_time)
     _ensure_fresh(row, when)
+    charge(session, limits, row, count=-1, size=-stored_bytes(row.data))
     row.client_time = when
     row.deleted_at = row.updated_at = utcnow()
     row.data = "{}"
@@ -215,24 +238,38 @@ def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id
 
 # ---- reading -------------------------------------------------------------------
 
-def list_annotations(session: Session, user: UserPublic, document_id: int, page: int | None) -> list[AnnotationPublic]:
-    """The caller's own annotations (private too) and every shared one, without deleted ones."""
+def list_annotations(
+    session: Session,
+    user: UserPublic,
+    document_id: int,
+    page: int | None,
+    after: Cursor | None,
+    size: int,
+    max_bytes: int,
+) -> ListingPage:
+    """One listing page of the caller's own annotations (private too) and every
+    shared one, without deleted ones (annotations/listing.py)."""
     document, _ = readable_document(session, user, document_id)
     if page is not None and not 1 <= page <= document.page_count:
         raise Invalid(f"Page {page} is outside the document (1–{document.page_count}).")
-    return [public(row) for row in _rows(session, user, document.id, "visible", page)]
+    return listing_page(session, _where(user, document.id, "visible", page), after, size, max_bytes, public)
 
 
-def _rows(session: Session, user: UserPublic, document_id: int, scope: Scope, page: int | None = None):
-    query = select(Annotation).where(Annotation.document_id == document_id, Annotation.deleted_at.is_(None))
+def _where(user: UserPublic, document_id: int, scope: Scope, page: int | None = None) -> list:
+    where = [Annotation.document_id == document_id, Annotation.deleted_at.is_(None)]
     if scope == "shared":
-        query = query.where(Annotation.visibility == "shared")
+        where.append(Annotation.visibility == "shared")
     elif scope == "mine":
-        query = query.where(Annotation.owner_id == user.id)
+        where.append(Annotation.owner_id == user.id)
     else:
-        query = query.where((Annotation.visibility == "shared") | (Annotation.owner_id == user.id))
+        where.append((Annotation.visibility == "shared") | (Annotation.owner_id == user.id))
     if page is not None:
-        query = query.where(Annotation.page == page)
+        where.append(Annotation.page == page)
+    return where
+
+
+def _rows(session: Session, user: UserPublic, document_id: int, scope: Scope):
+    query = select(Annotation).where(*_where(user, document_id, scope))
     return session.exec(query.order_by(Annotation.page, Annotation.created_at, Annotation.id)).all()
 
 

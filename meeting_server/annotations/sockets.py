@@ -1,32 +1,64 @@
-"""Annotation events from the tablets: put, delete, and the live stroke."""
+"""Annotation events from the tablets: put, delete, and the live stroke.
+
+Rates are checked here, first: a refused write costs a look-up in memory, not
+a place in the meeting's queue behind which the secretary's page turn would
+wait (a flood of 10,000 notes once held page turns up for half a minute).
+"""
 
 from __future__ import annotations
+
+import math
 
 import socketio
 
 from meeting_server.annotations import service
 from meeting_server.annotations.events import AnnotationDrawing
+from meeting_server.annotations.limits import configure
 from meeting_server.annotations.models import DeleteIn, DrawingIn, PutIn
+from meeting_server.annotations.throttle import TokenBuckets
 from meeting_server.auth.models import UserPublic
 from meeting_server.context import AppContext
-from meeting_server.errors import Invalid
+from meeting_server.errors import Invalid, RateLimited
 from meeting_server.realtime.events import meeting_room
 
 
 def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
     intents = ctx.intents
+    limits = configure(ctx.settings)
+    # Puts and deletes share one budget: each is a write and an event in the log.
+    writes = TokenBuckets(limits.puts_per_s, limits.put_burst)
+    # A live stroke sends a piece every 50 ms; a second's worth may come at once.
+    pieces = TokenBuckets(limits.drawing_per_s, max(1, math.ceil(limits.drawing_per_s)))
+
+    def budget_key(sid: str, user: UserPublic, meeting_id: int) -> tuple[int | None, int]:
+        # Per (meeting, user) for a meeting this socket joined (one it may see);
+        # every other meeting id shares one bucket per user, so naming random
+        # meeting ids mints no fresh budgets (and no memory).
+        joined = meeting_room(meeting_id) in sio.rooms(sid)
+        return (meeting_id if joined else None, user.id)
+
+    def ensure_write_budget(sid: str, user: UserPublic, meeting_id: int) -> None:
+        wait = writes.take(budget_key(sid, user, meeting_id))
+        if wait:
+            raise RateLimited(
+                f"Too many annotation changes: at most {limits.puts_per_s:g} a second ({limits.put_burst} at once) "
+                f"per participant. Send again in {wait:.1f} s.",
+                details={"limit_name": "changes_per_second", "retry_after_ms": math.ceil(wait * 1000)},
+            )
 
     @handler("annotation:put", PutIn)
     async def on_put(sid: str, user: UserPublic, body: PutIn) -> dict:
+        ensure_write_budget(sid, user, body.meeting_id)
         result = await intents.run(
-            body.meeting_id, service.put_annotation, user, body.meeting_id, body.annotation, body.client_time
+            body.meeting_id, service.put_annotation, user, body.meeting_id, body.annotation, body.client_time, limits
         )
         return {"ok": True, "seq": result.seq, "annotation": result.annotation.model_dump(mode="json")}
 
     @handler("annotation:delete", DeleteIn)
     async def on_delete(sid: str, user: UserPublic, body: DeleteIn) -> dict:
+        ensure_write_budget(sid, user, body.meeting_id)
         seq = await intents.run(
-            body.meeting_id, service.delete_annotation, user, body.meeting_id, body.id, body.client_time
+            body.meeting_id, service.delete_annotation, user, body.meeting_id, body.id, body.client_time, limits
         )
         return {"ok": True, "seq": seq}
 
@@ -38,6 +70,13 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
         room = meeting_room(body.meeting_id)
         if room not in sio.rooms(sid):
             raise Invalid("Join the meeting before drawing in it.")
+        wait = pieces.take((body.meeting_id, user.id))
+        if wait:
+            # The piece is dropped; receivers drop what follows a gap, and the final put draws the stroke.
+            raise RateLimited(
+                f"Too many live-stroke pieces: at most {limits.drawing_per_s:g} a second per participant.",
+                details={"limit_name": "pieces_per_second", "retry_after_ms": math.ceil(wait * 1000)},
+            )
         seq = await intents.read(service.drawing_seq, user, body.meeting_id, body.document_id, body.page)
         event = AnnotationDrawing(
             meeting_id=body.meeting_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
+import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field as PField
 from sqlmodel import Column, Field, SQLModel
 
@@ -45,9 +46,32 @@ class AuthSession(SQLModel, table=True):
 
 
 class LoginFailure(SQLModel, table=True):
+    """Retired: failures were once counted per username, which let anyone lock
+    an account. No longer written; the table stays until migrations arrive."""
+
     id: int | None = Field(default=None, primary_key=True)
     username: str = Field(index=True, max_length=64)
     at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed logins of one account from one address (auth/attempts.py).
+
+    An attempt is counted here before its password is checked, so parallel
+    attempts cannot slip past the limit; a success deletes the row. One row
+    per pair, so a locking read serialises the pair across nodes."""
+
+    __tablename__ = "login_throttle"
+    __table_args__ = (sa.UniqueConstraint("username", "address", name="login_throttle_pair"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    username: str = Field(max_length=64)
+    address: str = Field(max_length=64)
+    # Attempts counted since the pair was last forgiven, those being checked included.
+    failures: int = 0
+    last_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False, index=True))
+    # No attempt of this pair is checked before this time.
+    blocked_until: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
 class _In(BaseModel):

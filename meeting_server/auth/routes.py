@@ -2,30 +2,29 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 import anyio
 from fastapi import APIRouter, Request, Response, status
 
 from meeting_server.auth import service
+from meeting_server.auth.login import Guard, client_address, log_in
 from meeting_server.auth.models import LoginIn, LoginOut, Role, UserBatchCreate, UserCreate, UserPublic
+from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE, AdminUser, CurrentUser, Ctx, request_token
-from meeting_server.errors import Forbidden, Unauthorized
+from meeting_server.errors import Forbidden
 from meeting_server.realtime.sessions import disconnect_session
 
 router = APIRouter(tags=["auth"])
+T = TypeVar("T")
 
 
 @router.post("/api/auth/login", response_model=LoginOut)
-def login(body: LoginIn, response: Response, ctx: Ctx) -> LoginOut:
-    """Check a username and password; answer a token and set the session cookie."""
-    try:
-        with ctx.db.read() as session:
-            user = service.authenticate(session, ctx.settings, body.username, body.password)
-    except Unauthorized:
-        with ctx.db.write() as session:
-            service.record_login_failure(session, body.username)
-        raise
-    with ctx.db.write() as session:
-        token = service.open_session(session, ctx.settings, user)
+async def login(body: LoginIn, request: Request, response: Response, ctx: Ctx, guard: Guard) -> LoginOut:
+    """Check a username and password; answer a token and set the session cookie.
+    Throttled before any check (429 `rate_limited`): see auth/login.py."""
+    token, user = await log_in(ctx, guard, body.username, body.password, client_address(request))
     response.set_cookie(
         SESSION_COOKIE,
         token,
@@ -61,17 +60,23 @@ def me(user: CurrentUser) -> UserPublic:
 
 
 @router.post("/api/users", response_model=UserPublic, status_code=status.HTTP_201_CREATED)
-def create_user(body: UserCreate, ctx: Ctx, admin: AdminUser) -> UserPublic:
+async def create_user(body: UserCreate, ctx: Ctx, admin: AdminUser, guard: Guard) -> UserPublic:
     """Create an account (admin)."""
-    with ctx.db.write() as session:
-        return service.create_user(session, body)
+    # Hashed on the password pool first, so no transaction waits on argon2.
+    password_hash = await guard.passwords.hash(body.password)
+    return await anyio.to_thread.run_sync(_in_write, ctx, service.create_user, body, password_hash)
 
 
 @router.post("/api/users/batch", response_model=list[UserPublic], status_code=status.HTTP_201_CREATED)
-def create_users(body: UserBatchCreate, ctx: Ctx, admin: AdminUser) -> list[UserPublic]:
+async def create_users(body: UserBatchCreate, ctx: Ctx, admin: AdminUser, guard: Guard) -> list[UserPublic]:
     """Create many accounts with one initial password (admin); all or none."""
+    password_hash = await guard.passwords.hash(body.password)
+    return await anyio.to_thread.run_sync(_in_write, ctx, service.create_users, body, password_hash)
+
+
+def _in_write(ctx: AppContext, fn: Callable[..., T], *args: Any) -> T:
     with ctx.db.write() as session:
-        return service.create_users(session, body)
+        return fn(session, *args)
 
 
 @router.get("/api/users", response_model=list[UserPublic])

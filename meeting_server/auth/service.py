@@ -1,10 +1,10 @@
 """Accounts and logins.
 
 Rules: usernames are unique; a login fails the same way for an unknown
-user and a wrong password; after `login_max_failures` failures for one
-username within `login_window_s` every attempt is refused with
-`rate_limited` until the window passes (counted in the database, so it
-holds across server nodes).
+user and a wrong password. Logins are throttled before any password is
+checked: per node and per address in memory (throttle.py), and per
+(account, address) in the database, so across nodes (attempts.py). The
+password checks themselves run on their own pool (passwords.py, login.py).
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from meeting_server.auth.models import AuthSession, LoginFailure, User, UserBatchCreate, UserCreate, UserPublic
-from meeting_server.auth.passwords import hash_password, verify_password
+from meeting_server.auth.models import AuthSession, User, UserBatchCreate, UserCreate, UserPublic
+from meeting_server.auth.passwords import hash_password
 from meeting_server.config import Settings
-from meeting_server.errors import Conflict, NotFound, RateLimited, Unauthorized
+from meeting_server.errors import Conflict, NotFound
 from meeting_server.timeutil import utcnow
 
 
@@ -27,22 +27,25 @@ def public(user: User) -> UserPublic:
     return UserPublic(id=user.id, username=user.username, full_name=user.full_name, role=user.role)
 
 
-def create_user(session: Session, data: UserCreate) -> UserPublic:
+def create_user(session: Session, data: UserCreate, password_hash: str | None = None) -> UserPublic:
+    """`password_hash`: data.password hashed beforehand, outside the transaction
+    (the server does, on its password pool); without it, hashed here."""
     if session.exec(select(User).where(User.username == data.username)).first():
         raise Conflict(f"username {data.username!r} is taken")
     user = User(
         username=data.username,
         full_name=data.full_name,
         role=data.role,
-        password_hash=hash_password(data.password),
+        password_hash=password_hash or hash_password(data.password),
     )
     session.add(user)
     session.flush()
     return public(user)
 
 
-def create_users(session: Session, data: UserBatchCreate) -> list[UserPublic]:
-    """All the accounts or none: a taken or repeated username refuses the batch."""
+def create_users(session: Session, data: UserBatchCreate, password_hash: str | None = None) -> list[UserPublic]:
+    """All the accounts or none: a taken or repeated username refuses the batch.
+    `password_hash` as for create_user."""
     names = [item.username for item in data.users]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -50,7 +53,7 @@ def create_users(session: Session, data: UserBatchCreate) -> list[UserPublic]:
     taken = sorted(session.exec(select(User.username).where(User.username.in_(names))))
     if taken:
         raise Conflict(f"usernames taken: {', '.join(taken)}")
-    password_hash = hash_password(data.password)
+    password_hash = password_hash or hash_password(data.password)
     users = [
         User(username=item.username, full_name=item.full_name, role=item.role, password_hash=password_hash)
         for item in data.users
@@ -76,23 +79,14 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def authenticate(session: Session, settings: Settings, username: str, password: str) -> UserPublic:
-    """Check the password. Only reads: argon2 takes ~0.1 s on purpose, and
-    holding SQLite's write lock meanwhile would queue every login behind the
-    others (200 tablets logging in at 8:00 would time out)."""
-    since = utcnow() - timedelta(seconds=settings.login_window_s)
-    failures = session.exec(
-        select(sa.func.count()).select_from(LoginFailure).where(
-            LoginFailure.username == username, LoginFailure.at > since
-        )
-    ).one()
-    if failures >= settings.login_max_failures:
-        raise RateLimited("Too many failed logins for this user. Wait a few minutes and try again.")
+def stored_password(session: Session, username: str) -> tuple[UserPublic | None, str | None]:
+    """The account that may log in as `username` (None if unknown or
+    deactivated) and the hash to check the password against (None if unknown:
+    the check then runs on a dummy hash, so it takes as long)."""
     user = session.exec(select(User).where(User.username == username)).first()
-    if not verify_password(user.password_hash if user else None, password) or not user.active:
-        # The caller records the failure with record_login_failure in a write transaction.
-        raise Unauthorized("Wrong username or password.")
-    return public(user)
+    if user is None:
+        return None, None
+    return (public(user) if user.active else None), user.password_hash
 
 
 def open_session(session: Session, settings: Settings, user: UserPublic) -> str:
@@ -106,10 +100,6 @@ def open_session(session: Session, settings: Settings, user: UserPublic) -> str:
         )
     )
     return token
-
-
-def record_login_failure(session: Session, username: str) -> None:
-    session.add(LoginFailure(username=username))
 
 
 def logout(session: Session, token: str) -> None:

@@ -2,12 +2,15 @@
 
 The body streams to a temp file while it is hashed; a file that does not
 start like a PDF is refused (415) before PyMuPDF sees it; PyMuPDF then
-opens it in the ingest pool, where a hostile file can only hurt a worker.
+opens it in the ingest pool, where a hostile file can only hurt a worker,
+and draws every page once there, within a CPU budget per page.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +19,13 @@ from fastapi import Request
 from starlette.datastructures import UploadFile
 
 from meeting_server.context import AppContext
-from meeting_server.documents.pdf import IngestFailure, PdfInfo, inspect_pdf
+from meeting_server.documents import service
+from meeting_server.documents.pdf import IngestFailure, IngestSummary, ingest_pdf
 from meeting_server.documents.pool import WorkerFailed
-from meeting_server.errors import Invalid, MeetingError, TooLarge, UnsupportedMedia
+from meeting_server.errors import Invalid, MeetingError, TooComplex, TooLarge, UnsupportedMedia
 from meeting_server.text import one_line
+
+log = logging.getLogger(__name__)
 
 CHUNK = 1024 * 1024
 # The PDF header may follow some junk; readers accept it within the first 1 KiB.
@@ -71,21 +77,56 @@ def _copy_hashing(upload: UploadFile, temp: Path, limit: int) -> tuple[Path, str
     return temp, digest.hexdigest(), size
 
 
-async def inspect(ctx: AppContext, received: ReceivedFile) -> PdfInfo:
+async def ingest(ctx: AppContext, received: ReceivedFile, layer: Path) -> IngestSummary:
+    """Check the PDF, draw every page's thumbnail into the page cache and write
+    its text layer to `layer`, all in the ingest worker, within the budgets."""
     try:
-        return await ctx.ingest_pool.run(
-            inspect_pdf, str(received.temp), ctx.settings.max_pages, timeout=ctx.settings.ingest_timeout_s
+        summary = await ctx.ingest_pool.run(
+            ingest_pdf,
+            str(received.temp),
+            ctx.settings.max_pages,
+            str(layer),
+            ctx.store,
+            received.sha256,
+            ctx.settings.ingest_page_budget_s,
+            timeout=ctx.settings.ingest_timeout_s,
         )
-    except IngestFailure as failure:
-        raise failure_error(failure, ctx.settings.max_pages) from None
-    except WorkerFailed as failed:
-        raise Invalid(
-            "This PDF could not be opened: it seems damaged"
-            + (" (opening it took too long)." if failed.reason == "timeout" else ".")
-            + " Export or scan it again and upload the new file."
-        ) from None
-    except MemoryError:
-        raise Invalid("This PDF needs too much memory to open; it may be damaged.") from None
+    except Exception as exc:
+        await anyio.to_thread.run_sync(_discard_thumbnails, ctx, received.sha256)
+        raise _refusal(exc, ctx) from None
+    await anyio.to_thread.run_sync(ctx.page_cache.add_folder, ctx.store.page_folder(received.sha256))
+    return summary
+
+
+def _refusal(exc: Exception, ctx: AppContext) -> MeetingError:
+    if isinstance(exc, IngestFailure):
+        return failure_error(exc, ctx.settings.max_pages)
+    if isinstance(exc, WorkerFailed) and exc.reason == "over_budget":
+        return TooComplex(
+            f"Page {exc.progress} of this PDF takes too long to draw (more than "
+            f"{ctx.settings.ingest_page_budget_s:g} s): it would stall every tablet that opens it. "
+            "Print it to a new PDF, or export it with flattened layers, and upload that."
+        )
+    if isinstance(exc, WorkerFailed) and exc.reason == "timeout":
+        return TooComplex(
+            f"This PDF takes too long to prepare (more than {ctx.settings.ingest_timeout_s:g} s in all"
+            + (f", stopped at page {exc.progress}" if exc.progress else "")
+            + "). Split it, or print it to a new PDF, and upload that."
+        )
+    if isinstance(exc, WorkerFailed):
+        return Invalid("This PDF could not be opened: it seems damaged. Export or scan it again and upload the new file.")
+    if isinstance(exc, MemoryError):
+        return Invalid("This PDF needs too much memory to open; it may be damaged.")
+    log.warning("ingest failed: %r", exc)  # MuPDF failing in a way not foreseen: the file, not the server
+    return failure_error(IngestFailure("corrupt"), ctx.settings.max_pages)
+
+
+def _discard_thumbnails(ctx: AppContext, sha256: str) -> None:
+    """A refused PDF leaves nothing in the cache, unless a document already has this content."""
+    with ctx.db.read() as session:
+        if service.sha_in_use(session, sha256):
+            return
+    shutil.rmtree(ctx.store.page_folder(sha256), ignore_errors=True)
 
 
 def failure_error(failure: IngestFailure, max_pages: int) -> MeetingError:
@@ -100,7 +141,7 @@ def failure_error(failure: IngestFailure, max_pages: int) -> MeetingError:
     return Invalid("This file is damaged and cannot be opened as a PDF. Export or scan it again and upload the new file.")
 
 
-def document_title(received: ReceivedFile, info: PdfInfo) -> str:
+def document_title(received: ReceivedFile, info: IngestSummary) -> str:
     """The title given, else the file's name, else the PDF's own title: the first
     that says something once cleaned as the minutes print it (text.py)."""
     stem = Path(received.filename).stem if received.filename else ""

@@ -13,14 +13,18 @@ from fastapi.responses import FileResponse
 from meeting_server.archive.bundle import portable_name
 from meeting_server.context import AppContext
 from meeting_server.deps import CurrentUser, Ctx
-from meeting_server.documents import service
-from meeting_server.documents.ingest import document_title, inspect, receive_upload
+from meeting_server.documents import service, text_layer
+from meeting_server.documents.ingest import document_title, ingest, receive_upload
 from meeting_server.documents.models import DocumentPublic, PageText
 from meeting_server.documents.pdf import render_page
+from meeting_server.documents.pool import WorkerFailed
+from meeting_server.documents.widths import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PAGE_WIDTHS, snap_width
 from meeting_server.errors import Invalid, NotFound
 from meeting_server.ids import Id
 
 router = APIRouter(tags=["documents"])
+
+WIDTH_DOC = f"image width in pixels, rounded up to the first of {', '.join(map(str, PAGE_WIDTHS))}"
 
 UPLOAD_BODY = {
     "requestBody": {
@@ -46,28 +50,35 @@ UPLOAD_BODY = {
     response_model=DocumentPublic,
     status_code=status.HTTP_201_CREATED,
     openapi_extra=UPLOAD_BODY,
-    responses={413: {"description": "too large"}, 415: {"description": "not a PDF"}, 422: {"description": "damaged, encrypted or empty PDF"}},
+    responses={
+        413: {"description": "too large"},
+        415: {"description": "not a PDF"},
+        422: {"description": "damaged, encrypted or empty PDF; `too_complex`: a page takes too long to draw"},
+    },
 )
 async def upload_document(item_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
     """Attach a PDF to an agenda item (secretary, chair)."""
     meeting_id = await ctx.intents.read(service.upload_target, user, item_id)
     received = await receive_upload(request, ctx)
+    layer = ctx.store.temp_path(".layer")
     try:
-        info = await inspect(ctx, received)
+        summary = await ingest(ctx, received, layer)
         # put() fsyncs: disk waits belong in a thread, not on the event loop.
         await anyio.to_thread.run_sync(ctx.store.put, received.temp, received.sha256)
+        return await text_layer.add_document(
+            ctx,
+            meeting_id,
+            user,
+            item_id,
+            document_title(received, summary),
+            received.sha256,
+            received.size,
+            summary,
+            layer,
+        )
     finally:
         received.temp.unlink(missing_ok=True)
-    return await ctx.intents.run(
-        meeting_id,
-        service.add_document,
-        user,
-        item_id,
-        document_title(received, info),
-        received.sha256,
-        received.size,
-        info,
-    )
+        layer.unlink(missing_ok=True)
 
 
 @router.get("/api/documents/{document_id}", response_model=DocumentPublic)
@@ -80,7 +91,11 @@ def get_document(document_id: Id, user: CurrentUser, ctx: Ctx) -> DocumentPublic
 @router.get(
     "/api/documents/{document_id}/pages/{number}",
     response_class=Response,
-    responses={200: {"content": {"image/jpeg": {}}}, 304: {"description": "not modified"}},
+    responses={
+        200: {"content": {"image/jpeg": {}}},
+        304: {"description": "not modified"},
+        422: {"description": "the page cannot be drawn (damaged, or it takes too long)"},
+    },
 )
 async def page_image(
     document_id: Id,
@@ -88,39 +103,56 @@ async def page_image(
     request: Request,
     user: CurrentUser,
     ctx: Ctx,
-    width: int = Query(1024, ge=16, le=4096, description="image width in pixels"),
+    width: int = Query(DEFAULT_WIDTH, ge=MIN_WIDTH, le=MAX_WIDTH, description=WIDTH_DOC),
 ) -> Response:
-    """Page `number` as a JPEG `width` pixels wide, with an ETag."""
+    """Page `number` as a JPEG, as wide as the first of the widths at least `width`, with an ETag."""
     document, _ = await ctx.intents.read(service.readable_document, user, document_id)
     if not 1 <= number <= document.page_count:
         raise NotFound(f"The document has {document.page_count} pages.")
+    width = snap_width(width)
     headers = {
+        # The bytes depend on the content, the page and the bucket, and nothing else.
         "ETag": f'"{document.sha256[:24]}-{number}-{width}"',
         "Cache-Control": "private, max-age=86400",
     }
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
     path = ctx.store.page_image(document.sha256, number, width)
-    if not path.exists():
-        await _render_once(ctx, str(ctx.store.path(document.sha256)), number, width, path)
-    return FileResponse(path, media_type="image/jpeg", headers=headers)
+    # Read whole, not streamed from the path: the cache may evict it a moment later.
+    image = await anyio.to_thread.run_sync(ctx.page_cache.read, path)
+    if image is None:
+        image = await _render_once(ctx, str(ctx.store.path(document.sha256)), number, width, path)
+    return Response(image, media_type="image/jpeg", headers=headers)
 
 
-async def _render_once(ctx: AppContext, pdf: str, number: int, width: int, out: Path) -> None:
-    """Render unless the same image is already being rendered, then wait for that one."""
+async def _render_once(ctx: AppContext, pdf: str, number: int, width: int, out: Path) -> bytes:
+    """Render unless the same image is already being rendered, then share that one."""
     key = str(out)
     pending = ctx.rendering.get(key)
     if pending is None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        pending = asyncio.ensure_future(
-            ctx.render_pool.run(render_page, pdf, number, width, key, timeout=ctx.settings.render_timeout_s)
-        )
+        pending = asyncio.ensure_future(_render(ctx, pdf, number, width, out))
         ctx.rendering[key] = pending
         pending.add_done_callback(lambda _: ctx.rendering.pop(key, None))
+    return await asyncio.shield(pending)
+
+
+async def _render(ctx: AppContext, pdf: str, number: int, width: int, out: Path) -> bytes:
+    await anyio.to_thread.run_sync(lambda: out.parent.mkdir(parents=True, exist_ok=True))
     try:
-        await asyncio.shield(pending)
-    except Exception:  # WorkerFailed, or MuPDF giving up on a damaged page
+        await ctx.render_pool.run(render_page, pdf, number, width, str(out), timeout=ctx.settings.render_timeout_s)
+    except WorkerFailed as failed:
+        if failed.reason == "timeout":
+            raise Invalid(
+                f"This page takes too long to draw (more than {ctx.settings.render_timeout_s:g} s at this size). "
+                "Try a smaller view, or ask the secretary for a simpler copy of the document."
+            ) from None
         raise Invalid("This page cannot be shown: the PDF is damaged here.") from None
+    except Exception:  # MuPDF giving up on a damaged page, in the worker
+        raise Invalid("This page cannot be shown: the PDF is damaged here.") from None
+    # Read before registering: registering may evict it at once if the cache is full.
+    image = await anyio.to_thread.run_sync(out.read_bytes)
+    await anyio.to_thread.run_sync(ctx.page_cache.add, out)
+    return image
 
 
 @router.get("/api/documents/{document_id}/pages/{number}/text", response_model=PageText)

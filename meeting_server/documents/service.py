@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 
+from sqlalchemy import delete, insert, update
 from sqlmodel import Session, select
 
 from meeting_server.auth.models import UserPublic
+from meeting_server.documents.layer_file import PageLayer
 from meeting_server.documents.models import Document, DocumentPage, DocumentPublic, PageText, Word
 from meeting_server.documents.pdf import PdfInfo
 from meeting_server.errors import NotFound
@@ -16,6 +18,7 @@ from meeting_server.meetings.models import AgendaItem, PageSize
 from meeting_server.realtime.events import AgendaChanged
 from meeting_server.realtime.outbox import Tx
 from meeting_server.search.index import index_document
+from meeting_server.search.models import HitKind, SearchEntry
 
 
 def upload_target(session: Session, user: UserPublic, item_id: int) -> int:
@@ -30,32 +33,82 @@ def upload_target(session: Session, user: UserPublic, item_id: int) -> int:
 def add_document(
     tx: Tx, user: UserPublic, item_id: int, title: str, sha256: str, size: int, info: PdfInfo
 ) -> DocumentPublic:
+    """A document whose whole text layer is in memory (the offline import)."""
+    layers = [
+        PageLayer(number, json.dumps(page.words, ensure_ascii=False, separators=(",", ":")), page.text)
+        for number, page in enumerate(info.pages, start=1)
+    ]
+    sizes = [(page.width, page.height) for page in info.pages]
+    return add_ingested(tx, user, item_id, title, sha256, size, sizes, layers)
+
+
+def add_ingested(
+    tx: Tx,
+    user: UserPublic,
+    item_id: int,
+    title: str,
+    sha256: str,
+    size: int,
+    sizes: list[tuple[float, float]],
+    first: list[PageLayer],
+) -> DocumentPublic:
+    """The document with every page's size, and the text layer of its first
+    pages: all of them for most documents; the rest of a large one follows in
+    short transactions of its own (write_text_layer), after this commit."""
     meeting_id = upload_target(tx.session, user, item_id)
     document = Document(
         agenda_item_id=item_id,
         title=title,
         sha256=sha256,
         size_bytes=size,
-        page_count=info.page_count,
+        page_count=len(sizes),
         uploaded_by=user.id,
     )
     tx.session.add(document)
     tx.session.flush()
-    for number, page in enumerate(info.pages, start=1):
-        tx.session.add(
-            DocumentPage(
-                document_id=document.id,
-                number=number,
-                width=page.width,
-                height=page.height,
-                words=json.dumps(page.words, ensure_ascii=False, separators=(",", ":")),
-                text=page.text,
-            )
-        )
-    index_document(tx.session, meeting_id, document.id, title, [page.text for page in info.pages])
+    layers = {page.number: page for page in first}
+    tx.session.execute(
+        insert(DocumentPage),
+        [
+            {
+                "document_id": document.id,
+                "number": number,
+                "width": width,
+                "height": height,
+                "words": layers[number].words if number in layers else "[]",
+                "text": layers[number].text if number in layers else "",
+            }
+            for number, (width, height) in enumerate(sizes, start=1)
+        ],
+    )
+    index_document(tx.session, meeting_id, document.id, title, [page.text for page in first])
     tx.session.flush()
     tx.emit(AgendaChanged(meeting_id=meeting_id))
     return _public(tx.session, document, meeting_id)
+
+
+def write_text_layer(session: Session, document_id: int, chunk: list[PageLayer]) -> bool:
+    """One chunk of a document's text layer and its search entries, replacing
+    whatever those pages had (a restart may load a chunk twice).
+    False when the document is gone."""
+    document = session.get(Document, document_id)
+    if document is None:
+        return False
+    meeting_id = session.get(AgendaItem, document.agenda_item_id).meeting_id
+    session.execute(
+        update(DocumentPage),
+        [{"document_id": document_id, "number": p.number, "words": p.words, "text": p.text} for p in chunk],
+    )
+    session.execute(
+        delete(SearchEntry).where(
+            SearchEntry.kind == HitKind.document,
+            SearchEntry.ref_id == document_id,
+            SearchEntry.page >= chunk[0].number,
+            SearchEntry.page <= chunk[-1].number,
+        )
+    )
+    index_document(session, meeting_id, document_id, document.title, [p.text for p in chunk], first=chunk[0].number)
+    return True
 
 
 def readable_document(session: Session, user: UserPublic, document_id: int) -> tuple[Document, int]:
@@ -101,3 +154,8 @@ def _public(session: Session, document: Document, meeting_id: int) -> DocumentPu
         size_bytes=document.size_bytes,
         pages=[PageSize(width=w, height=h) for w, h in sizes],
     )
+
+
+def sha_in_use(session: Session, sha256: str) -> bool:
+    """Whether a document has this content (then its cached page images are its own)."""
+    return session.exec(select(Document.id).where(Document.sha256 == sha256)).first() is not None

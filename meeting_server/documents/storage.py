@@ -32,8 +32,11 @@ class BlobStore:
         _fsync_dir(target.parent)
         return target
 
+    def page_folder(self, sha256: str) -> Path:
+        return self.pages / sha256[:2] / sha256
+
     def page_image(self, sha256: str, page: int, width: int) -> Path:
-        return self.pages / sha256[:2] / sha256 / f"{page}-{width}.jpg"
+        return self.page_folder(sha256) / f"{page}-{width}.jpg"
 
 
 def _fsync_dir(path: Path) -> None:

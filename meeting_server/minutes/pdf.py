@@ -16,13 +16,16 @@ the stamp, as small stories in the top margin. Words wrap at spaces only
 (linebreaks.py), so each reads back whole.
 
 The same document gives the same bytes: no clock, no random id goes in.
-MuPDF is not thread-safe, so renders take turns (a lock); call this from a
-worker thread, never on the event loop (about 50 ms for a typical meeting).
+MuPDF is not thread-safe, so renders take turns (a lock). The server prints
+in its print pool (`write_minutes_pdf`), never in its own process: a long
+meeting's minutes take seconds.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
+import os
 import threading
 from datetime import date, datetime
 from functools import lru_cache
@@ -61,6 +64,20 @@ def render_minutes_pdf(doc: MinutesDocument) -> bytes:
     """The minutes as PDF bytes, ready to serve or to hash."""
     with _RENDER_LOCK:
         return _render(doc)
+
+
+def write_minutes_pdf(record: dict, fingerprint: str, out: str) -> str:
+    """In a worker process (the server's print pool): the minutes record printed
+    to the file `out`; answers its SHA-256. A file, not bytes through the pipe:
+    the server then serves or stores it from disk."""
+    from meeting_server.minutes.record import document_from_record  # record.py imports this module
+
+    pdf = render_minutes_pdf(document_from_record(record, fingerprint))
+    tmp = f"{out}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as handle:
+        handle.write(pdf)
+    os.replace(tmp, out)
+    return hashlib.sha256(pdf).hexdigest()
 
 
 def _render(doc: MinutesDocument) -> bytes:

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
+from pathlib import Path
+
 import anyio
 from fastapi import APIRouter, Response
 from fastapi.responses import FileResponse
 
 from meeting_server.archive.canonical import canonical_json, sha256_hex
+from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
+from meeting_server.documents.pool import WorkerFailed
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import MeetingError
 from meeting_server.ids import Id
 from meeting_server.meetings.access import visible_meeting
 from meeting_server.minutes import service
 from meeting_server.minutes.models import Finalized, ItemSaved, ItemSaveIn, MinutesOut, MinutesPutIn
-from meeting_server.minutes.record import final_pdf_path, minutes_record, render_pdf
+from meeting_server.minutes.pdf import write_minutes_pdf
+from meeting_server.minutes.record import final_pdf_path, minutes_record
 
 router = APIRouter(tags=["minutes"])
 
@@ -43,9 +49,12 @@ async def save_item(meeting_id: Id, agenda_item_id: Id, body: ItemSaveIn, user: 
 async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
     """Lock the minutes of a closed meeting; record the SHA-256 of their canonical JSON and of their PDF."""
     draft = await ctx.intents.read(service.prepare_final, user, meeting_id, ctx.settings)
-    pdf = await anyio.to_thread.run_sync(render_pdf, draft.record, draft.sha256)
-    pdf_sha256 = sha256_hex(pdf)
-    stored = await anyio.to_thread.run_sync(_store, ctx.store, pdf, pdf_sha256)
+    temp = ctx.store.temp_path(".minutes.pdf")
+    try:
+        pdf_sha256 = await _print(ctx, draft.record, draft.sha256, temp)
+        stored = await anyio.to_thread.run_sync(_store, ctx.store, temp, pdf_sha256)
+    finally:
+        temp.unlink(missing_ok=True)
     try:
         return await ctx.intents.run(meeting_id, service.finalize, user, draft, pdf_sha256, ctx.settings)
     except MeetingError:
@@ -78,7 +87,7 @@ async def minutes_pdf(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
             content_disposition_type="inline",
             headers={"ETag": f'"{path.stem}"', "Cache-Control": "private, max-age=86400"},
         )
-    pdf = await anyio.to_thread.run_sync(render_pdf, record)
+    pdf = await _draft_pdf(ctx, record)
     return Response(
         pdf,
         media_type="application/pdf",
@@ -110,11 +119,42 @@ def _pdf_source(session, user, meeting_id: int, ctx):
     return (path, None) if path is not None else (None, minutes_record(session, meeting_id, ctx.settings))
 
 
-def _store(store: BlobStore, pdf: bytes, sha256: str) -> bool:
-    """Put the PDF in the blob store; False when that exact file was there already."""
+def _store(store: BlobStore, temp: Path, sha256: str) -> bool:
+    """Put the printed PDF in the blob store; False when that exact file was there already."""
     if store.path(sha256).exists():
         return False
-    temp = store.temp_path(".minutes.pdf")
-    temp.write_bytes(pdf)
     store.put(temp, sha256)
     return True
+
+
+async def _draft_pdf(ctx: AppContext, record: dict) -> bytes:
+    """The draft printed; tablets asking for the same draft at once share one print."""
+    key = f"minutes:{sha256_hex(canonical_json(record))}"
+    pending = ctx.rendering.get(key)
+    if pending is None:
+        pending = asyncio.ensure_future(_print_draft(ctx, record))
+        ctx.rendering[key] = pending
+        pending.add_done_callback(lambda _: ctx.rendering.pop(key, None))
+    return await asyncio.shield(pending)
+
+
+async def _print_draft(ctx: AppContext, record: dict) -> bytes:
+    temp = ctx.store.temp_path(".draft.pdf")
+    try:
+        await _print(ctx, record, "", temp)
+        return await anyio.to_thread.run_sync(temp.read_bytes)
+    finally:
+        temp.unlink(missing_ok=True)
+
+
+async def _print(ctx: AppContext, record: dict, fingerprint: str, out: Path) -> str:
+    """Print the record to `out` in the print pool (seconds for a long meeting:
+    never in the server's own process); its SHA-256."""
+    try:
+        return await ctx.print_pool.run(write_minutes_pdf, record, fingerprint, str(out), timeout=ctx.settings.render_timeout_s)
+    except WorkerFailed as failed:
+        raise MeetingError(
+            f"The minutes could not be printed just now ({failed.reason}). Please try again in a moment.",
+            code="server_busy",
+            status=503,
+        ) from None

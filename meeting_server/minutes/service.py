@@ -327,7 +327,8 @@ def _reindex(session: Session, meeting: Meeting, record: dict | None = None) -> 
 @dataclass(frozen=True)
 class FinalDraft:
     """The record finalize will freeze, prepared outside the write transaction
-    so its PDF can be rendered (tens of ms) without holding the meeting's lock."""
+    so its PDF can be printed (in the print pool, seconds for a long meeting)
+    without holding the meeting's lock."""
 
     meeting_id: int
     version: int

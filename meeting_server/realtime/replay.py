@@ -27,6 +27,12 @@ from meeting_server.votes.service import open_votes as open_votes_for
 
 # Past this many missed events a client is better served by a fresh state.
 MAX_REPLAY = 1000
+# One answer carries at most this many missed events, or this many bytes of
+# them (the first event always goes, and annotation limits bound its size);
+# `more: true` says to ask `meeting:replay` for the rest. A tablet back from a
+# weekend of shared ink never gets one huge message.
+REPLAY_PAGE_EVENTS = 200
+REPLAY_PAGE_BYTES = 256 * 1024
 
 
 class MissedEvent(BaseModel):
@@ -51,6 +57,18 @@ class JoinResult(BaseModel):
     state: MeetingState
     missed: list[MissedEvent] | None
     resync: bool = False
+    # More missed events than one answer carries: ask meeting:replay for the
+    # events after `until`, the last seq this answer looked at.
+    more: bool = False
+    until: int | None = None
+
+
+class ReplayPage(BaseModel):
+    ok: bool = True
+    missed: list[MissedEvent] | None
+    resync: bool = False
+    more: bool = False
+    until: int | None = None
 
 
 def join(
@@ -88,22 +106,40 @@ def snapshot(session: Session, meeting: Meeting, user_id: int) -> MeetingState:
 
 
 def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | None) -> dict:
+    """The first page of the events after `since_seq` this user may see:
+    `{missed, more}`, or `{missed: None, resync: True}` when a fresh state serves better."""
     if since_seq is None or since_seq == meeting.last_seq:
         return {"missed": []}
     if since_seq > meeting.last_seq or meeting.last_seq - since_seq > MAX_REPLAY:
         # A seq from the future means the client knew another database: start over.
         return {"missed": None, "resync": True}
     rows = session.exec(
-        select(Event.name, Event.payload)
+        select(Event.seq, Event.name, Event.payload)
         .where(
             Event.meeting_id == meeting.id,
             Event.seq > since_seq,
             (Event.audience_user_id.is_(None)) | (Event.audience_user_id == user_id),
         )
         .order_by(Event.seq)
-    )
-    missed = [MissedEvent(event=name, data=json.loads(payload)) for name, payload in rows]
-    return {"missed": _without_taken_back(session, user_id, missed)}
+        .limit(REPLAY_PAGE_EVENTS + 1)
+    ).all()
+    page, size, until = [], 0, since_seq
+    for seq, name, payload in rows[:REPLAY_PAGE_EVENTS]:
+        size += len(payload)
+        if page and size > REPLAY_PAGE_BYTES:
+            break
+        page.append(MissedEvent(event=name, data=json.loads(payload)))
+        until = seq
+    # `until`, not the last event's seq: the page may end in events left out below.
+    more = len(page) < len(rows)
+    return {"missed": _without_taken_back(session, user_id, page), "more": more, "until": until}
+
+
+def replay_page(session: Session, user: UserPublic, meeting_id: int, since_seq: int) -> ReplayPage:
+    """The next page of a join's missed events (`meeting:replay`): the same
+    rules as the join's own, read without the meeting's lock."""
+    meeting = visible_meeting(session, user, meeting_id)
+    return ReplayPage(**replay(session, meeting, user.id, since_seq))
 
 
 def _without_taken_back(session: Session, user_id: int, missed: list[MissedEvent]) -> list[MissedEvent]:

@@ -7,12 +7,14 @@ and no input, however malformed, raises out of a handler.
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Awaitable, Callable
 from http.cookies import SimpleCookie
 from typing import Any
 
 import socketio
+from socketio import packet
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, select
 
@@ -20,6 +22,7 @@ from meeting_server.annotations import sockets as annotation_sockets
 from meeting_server.auth import origin as origin_rule
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.service import user_for_token
+from meeting_server.config import Settings
 from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE
 from meeting_server.errors import Invalid, MeetingError
@@ -29,7 +32,7 @@ from meeting_server.meetings.access import visible_meeting
 from meeting_server.meetings.models import Presence
 from meeting_server.meetings.service import turn_page
 from meeting_server.realtime.events import meeting_room, user_room
-from meeting_server.realtime.replay import join
+from meeting_server.realtime.replay import join, replay_page
 from meeting_server.realtime.sessions import session_room
 from meeting_server.votes import sockets as vote_sockets
 
@@ -54,26 +57,47 @@ class LeaveIn(_In):
     meeting_id: Id
 
 
+class ReplayIn(_In):
+    meeting_id: Id
+    since_seq: int = Field(ge=0)
+
+
 class PageTurnIn(_In):
     meeting_id: Id
     document_id: Id
     page: int
 
 
-def make_socket_server(broker_url: str | None, allowed_origins: list[str]) -> socketio.AsyncServer:
+class MeetingSocketServer(socketio.AsyncServer):
+    """python-socketio's server, except that a client may not send the
+    events the server itself raises: an EVENT packet named `connect` would
+    run our connect handler (and switch the socket's user to another
+    token's), a `disconnect` would remove the socket's presence."""
+
+    async def _handle_event_internal(self, server, sid, eio_sid, data, namespace, id):
+        if data and data[0] in self.reserved_events:
+            if id is not None:
+                refusal = Invalid(f"{data[0]!r} is not an event a client may send.").to_ack()
+                await server._send_packet(eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=[refusal]))
+            return
+        await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
+
+
+def make_socket_server(settings: Settings) -> socketio.AsyncServer:
+    broker_url, allowed_origins = settings.broker_url, settings.allowed_origins
     manager = socketio.AsyncRedisManager(broker_url) if broker_url else None
 
     def origin_allowed(origin: str | None, environ: dict) -> bool:
         # Non-browser clients send no Origin; browsers must come from this server.
         return origin is None or origin in allowed_origins or same_origin(origin, environ)
 
-    return socketio.AsyncServer(
+    return MeetingSocketServer(
         async_mode="asgi",
         client_manager=manager,
         cors_allowed_origins=origin_allowed,
-        ping_interval=10,
-        ping_timeout=10,
-        max_http_buffer_size=1_000_000,
+        ping_interval=settings.ping_interval_s,
+        ping_timeout=settings.ping_timeout_s,
+        max_http_buffer_size=settings.max_socket_message_kb * 1024,
     )
 
 
@@ -85,6 +109,7 @@ def same_origin(origin: str, environ: dict) -> bool:
 def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
     intents = ctx.intents
     handler = event_handler(sio)
+    departures = ctx.background
 
     @sio.event
     async def connect(sid: str, environ: dict, auth: Any = None):
@@ -107,8 +132,13 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
 
     @sio.event
     async def disconnect(sid: str, reason: Any = None):
-        meetings = await intents.read(_joined_meetings, sid)
-        for meeting_id in meetings:
+        # Return at once: python-socketio may run this from inside an emit to
+        # the meeting (it notices a dead tablet when a send finds its ping
+        # overdue), and a departure must never wait for another intent.
+        departures.start(depart(sid))
+
+    async def depart(sid: str) -> None:
+        for meeting_id in await intents.read(_joined_meetings, sid):
             await intents.run(meeting_id, presence.depart, sid, meeting_id)
 
     @handler("meeting:join", JoinIn)
@@ -129,7 +159,16 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
             await sio.leave_room(sid, meeting_room(body.meeting_id))
             await sio.leave_room(sid, user_room(body.meeting_id, user.id))
             raise
+        if not sio.manager.is_connected(sid, "/"):
+            # The socket went while its join was committing: its departure may
+            # have looked for presence before the join wrote it.
+            departures.start(depart(sid))
         return result.model_dump(mode="json", exclude_none=False)
+
+    @handler("meeting:replay", ReplayIn)
+    async def on_replay(sid: str, user: UserPublic, body: ReplayIn) -> dict:
+        page = await intents.read(replay_page, user, body.meeting_id, body.since_seq)
+        return page.model_dump(mode="json")
 
     @handler("meeting:leave", LeaveIn)
     async def on_leave(sid: str, user: UserPublic, body: LeaveIn) -> dict:
@@ -172,9 +211,13 @@ def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]],
                     if not isinstance(data, dict):
                         raise Invalid(f"{event} takes one object.")
                     try:
-                        payload = model.model_validate(data)
+                        # Strict, as JSON: "1" is no id and 2.0 no page. The
+                        # payload came as JSON, so it goes back to it whole.
+                        payload = model.model_validate_json(json.dumps(data), strict=True)
                     except ValidationError as exc:
                         raise Invalid(f"{event}: {_first_problem(exc)}") from None
+                    except (ValueError, RecursionError):
+                        raise Invalid(f"{event}: the payload is not plain JSON.") from None
                     session = await sio.get_session(sid)
                     user = UserPublic.model_validate(session["user"])
                     return await fn(sid, user, payload)

@@ -36,9 +36,10 @@ def install_fts(engine: sa.Engine) -> None:
             connection.exec_driver_sql(statement)
 
 
-def index_document(session: Session, meeting_id: int, document_id: int, title: str, pages: list[str]) -> None:
-    """One entry per page; the title rides along on every page so it is found too."""
-    for number, text in enumerate(pages, start=1):
+def index_document(session: Session, meeting_id: int, document_id: int, title: str, pages: list[str], first: int = 1) -> None:
+    """One entry per page, numbered from `first` (a large text layer comes in
+    chunks); the title rides along on every page so it is found too."""
+    for number, text in enumerate(pages, start=first):
         _add(session, meeting_id, HitKind.document, document_id, number, title, text)
 
 

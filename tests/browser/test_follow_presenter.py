@@ -104,3 +104,26 @@ def test_webkit_tablet_follows_the_console(world, ipad, webkit, server):
     wait.until(shows(2))
     console.keyboard.press("ArrowRight")
     wait.until(shows(3))
+
+
+def test_tablet_back_from_a_long_absence_fetches_the_rest_in_pages(world, ipad):
+    """450 events while the iPad slept: the join answers with the first page,
+    the tablet asks meeting:replay for the rest, then shows where the room is."""
+    doc = world.document["id"]
+    secretary = world.secretary.socket()
+    secretary.call("page:turn", {"meeting_id": world.meeting_id, "document_id": doc, "page": 1})
+    tablet = ipad(world.member, f"/meetings/{world.meeting_id}")
+    sent_frames: list[str] = []
+    tablet.on("websocket", lambda ws: ws.on("framesent", lambda payload: sent_frames.append(str(payload))))
+    page_image(tablet, 1).wait_for()
+    tablet.context.set_offline(True)
+    tablet.locator('[data-testid="connection-state"]:not([data-state="connected"])').wait_for(timeout=30000)
+    for n in range(450):
+        secretary.call("page:turn", {"meeting_id": world.meeting_id, "document_id": doc, "page": 1 + n % 5})
+    secretary.call("page:turn", {"meeting_id": world.meeting_id, "document_id": doc, "page": 3})
+    tablet.context.set_offline(False)
+    tablet.locator('[data-testid="connection-state"][data-state="connected"]').wait_for(timeout=30000)
+    page_image(tablet, 3).wait_for(timeout=30000)
+    assert sum("meeting:replay" in frame for frame in sent_frames) >= 2, "the rest came page by page"
+    assert tablet.errors == []
+    secretary.close()

@@ -325,6 +325,7 @@ function uploadErrorParts(err) {
     too_large: t("console.upload_too_large"),
     unsupported_media: t("console.upload_not_pdf"),
     invalid: t("console.upload_invalid"),
+    too_complex: t("console.upload_too_complex"),
   }[err.code] || t("console.upload_failed");
   // The server's message says exactly what is wrong with this file.
   return [head, err.message && err.message !== head ? err.message : ""];

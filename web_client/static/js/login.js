@@ -2,6 +2,7 @@ import { api } from "./lib/api.js";
 import { t } from "./lib/i18n.js";
 import { pageData } from "./lib/page-data.js";
 import { initHeader } from "./common.js";
+import { loginRefusal } from "./logic/login-refusal.js";
 
 initHeader();
 
@@ -24,6 +25,16 @@ function showError(message) {
   error.hidden = !message;
 }
 
+/** A 429 in the person's words: busy, or too many failures, and how long to wait. */
+function refusalMessage(details) {
+  const refusal = loginRefusal(details);
+  if (!refusal) return t("login.error.rate_limited");
+  const wait = refusal.unit === "minutes"
+    ? t("login.wait.minutes", { count: refusal.count })
+    : t("login.wait.seconds", { count: refusal.count });
+  return t(refusal.key, { wait });
+}
+
 form.addEventListener("submit", async (e) => {
   e.preventDefault();
   showError("");
@@ -42,7 +53,7 @@ form.addEventListener("submit", async (e) => {
     return;
   } catch (err) {
     if (err.status === 401) showError(t("login.error.unauthorized"));
-    else if (err.status === 429) showError(t("login.error.rate_limited"));
+    else if (err.status === 429) showError(refusalMessage(err.details && err.details.details));
     else if (err.code === "network") showError(t("api.error.network"));
     else showError(err.message || t("error.generic"));
     pass.select();

@@ -79,8 +79,19 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
     const token = ++joinToken;
     joining = true;
     buffered = [];
-    socket.timeout(ACK_TIMEOUT_MS).emit("meeting:join", joinPayload(state, meetingId, { watch }), (err, ack) => {
+    socket.timeout(ACK_TIMEOUT_MS).emit("meeting:join", joinPayload(state, meetingId, { watch }), async (err, ack) => {
       if (token !== joinToken) return;
+      if (!err && ack && ack.ok && ack.more) {
+        // A long absence: the rest of what was missed comes page by page.
+        const rest = await remainingPages(ack.until);
+        if (token !== joinToken) return;
+        if (rest === null) {
+          reconnectNow();
+          return;
+        }
+        ack = { ...ack, missed: ack.missed.concat(rest.missed), resync: rest.resync, more: false };
+        if (rest.resync) ack.missed = null;
+      }
       const held = buffered;
       joining = false;
       buffered = [];
@@ -104,6 +115,19 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
       for (const item of r.events) deliver(item.event, item.data, true);
       dispatch("rt:state", { state, resync: r.resync, events: r.events });
     });
+  }
+
+  /** The missed events after `since` (meeting:replay, page by page), or null if the link failed. */
+  async function remainingPages(since) {
+    const missed = [];
+    for (;;) {
+      const page = await request("meeting:replay", { meeting_id: meetingId, since_seq: since });
+      if (!page.ok) return null;
+      if (page.resync) return { missed: [], resync: true };
+      missed.push(...(page.missed || []));
+      if (!page.more) return { missed, resync: false };
+      since = page.until;
+    }
   }
 
   /** Drop whatever the socket is doing and connect again right now. */

@@ -17,7 +17,9 @@ import { InkLayer } from "./components/ink-layer.js";
 import { AnnotationToolbar, PEN_COLORS, HIGHLIGHT_COLORS, PEN_WIDTHS } from "./components/annotation-toolbar.js";
 import { NotePopover } from "./components/note-popover.js";
 import { AnnotationMenu } from "./components/annotation-menu.js";
-import { pageView as overlay, makeAnnotation, changed, wirePoints, isOwn } from "./logic/annotations.js";
+import {
+  pageView as overlay, makeAnnotation, changed, wirePoints, isOwn, MAX_STROKE_POINTS, MAX_LIVE_PIECE_POINTS,
+} from "./logic/annotations.js";
 import { emptyUndo, pushAction, undo, canUndo, pageKey } from "./logic/undo.js";
 
 const LIVE_EVERY_MS = 50; // annotation:drawing at most this often (PROTOCOL extension)
@@ -38,6 +40,14 @@ function prefs() {
     visibility: loadPref("annot.visibility") === "shared" ? "shared" : "private",
     options: loadPref("annot.options") !== "closed",
   };
+}
+
+/** What the member reads when the server refused a change for good. */
+function droppedText(error) {
+  const limit = error.details && error.details.limit_name;
+  if (error.code === "too_large" && limit === "annotations_per_page") return t("annot.limit_page", { limit: error.details.limit });
+  if (error.code === "too_large" && limit === "bytes_per_meeting") return t("annot.limit_meeting");
+  return t("annot.dropped", { message: error.message || error.code });
 }
 
 export function mountAnnotations({ pageView, rt, meetingId, host }) {
@@ -146,13 +156,17 @@ export function mountAnnotations({ pageView, rt, meetingId, host }) {
     if (!live) return;
     clearTimeout(live.timer);
     live.timer = null;
-    const fresh = live.points.slice(live.sent);
+    // Past the points a stroke may have, the preview stops; the final put (cut to the limit) draws it.
+    const fresh = live.points.slice(live.sent, MAX_STROKE_POINTS);
     if (!fresh.length || rt.connection !== "connected") return;
-    rt.request("annotation:drawing", {
-      meeting_id: meetingId, id: live.id, document_id: live.documentId, page: live.page,
-      start: live.sent, points: wirePoints(fresh), color: live.color, width: live.width,
-    });
-    live.sent = live.points.length;
+    // A stalled tablet may have more than one piece's worth: send it in pieces.
+    for (let i = 0; i < fresh.length; i += MAX_LIVE_PIECE_POINTS) {
+      rt.request("annotation:drawing", {
+        meeting_id: meetingId, id: live.id, document_id: live.documentId, page: live.page,
+        start: live.sent + i, points: wirePoints(fresh.slice(i, i + MAX_LIVE_PIECE_POINTS)), color: live.color, width: live.width,
+      });
+    }
+    live.sent += fresh.length;
     live.at = performance.now();
   }
   function endLive() {
@@ -370,8 +384,8 @@ export function mountAnnotations({ pageView, rt, meetingId, host }) {
       // Someone (another of the member's devices) said otherwise later, or the
       // meeting closed: show what the server has.
       feed.load(record.document_id, record.page);
-      const code = ack && ack.error && ack.error.code;
-      if (code !== "conflict") toast(t("annot.dropped", { message: (ack.error && ack.error.message) || code }), "error", 6000);
+      const error = (ack && ack.error) || {};
+      if (error.code !== "conflict") toast(droppedText(error), "error", 6000);
     });
     await outbox.open();
     state.outbox = outbox;

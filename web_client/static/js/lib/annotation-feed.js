@@ -1,19 +1,31 @@
 // The server's annotations for the pages a device shows, kept current:
-// a page is listed over HTTP (GET /api/documents/{id}/annotations?page=N)
-// the first time it is shown, then kept fresh by the realtime events
+// a page is listed over HTTP (GET /api/documents/{id}/annotations?page=N,
+// in listing pages followed to the end) the first time it is shown, then
+// kept fresh by the realtime events
 // (rt:annotation:put, rt:annotation:deleted, live or replayed on a rejoin).
 // A resync (the server could not replay what we missed) lists again.
 // Others' strokes in progress (rt:annotation:drawing) are kept as previews.
 // Used by the tablet (with its outbox on top) and by the hall screen.
 //
 // Emits "change" (an EventTarget) whenever what a page shows may differ.
-import { api } from "./api.js";
+import { ApiError, redirectToLogin } from "./api.js";
+import { fetchAllPages, listingUrl } from "../logic/listing.js";
 import {
   emptyIndex, applyPut, applyDelete, replacePage, pageAnnotations, sharedOnly,
 } from "../logic/annotations.js";
 import { applyDrawing, dropPreview, expirePreviews, previewsOn } from "../logic/live-strokes.js";
 
 const pageKey = (d, p) => `${Number(d)}:${Number(p)}`;
+
+/** One listing page: {items, next}. Its cursor rides in a header, which api() does not expose. */
+async function fetchListingPage(url) {
+  const res = await fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } });
+  if (!res.ok) {
+    if (res.status === 401) redirectToLogin();
+    throw new ApiError(res.status, null, `HTTP ${res.status}`);
+  }
+  return { items: await res.json(), next: res.headers.get("X-Next-Cursor") };
+}
 
 export class AnnotationFeed extends EventTarget {
   /**
@@ -60,8 +72,8 @@ export class AnnotationFeed extends EventTarget {
     const baseSeq = (this.rt && this.rt.state && this.rt.state.seq) || 0;
     const job = (async () => {
       try {
-        const list = await api("GET", `/api/documents/${documentId}/annotations?page=${page}`);
-        this.index = replacePage(this.index, documentId, page, Array.isArray(list) ? list : [], baseSeq);
+        const list = await fetchAllPages((cursor) => fetchListingPage(listingUrl(documentId, page, cursor)));
+        this.index = replacePage(this.index, documentId, page, list, baseSeq);
         this.loaded.add(key);
         this.changed();
       } catch (err) {

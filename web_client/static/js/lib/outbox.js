@@ -12,7 +12,7 @@
 // Where IndexedDB is unavailable (old Safari private mode) the records live
 // in memory only: still sent, but lost if the page closes before.
 import {
-  nextClientTime, makeRecord, messageFor, ackOutcome, isSameChange, sendOrder,
+  nextClientTime, makeRecord, messageFor, ackOutcome, isSameChange, sendOrder, retryDelay,
 } from "../logic/outbox-rules.js";
 import { load as loadPref, save as savePref } from "./store.js";
 
@@ -163,9 +163,10 @@ export class Outbox extends EventTarget {
           const ack = await this.send(event, payload);
           const outcome = ackOutcome(ack, record);
           if (outcome === "keep") {
-            // Offline: the next join flushes again. Connected but no answer: try again soon.
+            // Offline: the next join flushes again. Connected but no answer, or
+            // too fast for the server: try again soon (as soon as it says).
             const code = ack && ack.error && ack.error.code;
-            if (code !== "offline") this.retryTimer = setTimeout(() => this.flush(), RETRY_MS);
+            if (code !== "offline") this.retryTimer = setTimeout(() => this.flush(), retryDelay(ack, RETRY_MS));
             return;
           }
           if (isSameChange(this.records.get(record.id), record)) {

@@ -127,12 +127,17 @@ export function newId(cryptoImpl = globalThis.crypto) {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
 }
 
+// The server's default limits (MEETING_ANNOTATION_POINTS_PER_STROKE; a live
+// piece: docs/api.md): a longer stroke is cut rather than refused whole.
+export const MAX_STROKE_POINTS = 5000;
+export const MAX_LIVE_PIECE_POINTS = 256;
+
 const clamp01 = (v) => Math.min(1, Math.max(0, v));
 const r5 = (v) => Math.round(v * 1e5) / 1e5;
 const r3 = (v) => Math.round(v * 1e3) / 1e3;
 
 /** Points ready for the wire: inside the page, rounded (0.01 mm on A4), at most `max`. */
-export function wirePoints(points, max = 20000) {
+export function wirePoints(points, max = MAX_STROKE_POINTS) {
   return (points || [])
     .slice(0, max)
     .map((q) => [r5(clamp01(q[0])), r5(clamp01(q[1])), r3(clamp01(Number.isFinite(q[2]) ? q[2] : 0.5))]);

@@ -71,6 +71,19 @@ export function ackOutcome(ack, record = null) {
   return "drop";
 }
 
+/**
+ * How long to wait before sending again after an ack that said "keep". A
+ * `rate_limited` ack says when a change will be taken again
+ * (`details.retry_after_ms`): a device back from a long offline spell sends
+ * its backlog at the rate the server allows, not in 5 s steps.
+ */
+export function retryDelay(ack, fallback) {
+  const error = ack && ack.error;
+  const ms = Number(error && error.details && error.details.retry_after_ms);
+  if (error && error.code === "rate_limited" && Number.isFinite(ms) && ms > 0) return Math.min(fallback, Math.max(50, ms));
+  return fallback;
+}
+
 /** Whether `current` (the record now stored) is still the change that was sent. */
 export function isSameChange(current, sent) {
   return Boolean(current && sent && current.client_time === sent.client_time && current.op === sent.op);

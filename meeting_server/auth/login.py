@@ -1,0 +1,98 @@
+"""A login, so that nothing else in the server waits behind one.
+
+Order of a login, cheapest refusal first:
+1. the gate (throttle.py): logins in flight, and per address; 429 at once;
+2. one short write transaction: count the attempt for (account, address)
+   before checking anything (attempts.py), and read the stored hash;
+3. the argon2 check on the password pool (passwords.py), holding no database
+   connection and no thread of the shared pool;
+4. on success, one short write transaction: the session, and the pair forgiven.
+
+The database steps run on worker threads under a limiter of their own, so
+logins never take the places in anyio's default thread pool that socket
+events, page images and every sync route use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import anyio
+from fastapi import Depends, Request
+
+from meeting_server.auth import attempts, service
+from meeting_server.auth.models import UserPublic
+from meeting_server.auth.passwords import PasswordPool
+from meeting_server.auth.throttle import AddressGate
+from meeting_server.config import Settings
+from meeting_server.errors import Unauthorized
+
+if TYPE_CHECKING:  # the context holds the guard, so only its type comes from there
+    from meeting_server.context import AppContext
+
+T = TypeVar("T")
+
+
+@dataclass
+class LoginGuard:
+    """One per server process: the password pool and the gate."""
+
+    passwords: PasswordPool
+    gate: AddressGate
+    db_limiter: anyio.CapacityLimiter
+
+    @classmethod
+    def for_settings(cls, settings: Settings) -> "LoginGuard":
+        return cls(
+            passwords=PasswordPool(settings.password_workers),
+            gate=AddressGate(
+                max_in_flight=settings.login_max_in_flight,
+                address_in_flight=settings.login_address_in_flight,
+                address_failures=settings.login_address_failures,
+                window_s=settings.login_window_s,
+                tracked=settings.login_tracked_addresses,
+            ),
+            # Never more than the logins admitted; its own, so none of the shared places.
+            db_limiter=anyio.CapacityLimiter(settings.login_max_in_flight),
+        )
+
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.db_limiter)
+
+
+def login_guard(request: Request) -> LoginGuard:
+    return request.app.state.ctx.logins
+
+
+Guard = Annotated[LoginGuard, Depends(login_guard)]
+
+
+def client_address(request: Request) -> str:
+    """The address the throttles count by: the peer, or the client a trusted
+    reverse proxy names in X-Forwarded-For (uvicorn's forwarded_allow_ips)."""
+    return request.client.host[:64] if request.client else "unknown"
+
+
+async def log_in(ctx: AppContext, guard: LoginGuard, username: str, password: str, address: str) -> tuple[str, UserPublic]:
+    """Check a login; answer (token, user) or raise Unauthorized / LoginThrottled."""
+    with guard.gate.admit(address) as attempt:
+        user, password_hash = await guard.db(_reserve, ctx, username, address)
+        if not await guard.passwords.verify(password_hash, password) or user is None:
+            attempt.failed()
+            raise Unauthorized("Wrong username or password.")
+        token = await guard.db(_open_session, ctx, user, address)
+        return token, user
+
+
+def _reserve(ctx: AppContext, username: str, address: str) -> tuple[UserPublic | None, str | None]:
+    with ctx.db.write() as session:
+        attempts.reserve(session, ctx.settings, username, address)
+        return service.stored_password(session, username)
+
+
+def _open_session(ctx: AppContext, user: UserPublic, address: str) -> str:
+    with ctx.db.write() as session:
+        attempts.forgive(session, user.username, address)
+        return service.open_session(session, ctx.settings, user)

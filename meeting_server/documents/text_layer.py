@@ -1,0 +1,102 @@
+"""A document's text layer, from the ingest worker's layer file into the
+database, in chunks of MEETING_TEXT_LAYER_CHUNK_KB.
+
+The first chunk goes in with the document itself, in its one intent: for
+nearly every document that is all of it, so the document appears whole. A
+large one's remaining chunks follow right after, each in a short write
+transaction of its own, so a 2,000-page gazette never holds the database's
+write lock for seconds (other meetings' page turns wait on it) and the main
+process never holds more than one chunk. Until its chunk is in, a page shows
+and turns normally but has no words and is not found by search.
+
+The layer file waits in data/text-layers/<document id>.layer until its last
+chunk is in; a server stopped half-way finishes it at the next start-up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+
+import anyio
+
+from meeting_server.auth.models import UserPublic
+from meeting_server.context import AppContext
+from meeting_server.db import Database
+from meeting_server.documents import service
+from meeting_server.documents.layer_file import PageLayer, read_chunks
+from meeting_server.documents.models import DocumentPublic
+from meeting_server.documents.pdf import IngestSummary
+
+log = logging.getLogger(__name__)
+
+PENDING = "text-layers"
+# Loads under way, kept referenced (the loop holds tasks weakly) and shielded:
+# a client hanging up on its upload does not stop its document's text.
+_loading: set[asyncio.Task] = set()
+
+
+async def add_document(
+    ctx: AppContext,
+    meeting_id: int,
+    user: UserPublic,
+    item_id: int,
+    title: str,
+    sha256: str,
+    size: int,
+    summary: IngestSummary,
+    layer: Path,
+) -> DocumentPublic:
+    """Store an ingested document with its text layer from `layer` (which this takes over)."""
+    chunks = read_chunks(layer, ctx.settings.text_layer_chunk_kb * 1024)
+    first = await anyio.to_thread.run_sync(next, chunks, [])
+    document = await ctx.intents.run(
+        meeting_id, service.add_ingested, user, item_id, title, sha256, size, summary.sizes, first
+    )
+    if len(first) < summary.page_count:
+        # The open file reads on from where it is, renamed or not.
+        pending = _pending_dir(ctx) / f"{document.id}.layer"
+        await anyio.to_thread.run_sync(_move, layer, pending)
+        await _load_shielded(ctx.db, document.id, chunks, pending)
+    return document
+
+
+async def resume(ctx: AppContext) -> None:
+    """Finish the text layers a stopped server left half-loaded (start-up)."""
+    for pending in await anyio.to_thread.run_sync(lambda: sorted(_pending_dir(ctx).glob("*.layer"))):
+        log.info("finishing the text layer of document %s", pending.stem)
+        chunks = read_chunks(pending, ctx.settings.text_layer_chunk_kb * 1024)
+        await _load_shielded(ctx.db, int(pending.stem), chunks, pending)
+
+
+async def _load_shielded(db: Database, document_id: int, chunks: Iterator[list[PageLayer]], pending: Path) -> None:
+    task = asyncio.create_task(_load(db, document_id, chunks, pending))
+    _loading.add(task)
+    task.add_done_callback(_loading.discard)
+    await asyncio.shield(task)
+
+
+async def _load(db: Database, document_id: int, chunks: Iterator[list[PageLayer]], pending: Path) -> None:
+    while await anyio.to_thread.run_sync(_write_next, db, document_id, chunks):
+        pass
+    await anyio.to_thread.run_sync(lambda: pending.unlink(missing_ok=True))
+
+
+def _write_next(db: Database, document_id: int, chunks: Iterator[list[PageLayer]]) -> bool:
+    """Read the next chunk and write it in a transaction of its own; False when done."""
+    chunk = next(chunks, None)
+    if chunk is None:
+        return False
+    with db.write() as session:
+        return service.write_text_layer(session, document_id, chunk)
+
+
+def _pending_dir(ctx: AppContext) -> Path:
+    return ctx.settings.data_dir / PENDING
+
+
+def _move(source: Path, target: Path) -> None:
+    target.parent.mkdir(parents=True, exist_ok=True)
+    source.replace(target)
