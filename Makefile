@@ -22,7 +22,9 @@ $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
 	$(BIN)/pip install --quiet -e ".[test]"
 	touch $@
 
+# A data folder from an earlier version is brought up to date first.
 run: $(VENV)/.installed
+	$(BIN)/meeting-server migrate --data-dir data
 	$(BIN)/meeting-server demo --data-dir data
 
 system-deps:

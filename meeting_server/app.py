@@ -36,7 +36,7 @@ from meeting_server.errors import Invalid, MeetingError, error_body
 from meeting_server.limits import BodyLimit
 from meeting_server.meetings import presence
 from meeting_server.meetings.routes import router as meetings_router
-from meeting_server.realtime.outbox import Intents
+from meeting_server.eventlog.outbox import Intents
 from meeting_server.realtime.server import make_socket_server, register_handlers
 from meeting_server.search.routes import router as search_router
 from meeting_server.votes.routes import router as votes_router
@@ -53,6 +53,9 @@ HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "inv
 
 def create_app(settings: Settings) -> socketio.ASGIApp:
     db = Database(settings)
+    # Before serving, not in the lifespan: a database that needs migrating stops
+    # `serve` with one line (migrations.SchemaError), not a traceback from uvicorn.
+    db.create_schema()
     sio = make_socket_server(settings)
     ctx = AppContext(
         settings=settings,
@@ -72,10 +75,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
-        await anyio.to_thread.run_sync(db.create_schema)
-        await ctx.intents.run(None, presence.beat, ctx.node_id)
+        await ctx.intents.run(None, presence.beat, node_id=ctx.node_id)
         # One process alone owns all presence: whatever is left is from before a restart.
-        await ctx.intents.run(None, presence.sweep, settings.broker_url is None)
+        await ctx.intents.run(None, presence.sweep, everything=settings.broker_url is None)
         heartbeat = asyncio.create_task(_heartbeat(ctx))
         # Page images from before count toward the cache's bound; half-loaded text layers are finished.
         ctx.background.start(anyio.to_thread.run_sync(ctx.page_cache.scan))
@@ -129,8 +131,8 @@ async def _heartbeat(ctx: AppContext) -> None:
     while True:
         await asyncio.sleep(presence.HEARTBEAT_EVERY_S)
         try:
-            await ctx.intents.run(None, presence.beat, ctx.node_id)
-            await ctx.intents.run(None, presence.sweep, False)
+            await ctx.intents.run(None, presence.beat, node_id=ctx.node_id)
+            await ctx.intents.run(None, presence.sweep, everything=False)
         except Exception:
             log.exception("heartbeat failed")
 

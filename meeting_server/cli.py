@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import getpass
 import secrets
 import sys
@@ -56,6 +57,10 @@ def _parser() -> argparse.ArgumentParser:
     data_dir_option(imp)
     imp.set_defaults(run=_import)
 
+    migrate = commands.add_parser("migrate", help="bring the database's tables up to this version (after an upgrade)")
+    data_dir_option(migrate)
+    migrate.set_defaults(run=_migrate)
+
     demo = commands.add_parser("demo", help="create the demo users and meeting, then serve")
     _server_options(demo)
     data_dir_option(demo)
@@ -88,9 +93,45 @@ def _database(settings):
     db = Database(settings)
     try:
         db.create_schema()
+    except SettingsError:  # migrations.SchemaError: its own line ("run `meeting-server migrate`")
+        raise
     except Exception as exc:
         raise CommandError(f"cannot open the database {settings.sqlalchemy_url.split('@')[-1]}: {exc}") from None
     return db
+
+
+def _migrate(args) -> int:
+    from meeting_server.migrations import BEFORE_MIGRATIONS, migrate
+
+    settings = _settings(args)
+    try:
+        done = migrate(settings)
+    except SettingsError:
+        raise
+    except Exception as exc:
+        reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise CommandError(f"cannot migrate the database {settings.sqlalchemy_url.split('@')[-1]}: {reason}") from None
+    if done.before == done.after:
+        print(f"the database is at revision {done.after}, the newest: nothing to do")
+    elif done.before is None and not done.stamped:
+        print(f"created the database at revision {done.after}")
+    else:
+        was = f"made before migrations (revision {BEFORE_MIGRATIONS})" if done.stamped else f"at revision {done.before}"
+        print(f"migrated the database, {was}, to revision {done.after}")
+    return 0
+
+
+def _intents(settings):
+    """The server's write path for a command: events go to the running nodes
+    through their broker (a write-only client manager, python-socketio's way
+    to emit from another process); with one node and no broker they are in
+    the log, and tablets get them when they next join."""
+    import socketio
+
+    from meeting_server.eventlog.outbox import Intents
+
+    emitter = socketio.AsyncRedisManager(settings.broker_url, write_only=True) if settings.broker_url else None
+    return Intents(_database(settings), emitter)
 
 
 def _serve(args) -> int:
@@ -112,10 +153,12 @@ def _serve(args) -> int:
             f"not MEETING_MAX_CONNECTIONS={settings.max_connections} (raise it: ulimit -n, LimitNOFILE=)",
             file=sys.stderr,
         )
+    # Built before the "Serving on" line: a database that needs migrating is refused first, alone.
+    app = create_app(settings)
     scheme = "https" if ssl else "http"
     print(f"Serving on {scheme}://{settings.host}:{settings.port}/ (data in {settings.data_dir.resolve()})", flush=True)
     uvicorn.run(
-        create_app(settings),
+        app,
         host=settings.host,
         port=settings.port,
         log_level="warning",
@@ -130,6 +173,7 @@ def _user_add(args) -> int:
     from pydantic import ValidationError
 
     from meeting_server.auth.models import UserCreate
+    from meeting_server.auth.passwords import hash_password
     from meeting_server.auth.service import create_user
     from meeting_server.errors import MeetingError
 
@@ -144,10 +188,9 @@ def _user_add(args) -> int:
     except ValidationError as exc:
         error = exc.errors()[0]
         raise CommandError(f"{error['loc'][0]}: {error['msg']}") from None
-    db = _database(_settings(args))
+    intents = _intents(_settings(args))
     try:
-        with db.write() as session:
-            user = create_user(session, data)
+        user = asyncio.run(intents.run(None, create_user, data=data, password_hash=hash_password(data.password)))
     except MeetingError as exc:
         raise CommandError(exc.message) from None
     print(f"created {user.role.value} {user.username} (id {user.id})")
@@ -162,9 +205,9 @@ def _import(args) -> int:
     from meeting_server.meetings.importer import FolderError, import_folder
 
     settings = _settings(args)
-    db = _database(settings)
+    intents = _intents(settings)
     try:
-        meeting_id = import_folder(db, BlobStore(settings.data_dir), args.folder, settings.max_pages)
+        meeting_id = import_folder(intents, BlobStore(settings.data_dir), args.folder, settings.max_pages)
     except (FolderError, MeetingError) as exc:
         raise CommandError(str(exc)) from None
     print(f"imported meeting {meeting_id}: /meetings/{meeting_id}")
@@ -176,17 +219,17 @@ def _demo(args) -> int:
     from meeting_server.meetings.importer import FolderError, ensure_users, find_meeting, import_folder, read_toml
 
     settings = _settings(args, host=args.host, port=args.port)
-    db = _database(settings)
+    intents = _intents(settings)
     folder = settings.agendas_dir / "demo"
     try:
-        users = ensure_users(db, folder / "users.toml")
-        meeting_id = find_meeting(db, read_toml(folder / "agenda.toml")["title"])
+        users = ensure_users(intents, folder / "users.toml")
+        meeting_id = find_meeting(intents, read_toml(folder / "agenda.toml")["title"])
         if meeting_id is None:
-            meeting_id = import_folder(db, BlobStore(settings.data_dir), folder, settings.max_pages)
+            meeting_id = import_folder(intents, BlobStore(settings.data_dir), folder, settings.max_pages)
     except FolderError as exc:
         raise CommandError(str(exc)) from None
     base = f"{'https' if settings.tls_enabled else 'http'}://{settings.host}:{settings.port}"
-    print("Demo accounts (demo only: change these passwords before real use):")
+    print(f"Demo accounts from {folder / 'users.toml'} (public passwords: demo only, never a real meeting):")
     for user in users:
         print(f"  {user.username:<10} {user.password:<14} {user.role.value:<10} {user.full_name}")
     print(f"Log in at      {base}/login")
@@ -194,7 +237,7 @@ def _demo(args) -> int:
     print(f"Console        {base}/meetings/{meeting_id}/console")
     print(f"Hall screen    {base}/meetings/{meeting_id}/screen")
     print(f"API docs       {base}/docs")
-    db.dispose()
+    intents.db.dispose()
     return _serve(args)
 
 

@@ -14,7 +14,7 @@ from meeting_server.db import Database
 from meeting_server.documents.page_cache import PageCache
 from meeting_server.documents.pool import WorkerPool
 from meeting_server.documents.storage import BlobStore
-from meeting_server.realtime.outbox import Intents
+from meeting_server.eventlog.outbox import Intents
 
 
 @dataclass

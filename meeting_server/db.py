@@ -5,21 +5,33 @@ a read transaction that later writes fails at once with "database is
 locked". So every write transaction starts with BEGIN IMMEDIATE (it waits
 for the write lock up front), and reads use a plain deferred BEGIN that
 never blocks writers. On PostgreSQL both are ordinary transactions.
+
+The tables are made and changed by the migrations (meeting_server/migrations),
+on a connection of their own (`schema_engine`).
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import sqlalchemy as sa
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session
 
 from meeting_server.config import Settings
 
 
+def json_text(value: Any) -> str:
+    """How JSON columns store a value: compact, and Vietnamese as UTF-8 rather
+    than \\u escapes (half the bytes). Annotation limits count exactly these bytes."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 class Database:
     def __init__(self, settings: Settings):
+        self.settings = settings
         self.url = settings.sqlalchemy_url
         self.is_sqlite = settings.is_sqlite
         if self.is_sqlite:
@@ -27,17 +39,16 @@ class Database:
             self.writer = _sqlite_engine(self.url, immediate=True)
         else:
             self.reader = self.writer = sa.create_engine(
-                self.url, pool_pre_ping=True, pool_size=10, max_overflow=20
+                self.url, pool_pre_ping=True, pool_size=10, max_overflow=20, json_serializer=json_text
             )
 
     def create_schema(self) -> None:
-        # Import the table modules so their metadata is registered.
-        from meeting_server import models  # noqa: F401
+        """Start-up: an empty database is made by running every migration; any
+        other must be at the head revision already, else `SchemaError` (one line:
+        run `meeting-server migrate`)."""
+        from meeting_server.migrations import prepare
 
-        from meeting_server.search.index import install_fts
-
-        SQLModel.metadata.create_all(self.writer)
-        install_fts(self.writer)
+        prepare(self.settings)
 
     @contextmanager
     def read(self) -> Iterator[Session]:
@@ -57,8 +68,20 @@ class Database:
             self.writer.dispose()
 
 
-def _sqlite_engine(url: str, *, immediate: bool) -> sa.Engine:
-    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+def schema_engine(settings: Settings) -> sa.Engine:
+    """An engine for the migrations. On SQLite with foreign keys off, as SQLite's
+    own recipe for changing a table wants: a batch step copies the table and drops
+    the old one, which other tables point at (the migrations check every reference
+    before they commit). Its BEGIN IMMEDIATE holds the write lock from the first look."""
+    if settings.is_sqlite:
+        return _sqlite_engine(settings.sqlalchemy_url, immediate=True, foreign_keys=False)
+    return sa.create_engine(settings.sqlalchemy_url, poolclass=sa.NullPool, json_serializer=json_text)
+
+
+def _sqlite_engine(url: str, *, immediate: bool, foreign_keys: bool = True) -> sa.Engine:
+    engine = sa.create_engine(
+        url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=json_text
+    )
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):
@@ -68,7 +91,7 @@ def _sqlite_engine(url: str, *, immediate: bool) -> sa.Engine:
         cursor.execute("PRAGMA journal_mode=WAL")
         # FULL: an acknowledged page turn or ballot survives a power cut.
         cursor.execute("PRAGMA synchronous=FULL")
-        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.execute("PRAGMA busy_timeout=30000")
         cursor.close()
 

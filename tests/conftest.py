@@ -1,4 +1,5 @@
-"""Fixtures: one real server for the session, and a fresh meeting world per test."""
+"""Fixtures: one real server for the session, a fresh meeting world per test,
+and `meeting-server demo` for the modules that show or fuzz the demo meeting."""
 
 from __future__ import annotations
 
@@ -7,12 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ADMIN, PASSWORD, Api, ServerProcess, login, make_pdf, run_cli, unique
+from tests.support import ADMIN, PASSWORD, Api, DemoServer, ServerProcess, login, make_pdf, run_cli, unique
 
 
 @pytest.fixture(scope="session")
 def server(tmp_path_factory) -> ServerProcess:
     process, _ = start_server(tmp_path_factory.mktemp("server-data"))
+    yield process
+    process.stop()
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory) -> DemoServer:
+    """`meeting-server demo` of its own for each module that asks: the screenshots
+    show the real demo meeting, and each module moves it on in its own way.
+    Log in with `demo.login("thuky")`: the passwords are read from users.toml."""
+    process = DemoServer(tmp_path_factory.mktemp("demo")).start()
     yield process
     process.stop()
 

@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import time
+import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,9 @@ ROOT = Path(__file__).resolve().parent.parent
 # that read them run where MEETING_PDF_CORPUS names the folder (.ci/run sets
 # it when ../shared/pdfs exists) and skip, saying why, elsewhere.
 PDF_CORPUS_VAR = "MEETING_PDF_CORPUS"
+# The folder `meeting-server demo` reads: its users.toml is the one place the
+# demo passwords are written, and tests read them from there.
+DEMO = ROOT / "agendas" / "demo"
 ADMIN = ("admin", "admin-password-1")
 PASSWORD = "password-123"
 _names = itertools.count(1)
@@ -53,8 +57,9 @@ def run_cli(*args: str, data_dir: Path, env: dict | None = None, check: bool = T
 class ServerProcess:
     """`meeting-server serve` on a free port; start, kill -9 and restart it like an operator would."""
 
-    def __init__(self, data_dir: Path, env: dict | None = None, port: int | None = None, command: str = "serve"):
-        self.command = command  # or "demo": the demo users and meeting, then serve
+    command = "serve"
+
+    def __init__(self, data_dir: Path, env: dict | None = None, port: int | None = None):
         self.data_dir = data_dir
         self.env = {**os.environ, **(env or {})}
         self.port = port or free_port()
@@ -100,6 +105,32 @@ class ServerProcess:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+
+def read_demo(name: str) -> dict:
+    with open(DEMO / name, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def demo_passwords() -> dict[str, str]:
+    """Each demo account's public password, as `meeting-server demo` sets and prints it."""
+    return {user["username"]: user["password"] for user in read_demo("users.toml")["users"]}
+
+
+class DemoServer(ServerProcess):
+    """`meeting-server demo`: the accounts of agendas/demo/users.toml and the demo meeting, then serve."""
+
+    command = "demo"
+
+    def password(self, username: str) -> str:
+        return demo_passwords()[username]
+
+    def login(self, username: str) -> Api:
+        return login(self.base_url, username, self.password(username))
+
+    def participants(self) -> dict[str, Api]:
+        """Everyone invited to the demo meeting (agenda.toml), logged in, by username."""
+        return {p["username"]: self.login(p["username"]) for p in read_demo("agenda.toml")["participants"]}
 
 
 @dataclass

@@ -26,7 +26,8 @@ import pytest
 from sqlmodel import select
 
 from meeting_server.archive import audit, chain
-from meeting_server.archive.bundle import ArchiveError, ArchiveSummary, ArchiveWriter, manifest_bytes, portable_name
+from meeting_server.archive.bundle import ArchiveError, ArchiveSummary, ArchiveWriter, manifest_bytes
+from meeting_server.filenames import portable_name
 from meeting_server.archive.canonical import canonical_json, sha256_hex
 from meeting_server.archive.csvsafe import csv_bytes, escape_cell
 from meeting_server.archive.models import AuditEntry
@@ -36,8 +37,8 @@ from meeting_server.config import Settings
 from meeting_server.db import Database
 from meeting_server.errors import NotFound
 from meeting_server.meetings.models import Meeting, MeetingStatus
-from meeting_server.realtime.events import MeetingStatusChanged
-from meeting_server.realtime.outbox import Tx
+from meeting_server.meetings.events import MeetingStatusChanged
+from meeting_server.eventlog.outbox import Tx
 from tests.support import ROOT, make_pdf
 
 DEMO = ROOT / "agendas" / "demo"
@@ -593,10 +594,10 @@ def test_concurrent_writers_get_every_seq_once_and_one_valid_chain(any_db):
                     tx = Tx(session)
                     event = MeetingStatusChanged(meeting_id=world.meeting_id, status=MeetingStatus.open)
                     if (n + i) % 2:
-                        tx.emit(event)
+                        tx.notify_after_commit(event)
                     audit.record(session, world.meeting_id, world.users["chair"], "test.recorded", {"thread": n, "i": i})
                     if not (n + i) % 2:
-                        tx.emit(event)
+                        tx.notify_after_commit(event)
         except Exception as exc:  # reported below, with the thread that failed
             failures.append((n, repr(exc)))
 

@@ -8,7 +8,7 @@ import threading
 
 import socketio
 
-from meeting_server.realtime.outbox import Outgoing, Sender, _KeyedLocks
+from meeting_server.eventlog.outbox import Outgoing, Sender, _KeyedLocks
 
 
 def run_on_a_fresh_loop(scenario) -> None:

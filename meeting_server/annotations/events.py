@@ -1,11 +1,11 @@
 """Annotation events. `annotation:put` and `annotation:deleted` go through the
-meeting's log (Tx.emit); `annotation:drawing` is transient: relayed live from
+meeting's log (Tx.notify_after_commit); `annotation:drawing` is transient: relayed live from
 the drawing tablet to the room, never logged, never replayed."""
 
 from __future__ import annotations
 
 from meeting_server.annotations.models import AnnotationPublic, Color, InkWidth, Point
-from meeting_server.realtime.events import ServerEvent
+from meeting_server.eventlog.events import ServerEvent
 
 
 class AnnotationPut(ServerEvent):

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from meeting_server.annotations.models import Annotation, AnnotationPublic
@@ -29,6 +30,8 @@ _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 _MICROSECOND = datetime.resolution
 _NOT_A_CURSOR = "after: not a cursor from this listing (give the X-Next-Cursor of the page before)."
 _CHUNK = 25  # rows read at a time while filling a page
+# The length of the stored JSON text, measured by the database rather than by serializing each row again.
+_STORED_CHARS = sa.func.length(sa.cast(Annotation.data, sa.Text))
 
 
 @dataclass(frozen=True)
@@ -87,13 +90,14 @@ def listing_page(
     spent = 0
     for start in range(0, len(wanted), _CHUNK):
         chunk = [key.id for key in wanted[start:start + _CHUNK]]
-        by_id = {row.id: row for row in session.exec(select(Annotation).where(Annotation.id.in_(chunk)))}
+        read = session.exec(select(Annotation, _STORED_CHARS).where(Annotation.id.in_(chunk)))
+        by_id = {row.id: (row, chars) for row, chars in read}
         for annotation_id in chunk:
-            row = by_id[annotation_id]
+            row, chars = by_id[annotation_id]
             # Characters, not bytes: "about this much" is all a page promises.
-            if rows and spent + len(row.data) > max_bytes:
+            if rows and spent + chars > max_bytes:
                 return ListingPage([public(r) for r in rows], wanted[len(rows) - 1])
             rows.append(row)
-            spent += len(row.data)
+            spent += chars
     more = len(found) > size
     return ListingPage([public(r) for r in rows], wanted[-1] if more else None)

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import re
 from datetime import datetime
-from typing import Annotated, Literal, Union
+from enum import Enum
+from typing import Annotated, Any, Literal, Union
 
 import sqlalchemy as sa
 from pydantic import (
     AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field as PField, field_validator, model_validator,
 )
 from pydantic_core import PydanticCustomError
-from sqlmodel import Column, Field, SQLModel, Text
+from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.config import Settings
 from meeting_server.ids import DB_INT_MAX
@@ -25,6 +26,17 @@ from meeting_server.timeutil import UTCDateTime, utcnow
 
 Kind = Literal["ink", "highlight", "note"]
 Visibility = Literal["private", "shared"]
+
+
+class AnnotationKind(str, Enum):
+    ink = "ink"
+    highlight = "highlight"
+    note = "note"
+
+
+class AnnotationVisibility(str, Enum):
+    private = "private"
+    shared = "shared"
 
 MAX_RECTS = 2_000
 MAX_NOTE_CHARS = 10_000
@@ -63,11 +75,11 @@ class Annotation(SQLModel, table=True):
     document_id: int = Field(foreign_key="document.id", index=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     page: int
-    kind: str = Field(max_length=16)
-    visibility: str = Field(max_length=16)
+    kind: AnnotationKind
+    visibility: AnnotationVisibility
     owner_id: int = Field(foreign_key="user.id", index=True)
-    # The validated `data` object as JSON; "{}" once deleted (the content goes, the id stays).
-    data: str = Field(sa_column=Column(Text, nullable=False))
+    # The validated `data` object; {} once deleted (the content goes, the id stays).
+    data: dict[str, Any] = Field(sa_column=Column(sa.JSON, nullable=False))
     # Milliseconds since the epoch: past 2**31, so a BIGINT on PostgreSQL.
     client_time: int = Field(sa_column=Column(sa.BigInteger, nullable=False))
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
@@ -229,9 +241,7 @@ class AnnotationUsage(SQLModel, table=True):
     """One participant's live annotations on one page: how many, and the bytes
     of their stored `data`. Kept in step with `annotation` in the same
     transaction (annotations/usage.py), so the limits per page and per meeting
-    are read by key, not summed over the annotations' text at every put. A
-    table of its own: start-up creates new tables but adds no columns (there
-    are no migrations yet)."""
+    are read by key, not summed over the annotations' text at every put."""
 
     __tablename__ = "annotation_usage"
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)

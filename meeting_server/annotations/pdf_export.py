@@ -13,14 +13,44 @@ the unrotated page.
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 from datetime import datetime
 from itertools import groupby
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pymupdf
 
+from meeting_server.errors import Invalid
+
+if TYPE_CHECKING:  # the pool and store are handed in; the worker process imports none of them
+    from meeting_server.annotations.service import ExportSource
+    from meeting_server.documents.pool import WorkerPool
+    from meeting_server.documents.storage import BlobStore
+
+log = logging.getLogger(__name__)
+
 NOTE_COLOR = (1.0, 0.8, 0.2)
+
+
+async def annotated_copy(pool: WorkerPool, store: BlobStore, source: ExportSource, out: Path, *, timeout: float) -> None:
+    """Write the source's annotations into a copy of its PDF at `out`, in `pool` (the render pool)."""
+    try:
+        await pool.run(
+            write_annotated_pdf,
+            str(store.path(source.document.sha256)),
+            str(out),
+            [a.model_dump(mode="json") for a in source.annotations],
+            source.authors,
+            timeout=timeout,
+        )
+    except Exception:
+        log.exception("annotated PDF of document %s failed", source.document.id)
+        raise Invalid(
+            f"The annotations could not be written into “{source.document.title}”: the file seems damaged."
+        ) from None
 
 
 def write_annotated_pdf(source: str, out: str, annotations: list[dict], authors: dict[int, str]) -> str:

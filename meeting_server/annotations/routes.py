@@ -5,9 +5,6 @@ Reading works on closed meetings too: the record can be read, not changed.
 
 from __future__ import annotations
 
-import logging
-from pathlib import Path
-
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 from starlette.background import BackgroundTask
@@ -16,15 +13,12 @@ from meeting_server.annotations import jsonld, service
 from meeting_server.annotations.limits import AnnotationLimits
 from meeting_server.annotations.listing import Cursor
 from meeting_server.annotations.models import AnnotationPublic
-from meeting_server.annotations.pdf_export import write_annotated_pdf
+from meeting_server.annotations.pdf_export import annotated_copy
 from meeting_server.annotations.service import Scope
-from meeting_server.archive.bundle import portable_name
-from meeting_server.context import AppContext
+from meeting_server.filenames import portable_name
 from meeting_server.deps import CurrentUser, Ctx
-from meeting_server.errors import Invalid
 from meeting_server.ids import Id
 
-log = logging.getLogger(__name__)
 router = APIRouter(tags=["annotations"])
 
 SCOPE = Query(
@@ -51,9 +45,7 @@ async def list_annotations(
     limits = AnnotationLimits.from_settings(ctx.settings)
     size = min(limit or limits.list_page_size, limits.list_page_size)
     cursor = Cursor.parse(after) if after is not None else None
-    result = await ctx.intents.read(
-        service.list_annotations, user, document_id, page, cursor, size, limits.list_page_bytes
-    )
+    result = await ctx.intents.read(service.list_annotations, user=user, document_id=document_id, page=page, after=cursor, size=size, max_bytes=limits.list_page_bytes)
     if result.next_cursor is not None:
         following = request.url.include_query_params(after=str(result.next_cursor))
         response.headers["X-Next-Cursor"] = str(result.next_cursor)
@@ -68,10 +60,10 @@ async def list_annotations(
 )
 async def annotated_pdf(document_id: Id, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE) -> FileResponse:
     """The original PDF with the annotations in `scope` written in as real PDF annotations."""
-    source = await ctx.intents.read(service.export_source, user, document_id, scope)
+    source = await ctx.intents.read(service.export_source, user=user, document_id=document_id, scope=scope)
     out = ctx.store.temp_path(".pdf")
     try:
-        await annotated_copy(ctx, source, out)
+        await annotated_copy(ctx.render_pool, ctx.store, source, out, timeout=ctx.settings.render_timeout_s)
     except BaseException:
         out.unlink(missing_ok=True)
         raise
@@ -86,24 +78,6 @@ async def annotated_pdf(document_id: Id, user: CurrentUser, ctx: Ctx, scope: Sco
     )
 
 
-async def annotated_copy(ctx: AppContext, source: service.ExportSource, out: Path) -> None:
-    """Write the source's annotations into a copy of its PDF at `out`, in the render pool."""
-    try:
-        await ctx.render_pool.run(
-            write_annotated_pdf,
-            str(ctx.store.path(source.document.sha256)),
-            str(out),
-            [a.model_dump(mode="json") for a in source.annotations],
-            source.authors,
-            timeout=ctx.settings.render_timeout_s,
-        )
-    except Exception:
-        log.exception("annotated PDF of document %s failed", source.document.id)
-        raise Invalid(
-            f"The annotations could not be written into “{source.document.title}”: the file seems damaged."
-        ) from None
-
-
 @router.get(
     "/api/documents/{document_id}/annotations.jsonld",
     responses={200: {"content": {"application/ld+json": {}}}},
@@ -112,7 +86,7 @@ async def annotations_jsonld(
     document_id: Id, request: Request, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE
 ) -> JSONResponse:
     """The annotations in `scope` as a W3C Web Annotation collection (JSON-LD)."""
-    source = await ctx.intents.read(service.export_source, user, document_id, scope)
+    source = await ctx.intents.read(service.export_source, user=user, document_id=document_id, scope=scope)
     collection_id = str(request.url.replace(query=f"scope={scope}"))
     return JSONResponse(
         jsonld.collection(source, collection_id),

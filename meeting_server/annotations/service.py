@@ -9,7 +9,6 @@ private one only ever reaches its owner. Private events are emitted with
 
 from __future__ import annotations
 
-import json
 import time
 from dataclasses import dataclass
 from typing import Literal
@@ -22,12 +21,12 @@ from meeting_server.annotations.listing import Cursor, ListingPage, listing_page
 from meeting_server.annotations.models import Annotation, AnnotationData, AnnotationIn, AnnotationPublic
 from meeting_server.annotations.usage import charge, stored_bytes
 from meeting_server.auth.models import User, UserPublic
-from meeting_server.documents.models import Document, DocumentPage
-from meeting_server.documents.service import readable_document
+from meeting_server.documents.models import Document
+from meeting_server.documents.service import document_in_meeting, page_sizes, readable_document
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
 from meeting_server.meetings.access import ensure_not_closed, is_participant, visible_meeting
 from meeting_server.meetings.models import AgendaItem, Meeting, Participant
-from meeting_server.realtime.outbox import Tx
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.timeutil import utcnow
 
 Scope = Literal["visible", "shared", "mine"]
@@ -56,11 +55,11 @@ def put_annotation(
     Past the participant's count or bytes limit: TooLarge, and nothing changes."""
     session = tx.session
     meeting = _writable_meeting(session, user, meeting_id)
-    document = _document_in_meeting(session, meeting.id, annotation.document_id)
+    document = document_in_meeting(session, meeting.id, annotation.document_id)
     if not 1 <= annotation.page <= document.page_count:
         raise Invalid(f"Page {annotation.page} is outside the document (1–{document.page_count}).")
     when = _change_time(client_time)
-    data = _dumps(annotation.data.model_dump(mode="json"))
+    data = annotation.data.model_dump(mode="json")
     row = session.get(Annotation, annotation.id)
     if row is None:
         return _create(tx, user, meeting.id, annotation, data, when, limits)
@@ -68,7 +67,7 @@ def put_annotation(
 
 
 def _create(
-    tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn, data: str, when: int, limits: AnnotationLimits
+    tx: Tx, user: UserPublic, meeting_id: int, annotation: AnnotationIn, data: dict, when: int, limits: AnnotationLimits
 ) -> PutResult:
     row = Annotation(
         id=annotation.id,
@@ -95,7 +94,7 @@ def _update(
     meeting: Meeting,
     row: Annotation,
     annotation: AnnotationIn,
-    data: str,
+    data: dict,
     when: int,
     limits: AnnotationLimits,
 ) -> PutResult:
@@ -138,22 +137,22 @@ def delete_annotation(
     charge(session, limits, row, count=-1, size=-stored_bytes(row.data))
     row.client_time = when
     row.deleted_at = row.updated_at = utcnow()
-    row.data = "{}"
+    row.data = {}
     session.add(row)
     session.flush()
     audience = None if row.visibility == "shared" else row.owner_id
-    return tx.emit(AnnotationDeleted(meeting_id=meeting.id, id=row.id), only_user=audience)
+    return tx.notify_after_commit(AnnotationDeleted(meeting_id=meeting.id, id=row.id), only_user=audience)
 
 
 def _announce(tx: Tx, meeting_id: int, annotation: AnnotationPublic, was_shared: bool) -> int:
     """Emit the put to its audience; returns its seq."""
     put = AnnotationPut(meeting_id=meeting_id, annotation=annotation)
     if annotation.visibility == "shared":
-        return tx.emit(put)
+        return tx.notify_after_commit(put)
     if was_shared:
         # Everyone had it: the room drops it, then the owner's devices get it back as private.
-        tx.emit(AnnotationDeleted(meeting_id=meeting_id, id=annotation.id))
-    return tx.emit(put, only_user=annotation.owner_id)
+        tx.notify_after_commit(AnnotationDeleted(meeting_id=meeting_id, id=annotation.id))
+    return tx.notify_after_commit(put, only_user=annotation.owner_id)
 
 
 def _writable_meeting(session: Session, user: UserPublic, meeting_id: int) -> Meeting:
@@ -162,13 +161,6 @@ def _writable_meeting(session: Session, user: UserPublic, meeting_id: int) -> Me
     if not is_participant(session, meeting.id, user.id):
         raise Forbidden("Only the meeting's participants may annotate its documents.")
     return meeting
-
-
-def _document_in_meeting(session: Session, meeting_id: int, document_id: int) -> Document:
-    document = session.get(Document, document_id)
-    if document is None or session.get(AgendaItem, document.agenda_item_id).meeting_id != meeting_id:
-        raise NotFound("No such document in this meeting.")
-    return document
 
 
 def _ensure_owner(row: Annotation, user: UserPublic) -> None:
@@ -201,12 +193,8 @@ def public(row: Annotation, data: AnnotationData | None = None) -> AnnotationPub
         visibility=row.visibility,
         owner_id=row.owner_id,
         updated_at=row.updated_at.isoformat(),
-        data=data if data is not None else json.loads(row.data),
+        data=data if data is not None else row.data,
     )
-
-
-def _dumps(data: dict) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
 
 # ---- the live stroke -----------------------------------------------------------
@@ -307,9 +295,5 @@ def export_source(session: Session, user: UserPublic, document_id: int, scope: S
     annotations = [public(row) for row in _rows(session, user, document.id, scope)]
     owners = sorted({a.owner_id for a in annotations})
     authors = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(owners))).all()) if owners else {}
-    sizes = session.exec(
-        select(DocumentPage.number, DocumentPage.width, DocumentPage.height).where(
-            DocumentPage.document_id == document.id
-        )
-    ).all()
-    return ExportSource(document, annotations, authors, {n: (w, h) for n, w, h in sizes})
+    sizes = page_sizes(session, [document.id])[document.id]
+    return ExportSource(document, annotations, authors, {n: (p.width, p.height) for n, p in enumerate(sizes, start=1)})

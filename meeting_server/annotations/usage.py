@@ -18,13 +18,14 @@ from sqlmodel import Session, select
 
 from meeting_server.annotations.limits import AnnotationLimits, size_text
 from meeting_server.annotations.models import Annotation, AnnotationUsage
+from meeting_server.db import json_text
 from meeting_server.errors import TooLarge
 from meeting_server.meetings.models import Meeting
 
 
-def stored_bytes(data: str) -> int:
-    """What an annotation's stored `data` (compact JSON) takes, in UTF-8 bytes."""
-    return len(data.encode())
+def stored_bytes(data: dict) -> int:
+    """What an annotation's `data` takes as its JSON column stores it (compact), in UTF-8 bytes."""
+    return len(json_text(data).encode())
 
 
 def charge(
@@ -72,7 +73,7 @@ def _meeting_bytes(session: Session, meeting_id: int, user_id: int) -> int:
 def _ensure_counted(session: Session, meeting_id: int, user_id: int) -> None:
     # The meeting's row lock first (PostgreSQL; SQLite's writers are serial
     # anyway): two nodes counting the same participant at once would insert
-    # the same rows twice. Tx.emit takes this same lock later, so no deadlock.
+    # the same rows twice. Tx.notify_after_commit takes this same lock later, so no deadlock.
     session.exec(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
     counted = session.exec(
         select(AnnotationUsage.page)

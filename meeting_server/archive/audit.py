@@ -55,7 +55,7 @@ def record(
     service: `record(tx.session, …)`), so the two commit or roll back
     together. Concurrent writers are safe: the meeting row is locked first
     (`SELECT … FOR UPDATE` on PostgreSQL; SQLite's `BEGIN IMMEDIATE` already
-    serialises writers) — the row `Tx.emit` locks too, so the two never wait
+    serialises writers) — the row `Tx.notify_after_commit` locks too, so the two never wait
     for each other in opposite orders — and the next seq and the previous
     hash are read under that lock. The unique (meeting_id, seq) index is the
     backstop. `details` must be a JSON object; it is stored, hashed and

@@ -53,6 +53,7 @@ from typing import Any, BinaryIO
 from meeting_server.archive import chain
 from meeting_server.archive.canonical import canonical_json, sha256_hex
 from meeting_server.archive.csvsafe import csv_bytes
+from meeting_server.filenames import FORBIDDEN, is_control
 
 FORMAT = "meeting-archive/1"
 MANIFEST_PATH = "manifest.json"
@@ -270,26 +271,6 @@ class _Counting(io.RawIOBase):
         return self._sha.hexdigest()
 
 
-def portable_name(text: str, *, max_length: int = 120) -> str:
-    """A file name made from a title that any system extracts as is: "Nghị quyết: 12/2026" -> "Nghị quyết- 12-2026".
-
-    Keeps letters with their diacritics (NFC); replaces separators, control
-    characters and what Windows forbids with "-"; never empty.
-    """
-    text = unicodedata.normalize("NFC", text)
-    cleaned = "".join("-" if ch in _FORBIDDEN or _is_control(ch) else ch for ch in text)
-    cleaned = " ".join(cleaned.split())[:max_length].strip(" .")
-    return cleaned or "untitled"
-
-
-# Not in a Windows file name; "/" separates folders and "\\" is refused so no tool mistakes it for one.
-_FORBIDDEN = frozenset('<>:"|?*\\/')
-
-
-def _is_control(ch: str) -> bool:
-    return unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp")
-
-
 def _check_path(path: str) -> str:
     """A member path as stored: NFC, relative, `/`-separated, each part a portable file name."""
     if not isinstance(path, str):
@@ -300,7 +281,7 @@ def _check_path(path: str) -> str:
         not path
         or len(path.encode("utf-8")) > 1000
         or any(part in ("", ".", "..") or part != part.rstrip(" .") for part in parts)
-        or any(ch in _FORBIDDEN - {"/"} or _is_control(ch) for ch in path)
+        or any(ch in FORBIDDEN - {"/"} or is_control(ch) for ch in path)
     ):
         raise ArchiveError(f"not a usable path inside the archive: {path!r} (see portable_name)")
     if path.casefold() in RESERVED_PATHS:

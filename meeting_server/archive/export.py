@@ -25,7 +25,8 @@ from sqlmodel import Session, select
 from meeting_server.annotations import jsonld
 from meeting_server.annotations.service import ExportSource, export_source
 from meeting_server.archive import audit
-from meeting_server.archive.bundle import ArchiveWriter, portable_name
+from meeting_server.archive.bundle import ArchiveWriter
+from meeting_server.filenames import portable_name
 from meeting_server.archive.canonical import canonical_json
 from meeting_server.auth.models import Role, User, UserPublic
 from meeting_server.config import Settings
@@ -36,8 +37,8 @@ from meeting_server.meetings.access import is_participant, visible_meeting
 from meeting_server.meetings.models import Meeting, MeetingPublic, MeetingStatus
 from meeting_server.meetings.service import describe
 from meeting_server.minutes.record import minutes_pdf_bytes, minutes_record
-from meeting_server.votes.models import SecretBallot, Vote, VoteStatus
-from meeting_server.votes.service import broadcast
+from meeting_server.votes.models import Vote, VoteStatus
+from meeting_server.votes.service import broadcast, secret_receipts
 
 VOTE_COLUMNS = [
     "vote_id", "agenda_item", "title", "kind", "rule", "opened_at", "closed_at", "eligible",
@@ -111,9 +112,7 @@ def _votes(session: Session, meeting_id: int, names: dict[int, str]) -> tuple[li
             continue
         if vote["secret"]:
             # Receipts only: the choices stay in the tally, tied to nobody.
-            hashes = session.exec(
-                select(SecretBallot.receipt_hash).where(SecretBallot.vote_id == row.id).order_by(SecretBallot.receipt_hash)
-            )
+            hashes = secret_receipts(session, row.id)
             ballots[f"ballots/vote-{row.id}-receipts.csv"] = (["receipt_sha256"], [[h] for h in hashes])
         else:
             ballots[f"ballots/vote-{row.id}.csv"] = (

@@ -24,7 +24,7 @@ class AuditEntry(SQLModel, table=True):
     # None: the server itself acted (a timer, the importer).
     actor_id: int | None = Field(default=None, foreign_key="user.id")
     action: str = Field(max_length=64)
-    # The canonical JSON of the details object, exactly as hashed.
+    # The canonical JSON of the details object, exactly as hashed (so Text, not a JSON column).
     details: str = Field(sa_column=Column(Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)

@@ -10,9 +10,9 @@ from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
-from meeting_server.annotations.routes import annotated_copy
+from meeting_server.annotations.pdf_export import annotated_copy
 from meeting_server.archive import oparl
-from meeting_server.archive.bundle import portable_name
+from meeting_server.filenames import portable_name
 from meeting_server.archive.export import ArchiveContent, gather, write_archive
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
@@ -31,7 +31,7 @@ router = APIRouter(tags=["archive"])
 async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> FileResponse:
     """The closed meeting's whole record as a ZIP with a manifest of SHA-256s
     (archivist, admin, or the meeting's secretary)."""
-    content = await ctx.intents.read(gather, ctx.store, ctx.settings, user, meeting_id)
+    content = await ctx.intents.read(gather, store=ctx.store, settings=ctx.settings, user=user, meeting_id=meeting_id)
     folder = ctx.store.temp_path(".archive")
     folder.mkdir(parents=True)
     try:
@@ -57,7 +57,7 @@ async def _annotated_pdfs(ctx: AppContext, content: ArchiveContent, folder: Path
     for number, (stem, source) in enumerate(content.annotations):
         if source.annotations:
             out = folder / f"annotated-{number}.pdf"
-            await annotated_copy(ctx, source, out)
+            await annotated_copy(ctx.render_pool, ctx.store, source, out, timeout=ctx.settings.render_timeout_s)
             made[stem + ".pdf"] = out
     return made
 

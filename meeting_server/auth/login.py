@@ -15,14 +15,13 @@ events, page images and every sync route use.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated
 
 import anyio
 from fastapi import Depends, Request
 
-from meeting_server.auth import attempts, service
+from meeting_server.auth import service
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.passwords import PasswordPool
 from meeting_server.auth.throttle import AddressGate
@@ -31,9 +30,6 @@ from meeting_server.errors import Unauthorized
 
 if TYPE_CHECKING:  # the context holds the guard, so only its type comes from there
     from meeting_server.context import AppContext
-
-T = TypeVar("T")
-
 
 @dataclass
 class LoginGuard:
@@ -58,9 +54,6 @@ class LoginGuard:
             db_limiter=anyio.CapacityLimiter(settings.login_max_in_flight),
         )
 
-    async def db(self, fn: Callable[..., T], *args: Any) -> T:
-        return await anyio.to_thread.run_sync(fn, *args, limiter=self.db_limiter)
-
 
 def login_guard(request: Request) -> LoginGuard:
     return request.app.state.ctx.logins
@@ -77,22 +70,14 @@ def client_address(request: Request) -> str:
 
 async def log_in(ctx: AppContext, guard: LoginGuard, username: str, password: str, address: str) -> tuple[str, UserPublic]:
     """Check a login; answer (token, user) or raise Unauthorized / LoginThrottled."""
+    # The login's two short transactions run on threads of their own (see LoginGuard).
+    intents = ctx.intents.limited(guard.db_limiter)
     with guard.gate.admit(address) as attempt:
-        user, password_hash = await guard.db(_reserve, ctx, username, address)
+        user, password_hash = await intents.run(
+            None, service.reserve_login, settings=ctx.settings, username=username, address=address
+        )
         if not await guard.passwords.verify(password_hash, password) or user is None:
             attempt.failed()
             raise Unauthorized("Wrong username or password.")
-        token = await guard.db(_open_session, ctx, user, address)
+        token = await intents.run(None, service.start_session, settings=ctx.settings, user=user, address=address)
         return token, user
-
-
-def _reserve(ctx: AppContext, username: str, address: str) -> tuple[UserPublic | None, str | None]:
-    with ctx.db.write() as session:
-        attempts.reserve(session, ctx.settings, username, address)
-        return service.stored_password(session, username)
-
-
-def _open_session(ctx: AppContext, user: UserPublic, address: str) -> str:
-    with ctx.db.write() as session:
-        attempts.forgive(session, user.username, address)
-        return service.open_session(session, ctx.settings, user)

@@ -45,15 +45,6 @@ class AuthSession(SQLModel, table=True):
     expires_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
-class LoginFailure(SQLModel, table=True):
-    """Retired: failures were once counted per username, which let anyone lock
-    an account. No longer written; the table stays until migrations arrive."""
-
-    id: int | None = Field(default=None, primary_key=True)
-    username: str = Field(index=True, max_length=64)
-    at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False, index=True))
-
-
 class LoginThrottle(SQLModel, table=True):
     """Failed logins of one account from one address (auth/attempts.py).
 

@@ -2,22 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
-import anyio
 from fastapi import APIRouter, Request, Response, status
 
 from meeting_server.auth import service
 from meeting_server.auth.login import Guard, client_address, log_in
 from meeting_server.auth.models import LoginIn, LoginOut, Role, UserBatchCreate, UserCreate, UserPublic
-from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE, AdminUser, CurrentUser, Ctx, request_token
 from meeting_server.errors import Forbidden
 from meeting_server.realtime.sessions import disconnect_session
 
 router = APIRouter(tags=["auth"])
-T = TypeVar("T")
 
 
 @router.post("/api/auth/login", response_model=LoginOut)
@@ -41,16 +35,11 @@ async def login(body: LoginIn, request: Request, response: Response, ctx: Ctx, g
 async def logout(request: Request, ctx: Ctx, user: CurrentUser) -> Response:
     """End this session: its token and cookie stop working, and its sockets are disconnected."""
     token = request_token(request)
-    await anyio.to_thread.run_sync(_end_session, ctx, token)
+    await ctx.intents.run(None, service.logout, token=token)
     await disconnect_session(ctx.sio, token)
     response = Response(status_code=status.HTTP_204_NO_CONTENT)
     response.delete_cookie(SESSION_COOKIE, path="/")
     return response
-
-
-def _end_session(ctx, token: str) -> None:
-    with ctx.db.write() as session:
-        service.logout(session, token)
 
 
 @router.get("/api/me", response_model=UserPublic)
@@ -64,19 +53,14 @@ async def create_user(body: UserCreate, ctx: Ctx, admin: AdminUser, guard: Guard
     """Create an account (admin)."""
     # Hashed on the password pool first, so no transaction waits on argon2.
     password_hash = await guard.passwords.hash(body.password)
-    return await anyio.to_thread.run_sync(_in_write, ctx, service.create_user, body, password_hash)
+    return await ctx.intents.run(None, service.create_user, data=body, password_hash=password_hash)
 
 
 @router.post("/api/users/batch", response_model=list[UserPublic], status_code=status.HTTP_201_CREATED)
 async def create_users(body: UserBatchCreate, ctx: Ctx, admin: AdminUser, guard: Guard) -> list[UserPublic]:
     """Create many accounts with one initial password (admin); all or none."""
     password_hash = await guard.passwords.hash(body.password)
-    return await anyio.to_thread.run_sync(_in_write, ctx, service.create_users, body, password_hash)
-
-
-def _in_write(ctx: AppContext, fn: Callable[..., T], *args: Any) -> T:
-    with ctx.db.write() as session:
-        return fn(session, *args)
+    return await ctx.intents.run(None, service.create_users, data=body, password_hash=password_hash)
 
 
 @router.get("/api/users", response_model=list[UserPublic])

@@ -17,9 +17,10 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from meeting_server.auth.models import AuthSession, User, UserBatchCreate, UserCreate, UserPublic
-from meeting_server.auth.passwords import hash_password
+from meeting_server.auth import attempts
 from meeting_server.config import Settings
 from meeting_server.errors import Conflict, NotFound
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.timeutil import utcnow
 
 
@@ -27,25 +28,27 @@ def public(user: User) -> UserPublic:
     return UserPublic(id=user.id, username=user.username, full_name=user.full_name, role=user.role)
 
 
-def create_user(session: Session, data: UserCreate, password_hash: str | None = None) -> UserPublic:
-    """`password_hash`: data.password hashed beforehand, outside the transaction
-    (the server does, on its password pool); without it, hashed here."""
+def create_user(tx: Tx, data: UserCreate, password_hash: str) -> UserPublic:
+    """`password_hash`: data.password hashed beforehand, outside the
+    transaction (argon2 takes a while; the server uses its password pool)."""
+    session = tx.session
     if session.exec(select(User).where(User.username == data.username)).first():
         raise Conflict(f"username {data.username!r} is taken")
     user = User(
         username=data.username,
         full_name=data.full_name,
         role=data.role,
-        password_hash=password_hash or hash_password(data.password),
+        password_hash=password_hash,
     )
     session.add(user)
     session.flush()
     return public(user)
 
 
-def create_users(session: Session, data: UserBatchCreate, password_hash: str | None = None) -> list[UserPublic]:
+def create_users(tx: Tx, data: UserBatchCreate, password_hash: str) -> list[UserPublic]:
     """All the accounts or none: a taken or repeated username refuses the batch.
     `password_hash` as for create_user."""
+    session = tx.session
     names = [item.username for item in data.users]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
@@ -53,7 +56,6 @@ def create_users(session: Session, data: UserBatchCreate, password_hash: str | N
     taken = sorted(session.exec(select(User.username).where(User.username.in_(names))))
     if taken:
         raise Conflict(f"usernames taken: {', '.join(taken)}")
-    password_hash = password_hash or hash_password(data.password)
     users = [
         User(username=item.username, full_name=item.full_name, role=item.role, password_hash=password_hash)
         for item in data.users
@@ -63,12 +65,12 @@ def create_users(session: Session, data: UserBatchCreate, password_hash: str | N
     return [public(user) for user in users]
 
 
-def set_password(session: Session, username: str, password: str) -> None:
-    user = session.exec(select(User).where(User.username == username)).first()
+def set_password(tx: Tx, username: str, password_hash: str) -> None:
+    user = tx.session.exec(select(User).where(User.username == username)).first()
     if not user:
         raise NotFound(f"no user {username!r}")
-    user.password_hash = hash_password(password)
-    session.add(user)
+    user.password_hash = password_hash
+    tx.session.add(user)
 
 
 def list_users(session: Session) -> list[UserPublic]:
@@ -89,10 +91,20 @@ def stored_password(session: Session, username: str) -> tuple[UserPublic | None,
     return (public(user) if user.active else None), user.password_hash
 
 
-def open_session(session: Session, settings: Settings, user: UserPublic) -> str:
-    """A new login session for an authenticated user; returns its token."""
+def reserve_login(tx: Tx, settings: Settings, username: str, address: str) -> tuple[UserPublic | None, str | None]:
+    """Count this attempt for (account, address) before any password is
+    checked (refused past the limit: attempts.py), then give what
+    `stored_password` gives."""
+    attempts.reserve(tx.session, settings, username, address)
+    return stored_password(tx.session, username)
+
+
+def start_session(tx: Tx, settings: Settings, user: UserPublic, address: str) -> str:
+    """The password was right: forgive this address its failures for the
+    account, and open a login session; returns its token."""
+    attempts.forgive(tx.session, user.username, address)
     token = secrets.token_urlsafe(32)
-    session.add(
+    tx.session.add(
         AuthSession(
             token_hash=_token_hash(token),
             user_id=user.id,
@@ -102,8 +114,8 @@ def open_session(session: Session, settings: Settings, user: UserPublic) -> str:
     return token
 
 
-def logout(session: Session, token: str) -> None:
-    session.exec(sa.delete(AuthSession).where(AuthSession.token_hash == _token_hash(token)))
+def logout(tx: Tx, token: str) -> None:
+    tx.session.exec(sa.delete(AuthSession).where(AuthSession.token_hash == _token_hash(token)))
 
 
 def user_for_token(session: Session, token: str) -> UserPublic | None:

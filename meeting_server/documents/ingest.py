@@ -18,7 +18,7 @@ import anyio
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from meeting_server.context import AppContext
+from meeting_server.documents.runtime import DocumentRuntime
 from meeting_server.documents import service
 from meeting_server.documents.pdf import IngestFailure, IngestSummary, ingest_pdf
 from meeting_server.documents.pool import WorkerFailed
@@ -41,7 +41,7 @@ class ReceivedFile:
     title: str
 
 
-async def receive_upload(request: Request, ctx: AppContext) -> ReceivedFile:
+async def receive_upload(request: Request, ctx: DocumentRuntime) -> ReceivedFile:
     async with request.form(max_files=1, max_fields=8) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
@@ -77,7 +77,7 @@ def _copy_hashing(upload: UploadFile, temp: Path, limit: int) -> tuple[Path, str
     return temp, digest.hexdigest(), size
 
 
-async def ingest(ctx: AppContext, received: ReceivedFile, layer: Path) -> IngestSummary:
+async def ingest(ctx: DocumentRuntime, received: ReceivedFile, layer: Path) -> IngestSummary:
     """Check the PDF, draw every page's thumbnail into the page cache and write
     its text layer to `layer`, all in the ingest worker, within the budgets."""
     try:
@@ -98,7 +98,7 @@ async def ingest(ctx: AppContext, received: ReceivedFile, layer: Path) -> Ingest
     return summary
 
 
-def _refusal(exc: Exception, ctx: AppContext) -> MeetingError:
+def _refusal(exc: Exception, ctx: DocumentRuntime) -> MeetingError:
     if isinstance(exc, IngestFailure):
         return failure_error(exc, ctx.settings.max_pages)
     if isinstance(exc, WorkerFailed) and exc.reason == "over_budget":
@@ -121,7 +121,7 @@ def _refusal(exc: Exception, ctx: AppContext) -> MeetingError:
     return failure_error(IngestFailure("corrupt"), ctx.settings.max_pages)
 
 
-def _discard_thumbnails(ctx: AppContext, sha256: str) -> None:
+def _discard_thumbnails(ctx: DocumentRuntime, sha256: str) -> None:
     """A refused PDF leaves nothing in the cache, unless a document already has this content."""
     with ctx.db.read() as session:
         if service.sha_in_use(session, sha256):

@@ -30,7 +30,8 @@ class DocumentPage(SQLModel, table=True):
     # Size as displayed (after /Rotate), in PDF points.
     width: float
     height: float
-    # The text layer: JSON list of [text, x0, y0, x1, y1], normalised to the displayed page.
+    # The text layer: JSON list of [text, x0, y0, x1, y1], normalised to the displayed page. JSON text,
+    # not a JSON column: it comes from the ingest worker's file as text and is stored unparsed (layer_file.py).
     words: str = Field(default="[]", sa_column=Column(Text, nullable=False))
     text: str = Field(default="", sa_column=Column(Text, nullable=False))
 

@@ -10,7 +10,7 @@ import anyio
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
-from meeting_server.archive.bundle import portable_name
+from meeting_server.filenames import portable_name
 from meeting_server.context import AppContext
 from meeting_server.deps import CurrentUser, Ctx
 from meeting_server.documents import service, text_layer
@@ -58,7 +58,7 @@ UPLOAD_BODY = {
 )
 async def upload_document(item_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
     """Attach a PDF to an agenda item (secretary, chair)."""
-    meeting_id = await ctx.intents.read(service.upload_target, user, item_id)
+    meeting_id = await ctx.intents.read(service.upload_target, user=user, item_id=item_id)
     received = await receive_upload(request, ctx)
     layer = ctx.store.temp_path(".layer")
     try:
@@ -106,7 +106,7 @@ async def page_image(
     width: int = Query(DEFAULT_WIDTH, ge=MIN_WIDTH, le=MAX_WIDTH, description=WIDTH_DOC),
 ) -> Response:
     """Page `number` as a JPEG, as wide as the first of the widths at least `width`, with an ETag."""
-    document, _ = await ctx.intents.read(service.readable_document, user, document_id)
+    document, _ = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
     if not 1 <= number <= document.page_count:
         raise NotFound(f"The document has {document.page_count} pages.")
     width = snap_width(width)
@@ -165,7 +165,7 @@ def page_text(document_id: Id, number: int, user: CurrentUser, ctx: Ctx) -> Page
 @router.get("/api/documents/{document_id}/file", response_class=FileResponse)
 async def original_file(document_id: Id, user: CurrentUser, ctx: Ctx) -> FileResponse:
     """The original PDF, byte for byte."""
-    document, _ = await ctx.intents.read(service.readable_document, user, document_id)
+    document, _ = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
     return FileResponse(
         ctx.store.path(document.sha256),
         media_type="application/pdf",

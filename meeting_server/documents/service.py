@@ -15,10 +15,40 @@ from meeting_server.documents.pdf import PdfInfo
 from meeting_server.errors import NotFound
 from meeting_server.meetings.access import controlled_meeting, visible_meeting
 from meeting_server.meetings.models import AgendaItem, PageSize
-from meeting_server.realtime.events import AgendaChanged
-from meeting_server.realtime.outbox import Tx
+from meeting_server.meetings.events import AgendaChanged
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.search.index import index_document
 from meeting_server.search.models import HitKind, SearchEntry
+
+
+# ---- the questions about documents that others ask too -----------------------
+
+def meeting_of(session: Session, document: Document) -> int:
+    """The meeting a document belongs to (through its agenda item)."""
+    return session.get(AgendaItem, document.agenda_item_id).meeting_id
+
+
+def document_in_meeting(session: Session, meeting_id: int, document_id: int) -> Document:
+    """The document, if it belongs to this meeting; otherwise not_found."""
+    document = session.get(Document, document_id)
+    if document is None or meeting_of(session, document) != meeting_id:
+        raise NotFound("No such document in this meeting.")
+    return document
+
+
+def page_sizes(session: Session, document_ids: list[int]) -> dict[int, list[PageSize]]:
+    """Each document's page sizes as displayed (after /Rotate), page 1 first."""
+    sizes: dict[int, list[PageSize]] = {document_id: [] for document_id in document_ids}
+    if not document_ids:
+        return sizes
+    rows = session.exec(
+        select(DocumentPage.document_id, DocumentPage.width, DocumentPage.height)
+        .where(DocumentPage.document_id.in_(document_ids))
+        .order_by(DocumentPage.document_id, DocumentPage.number)
+    )
+    for document_id, width, height in rows:
+        sizes[document_id].append(PageSize(width=width, height=height))
+    return sizes
 
 
 def upload_target(session: Session, user: UserPublic, item_id: int) -> int:
@@ -83,18 +113,19 @@ def add_ingested(
     )
     index_document(tx.session, meeting_id, document.id, title, [page.text for page in first])
     tx.session.flush()
-    tx.emit(AgendaChanged(meeting_id=meeting_id))
+    tx.notify_after_commit(AgendaChanged(meeting_id=meeting_id))
     return _public(tx.session, document, meeting_id)
 
 
-def write_text_layer(session: Session, document_id: int, chunk: list[PageLayer]) -> bool:
+def write_text_layer(tx: Tx, document_id: int, chunk: list[PageLayer]) -> bool:
     """One chunk of a document's text layer and its search entries, replacing
     whatever those pages had (a restart may load a chunk twice).
     False when the document is gone."""
+    session = tx.session
     document = session.get(Document, document_id)
     if document is None:
         return False
-    meeting_id = session.get(AgendaItem, document.agenda_item_id).meeting_id
+    meeting_id = meeting_of(session, document)
     session.execute(
         update(DocumentPage),
         [{"document_id": document_id, "number": p.number, "words": p.words, "text": p.text} for p in chunk],
@@ -116,12 +147,12 @@ def readable_document(session: Session, user: UserPublic, document_id: int) -> t
     document = session.get(Document, document_id)
     if document is None:
         raise NotFound("No such document.")
-    item = session.get(AgendaItem, document.agenda_item_id)
+    meeting_id = meeting_of(session, document)
     try:
-        visible_meeting(session, user, item.meeting_id)
+        visible_meeting(session, user, meeting_id)
     except NotFound:
         raise NotFound("No such document.") from None
-    return document, item.meeting_id
+    return document, meeting_id
 
 
 def get_document(session: Session, user: UserPublic, document_id: int) -> DocumentPublic:
@@ -139,11 +170,6 @@ def page_text(session: Session, user: UserPublic, document_id: int, number: int)
 
 
 def _public(session: Session, document: Document, meeting_id: int) -> DocumentPublic:
-    sizes = session.exec(
-        select(DocumentPage.width, DocumentPage.height)
-        .where(DocumentPage.document_id == document.id)
-        .order_by(DocumentPage.number)
-    ).all()
     return DocumentPublic(
         id=document.id,
         agenda_item_id=document.agenda_item_id,
@@ -152,7 +178,7 @@ def _public(session: Session, document: Document, meeting_id: int) -> DocumentPu
         page_count=document.page_count,
         sha256=document.sha256,
         size_bytes=document.size_bytes,
-        pages=[PageSize(width=w, height=h) for w, h in sizes],
+        pages=page_sizes(session, [document.id])[document.id],
     )
 
 

@@ -23,8 +23,8 @@ from pathlib import Path
 import anyio
 
 from meeting_server.auth.models import UserPublic
-from meeting_server.context import AppContext
-from meeting_server.db import Database
+from meeting_server.documents.runtime import DocumentRuntime
+from meeting_server.eventlog.outbox import Intents
 from meeting_server.documents import service
 from meeting_server.documents.layer_file import PageLayer, read_chunks
 from meeting_server.documents.models import DocumentPublic
@@ -39,7 +39,7 @@ _loading: set[asyncio.Task] = set()
 
 
 async def add_document(
-    ctx: AppContext,
+    ctx: DocumentRuntime,
     meeting_id: int,
     user: UserPublic,
     item_id: int,
@@ -52,48 +52,39 @@ async def add_document(
     """Store an ingested document with its text layer from `layer` (which this takes over)."""
     chunks = read_chunks(layer, ctx.settings.text_layer_chunk_kb * 1024)
     first = await anyio.to_thread.run_sync(next, chunks, [])
-    document = await ctx.intents.run(
-        meeting_id, service.add_ingested, user, item_id, title, sha256, size, summary.sizes, first
-    )
+    document = await ctx.intents.run(meeting_id, service.add_ingested, user=user, item_id=item_id, title=title, sha256=sha256, size=size, sizes=summary.sizes, first=first)
     if len(first) < summary.page_count:
         # The open file reads on from where it is, renamed or not.
         pending = _pending_dir(ctx) / f"{document.id}.layer"
         await anyio.to_thread.run_sync(_move, layer, pending)
-        await _load_shielded(ctx.db, document.id, chunks, pending)
+        await _load_shielded(ctx.intents, document.id, chunks, pending)
     return document
 
 
-async def resume(ctx: AppContext) -> None:
+async def resume(ctx: DocumentRuntime) -> None:
     """Finish the text layers a stopped server left half-loaded (start-up)."""
     for pending in await anyio.to_thread.run_sync(lambda: sorted(_pending_dir(ctx).glob("*.layer"))):
         log.info("finishing the text layer of document %s", pending.stem)
         chunks = read_chunks(pending, ctx.settings.text_layer_chunk_kb * 1024)
-        await _load_shielded(ctx.db, int(pending.stem), chunks, pending)
+        await _load_shielded(ctx.intents, int(pending.stem), chunks, pending)
 
 
-async def _load_shielded(db: Database, document_id: int, chunks: Iterator[list[PageLayer]], pending: Path) -> None:
-    task = asyncio.create_task(_load(db, document_id, chunks, pending))
+async def _load_shielded(intents: Intents, document_id: int, chunks: Iterator[list[PageLayer]], pending: Path) -> None:
+    task = asyncio.create_task(_load(intents, document_id, chunks, pending))
     _loading.add(task)
     task.add_done_callback(_loading.discard)
     await asyncio.shield(task)
 
 
-async def _load(db: Database, document_id: int, chunks: Iterator[list[PageLayer]], pending: Path) -> None:
-    while await anyio.to_thread.run_sync(_write_next, db, document_id, chunks):
-        pass
+async def _load(intents: Intents, document_id: int, chunks: Iterator[list[PageLayer]], pending: Path) -> None:
+    """Each chunk in a write transaction of its own, so no writer waits long behind a big document."""
+    while (chunk := await anyio.to_thread.run_sync(next, chunks, None)) is not None:
+        if not await intents.run(None, service.write_text_layer, document_id=document_id, chunk=chunk):
+            break
     await anyio.to_thread.run_sync(lambda: pending.unlink(missing_ok=True))
 
 
-def _write_next(db: Database, document_id: int, chunks: Iterator[list[PageLayer]]) -> bool:
-    """Read the next chunk and write it in a transaction of its own; False when done."""
-    chunk = next(chunks, None)
-    if chunk is None:
-        return False
-    with db.write() as session:
-        return service.write_text_layer(session, document_id, chunk)
-
-
-def _pending_dir(ctx: AppContext) -> Path:
+def _pending_dir(ctx: DocumentRuntime) -> Path:
     return ctx.settings.data_dir / PENDING
 
 

@@ -17,17 +17,15 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from meeting_server.meetings.models import (
-    DEFAULT_QUORUM,
     Attendance,
     AttendanceCounts,
     AttendanceEntry,
     AttendanceStatus,
     Meeting,
-    MeetingQuorum,
     Participant,
     QuorumFraction,
 )
-from meeting_server.realtime.events import AttendanceChanged
+from meeting_server.meetings.events import AttendanceChanged
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes.rules import quorum as quorum_rule
 
@@ -57,9 +55,8 @@ def entry(user_id: int, record: Attendance | None) -> AttendanceEntry:
 
 
 def quorum_of(session: Session, meeting_id: int) -> QuorumFraction:
-    row = session.get(MeetingQuorum, meeting_id)
-    numerator, denominator = (row.numerator, row.denominator) if row else DEFAULT_QUORUM
-    return QuorumFraction(numerator=numerator, denominator=denominator)
+    meeting = session.get(Meeting, meeting_id)
+    return QuorumFraction(numerator=meeting.quorum_numerator, denominator=meeting.quorum_denominator)
 
 
 def voting_user_ids(session: Session, meeting_id: int) -> list[int]:

@@ -20,6 +20,10 @@ class MeetingStatus(str, Enum):
     closed = "closed"
 
 
+# How many of the voting participants must attend, as a fraction, unless the meeting sets its own.
+DEFAULT_QUORUM = (2, 3)
+
+
 class Meeting(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     title: str = Field(max_length=500)
@@ -35,6 +39,12 @@ class Meeting(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
     opened_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     closed_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    quorum_numerator: int = Field(
+        default=DEFAULT_QUORUM[0], sa_column_kwargs={"server_default": str(DEFAULT_QUORUM[0])}
+    )
+    quorum_denominator: int = Field(
+        default=DEFAULT_QUORUM[1], sa_column_kwargs={"server_default": str(DEFAULT_QUORUM[1])}
+    )
 
 
 class Participant(SQLModel, table=True):
@@ -61,20 +71,6 @@ class Attendance(SQLModel, table=True):
     # None: the participant checked in by joining; otherwise who recorded it.
     updated_by: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
-
-
-class MeetingQuorum(SQLModel, table=True):
-    """A meeting's quorum when it is not the default two thirds. A table of its
-    own rather than columns on `meeting`: start-up creates new tables in an
-    existing database, but does not add columns (there are no migrations yet)."""
-
-    __tablename__ = "meeting_quorum"
-    meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
-    numerator: int
-    denominator: int
-
-
-DEFAULT_QUORUM = (2, 3)
 
 
 class AgendaItem(SQLModel, table=True):
@@ -106,6 +102,14 @@ class Node(SQLModel, table=True):
 
 class _In(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class PageTurnIn(_In):
+    """`page:turn`: the presenter moves the room to a page."""
+
+    meeting_id: Id
+    document_id: Id
+    page: int
 
 
 class ParticipantIn(_In):

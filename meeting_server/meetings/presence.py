@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 
 from meeting_server.meetings import attendance
 from meeting_server.meetings.models import Meeting, MeetingStatus, Node, Participant, Presence
-from meeting_server.realtime.outbox import Tx
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.timeutil import utcnow
 
 NODE_STALE_AFTER = timedelta(seconds=45)
@@ -63,7 +63,7 @@ def depart(tx: Tx, sid: str, meeting_id: int | None = None) -> None:
 def _announce_if_changed(tx: Tx, meeting_id: int, before: list[int], attendance_changed: bool = False) -> None:
     after = present_user_ids(tx.session, meeting_id)
     if after != before or attendance_changed:
-        tx.emit(attendance.changed_event(tx.session, meeting_id, after))
+        tx.notify_after_commit(attendance.changed_event(tx.session, meeting_id, after))
 
 
 def beat(tx: Tx, node_id: str) -> None:

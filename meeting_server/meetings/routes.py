@@ -28,7 +28,7 @@ router = APIRouter(tags=["meetings"])
 @router.post("/api/meetings", response_model=MeetingPublic, status_code=status.HTTP_201_CREATED)
 async def create_meeting(body: MeetingCreate, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Create a meeting with its participants (admin, secretary, chair)."""
-    return await ctx.intents.run(None, service.create_meeting, user, body)
+    return await ctx.intents.run(None, service.create_meeting, user=user, data=body)
 
 
 @router.get("/api/meetings", response_model=list[MeetingListItem])
@@ -57,43 +57,43 @@ def get_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
 )
 async def add_agenda_item(meeting_id: Id, body: AgendaItemCreate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
     """Append an item to the agenda (secretary, chair)."""
-    return await ctx.intents.run(meeting_id, service.add_agenda_item, user, meeting_id, body)
+    return await ctx.intents.run(meeting_id, service.add_agenda_item, user=user, meeting_id=meeting_id, data=body)
 
 
 @router.patch("/api/agenda/{item_id}", response_model=AgendaItemPublic)
 async def update_agenda_item(item_id: Id, body: AgendaItemUpdate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
     """Rename or move an agenda item (secretary, chair)."""
-    meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id)
-    return await ctx.intents.run(meeting_id, service.update_agenda_item, user, item_id, body)
+    meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id=item_id)
+    return await ctx.intents.run(meeting_id, service.update_agenda_item, user=user, item_id=item_id, data=body)
 
 
 @router.delete("/api/agenda/{item_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_agenda_item(item_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     """Remove an agenda item that has no documents (secretary, chair)."""
-    meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id)
-    await ctx.intents.run(meeting_id, service.delete_agenda_item, user, item_id)
+    meeting_id = await ctx.intents.read(service.agenda_item_meeting_id, item_id=item_id)
+    await ctx.intents.run(meeting_id, service.delete_agenda_item, user=user, item_id=item_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/api/meetings/{meeting_id}/open", response_model=MeetingPublic)
 async def open_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Open the meeting (secretary, chair); everyone gets meeting:status."""
-    return await ctx.intents.run(meeting_id, service.open_meeting, user, meeting_id)
+    return await ctx.intents.run(meeting_id, service.open_meeting, user=user, meeting_id=meeting_id)
 
 
 @router.post("/api/meetings/{meeting_id}/close", response_model=MeetingPublic)
 async def close_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Close the meeting for good (secretary, chair); it becomes read-only."""
-    return await ctx.intents.run(meeting_id, service.close_meeting, user, meeting_id)
+    return await ctx.intents.run(meeting_id, service.close_meeting, user=user, meeting_id=meeting_id)
 
 
 @router.put("/api/meetings/{meeting_id}/attendance/{user_id}", response_model=AttendanceEntry)
 async def set_attendance(meeting_id: Id, user_id: Id, body: AttendanceIn, user: CurrentUser, ctx: Ctx) -> AttendanceEntry:
     """Record a participant present, online or absent (secretary, chair); everyone gets attendance:changed."""
-    return await ctx.intents.run(meeting_id, service.set_attendance, user, meeting_id, user_id, body)
+    return await ctx.intents.run(meeting_id, service.set_attendance, user=user, meeting_id=meeting_id, user_id=user_id, data=body)
 
 
 @router.patch("/api/meetings/{meeting_id}/quorum", response_model=MeetingPublic)
 async def set_quorum(meeting_id: Id, body: QuorumIn, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Set the share of voting participants that must attend (secretary, chair); default 2/3."""
-    return await ctx.intents.run(meeting_id, service.set_quorum, user, meeting_id, body)
+    return await ctx.intents.run(meeting_id, service.set_quorum, user=user, meeting_id=meeting_id, data=body)

@@ -11,7 +11,8 @@ from sqlmodel import Session, select
 
 from meeting_server.archive import audit
 from meeting_server.auth.models import VOTING_ROLES, Role, User, UserPublic
-from meeting_server.documents.models import Document, DocumentPage
+from meeting_server.documents.models import Document
+from meeting_server.documents.service import document_in_meeting, page_sizes
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
 from meeting_server.meetings import attendance
 from meeting_server.meetings.access import (
@@ -32,7 +33,6 @@ from meeting_server.meetings.models import (
     MeetingCreate,
     MeetingListItem,
     MeetingPublic,
-    MeetingQuorum,
     MeetingStatus,
     PageSize,
     Participant,
@@ -43,8 +43,8 @@ from meeting_server.meetings.models import (
 )
 from meeting_server.meetings.presence import present_user_ids
 from meeting_server.minutes.service import item_has_text
-from meeting_server.realtime.events import AgendaChanged, MeetingStatusChanged, PageTurned
-from meeting_server.realtime.outbox import Tx
+from meeting_server.meetings.events import AgendaChanged, MeetingStatusChanged, PageTurned
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.search.fold import fold, query_terms
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes.service import has_open_vote
@@ -103,7 +103,7 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
         documents = session.exec(
             select(Document).where(Document.agenda_item_id.in_(list(docs_by_item))).order_by(Document.id)
         ).all()
-        sizes = _page_sizes(session, [d.id for d in documents])
+        sizes = page_sizes(session, [d.id for d in documents])
         for doc in documents:
             docs_by_item[doc.agenda_item_id].append(
                 DocumentSummary(
@@ -140,20 +140,6 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
         quorum=attendance.quorum_of(session, meeting.id),
         counts=attendance.counts(session, meeting.id, roll),
     )
-
-
-def _page_sizes(session: Session, document_ids: list[int]) -> dict[int, list[PageSize]]:
-    sizes: dict[int, list[PageSize]] = {}
-    if not document_ids:
-        return sizes
-    rows = session.exec(
-        select(DocumentPage.document_id, DocumentPage.width, DocumentPage.height)
-        .where(DocumentPage.document_id.in_(document_ids))
-        .order_by(DocumentPage.document_id, DocumentPage.number)
-    )
-    for document_id, width, height in rows:
-        sizes.setdefault(document_id, []).append(PageSize(width=width, height=height))
-    return sizes
 
 
 # ---- writing ---------------------------------------------------------------
@@ -198,7 +184,7 @@ def add_agenda_item(tx: Tx, user: UserPublic, meeting_id: int, data: AgendaItemC
     item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=data.title)
     tx.session.add(item)
     tx.session.flush()
-    tx.emit(AgendaChanged(meeting_id=meeting.id))
+    tx.notify_after_commit(AgendaChanged(meeting_id=meeting.id))
     return AgendaItemPublic(id=item.id, position=item.position, title=item.title)
 
 
@@ -225,7 +211,7 @@ def update_agenda_item(tx: Tx, user: UserPublic, item_id: int, data: AgendaItemU
             tx.session.add(each)
     tx.session.add(item)
     tx.session.flush()
-    tx.emit(AgendaChanged(meeting_id=item.meeting_id))
+    tx.notify_after_commit(AgendaChanged(meeting_id=item.meeting_id))
     return AgendaItemPublic(id=item.id, position=item.position, title=item.title)
 
 
@@ -244,7 +230,7 @@ def delete_agenda_item(tx: Tx, user: UserPublic, item_id: int) -> None:
     for position, each in enumerate(rest, start=1):
         each.position = position
         tx.session.add(each)
-    tx.emit(AgendaChanged(meeting_id=item.meeting_id))
+    tx.notify_after_commit(AgendaChanged(meeting_id=item.meeting_id))
 
 
 def _controlled_item(tx: Tx, user: UserPublic, item_id: int) -> AgendaItem:
@@ -264,12 +250,12 @@ def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
         meeting.opened_at = utcnow()
         tx.session.add(meeting)
         tx.session.flush()
-        tx.emit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
+        tx.notify_after_commit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
         audit.record(tx.session, meeting.id, user.id, "meeting.opened", {"opened_at": iso(meeting.opened_at)})
         present = present_user_ids(tx.session, meeting.id)
         checked_in = [attendance.check_in(tx.session, meeting.id, user_id) for user_id in present]
         if any(checked_in):
-            tx.emit(attendance.changed_event(tx.session, meeting.id, present))
+            tx.notify_after_commit(attendance.changed_event(tx.session, meeting.id, present))
         tx.session.refresh(meeting)
     return describe(tx.session, meeting)
 
@@ -284,7 +270,7 @@ def close_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
         meeting.closed_at = utcnow()
         tx.session.add(meeting)
         tx.session.flush()
-        tx.emit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
+        tx.notify_after_commit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
         audit.record(tx.session, meeting.id, user.id, "meeting.closed", {"closed_at": iso(meeting.closed_at)})
         tx.session.refresh(meeting)
     return describe(tx.session, meeting)
@@ -293,16 +279,14 @@ def close_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
 def turn_page(tx: Tx, user: UserPublic, meeting_id: int, document_id: int, page: int) -> int:
     """The presenter moves to (document, page); every tablet follows. Returns the seq."""
     meeting = controlled_meeting(tx.session, user, meeting_id)
-    document = tx.session.get(Document, document_id)
-    if document is None or agenda_item_meeting_id(tx.session, document.agenda_item_id) != meeting.id:
-        raise NotFound("No such document in this meeting.")
+    document = document_in_meeting(tx.session, meeting.id, document_id)
     if not 1 <= page <= document.page_count:
         raise Invalid(f"Page {page} is outside the document (1–{document.page_count}).")
     meeting.presenter_document_id = document.id
     meeting.presenter_page = page
     tx.session.add(meeting)
     tx.session.flush()
-    return tx.emit(PageTurned(meeting_id=meeting.id, document_id=document.id, page=page, by=user.id))
+    return tx.notify_after_commit(PageTurned(meeting_id=meeting.id, document_id=document.id, page=page, by=user.id))
 
 
 def set_attendance(tx: Tx, user: UserPublic, meeting_id: int, user_id: int, data: AttendanceIn) -> AttendanceEntry:
@@ -312,7 +296,7 @@ def set_attendance(tx: Tx, user: UserPublic, meeting_id: int, user_id: int, data
     if tx.session.get(Participant, (meeting.id, user_id)) is None:
         raise NotFound("No such participant in this meeting.")
     entry = attendance.record(tx.session, meeting.id, user_id, data.status, data.reason, by=user.id)
-    tx.emit(attendance.changed_event(tx.session, meeting.id, present_user_ids(tx.session, meeting.id)))
+    tx.notify_after_commit(attendance.changed_event(tx.session, meeting.id, present_user_ids(tx.session, meeting.id)))
     return entry
 
 
@@ -323,8 +307,9 @@ def set_quorum(tx: Tx, user: UserPublic, meeting_id: int, data: QuorumIn) -> Mee
     if data.numerator > data.denominator:
         raise Invalid("The quorum is a fraction of the voting participants: at most 1 (for example 2/3).")
     attendance.lock_meeting(tx.session, meeting.id)
-    tx.session.merge(MeetingQuorum(meeting_id=meeting.id, numerator=data.numerator, denominator=data.denominator))
+    meeting.quorum_numerator, meeting.quorum_denominator = data.numerator, data.denominator
+    tx.session.add(meeting)
     tx.session.flush()
-    tx.emit(attendance.changed_event(tx.session, meeting.id, present_user_ids(tx.session, meeting.id)))
+    tx.notify_after_commit(attendance.changed_event(tx.session, meeting.id, present_user_ids(tx.session, meeting.id)))
     tx.session.refresh(meeting)
     return describe(tx.session, meeting)

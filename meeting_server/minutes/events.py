@@ -4,7 +4,7 @@ learns that they changed, and fetches them again. No text rides along."""
 from __future__ import annotations
 
 from meeting_server.minutes.models import MinutesStatus
-from meeting_server.realtime.events import ServerEvent
+from meeting_server.eventlog.events import ServerEvent
 
 
 class MinutesChanged(ServerEvent):

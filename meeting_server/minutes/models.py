@@ -63,7 +63,7 @@ class Minutes(SQLModel, table=True):
     updated_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     updated_by: int | None = Field(default=None, foreign_key="user.id")
     # Set once, by finalize: the frozen record (its canonical JSON, exactly as
-    # hashed), its SHA-256, and the SHA-256 of the PDF kept in the blob store.
+    # hashed, so Text and not a JSON column), its SHA-256, and the SHA-256 of the PDF kept in the blob store.
     finalized_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     finalized_by: int | None = Field(default=None, foreign_key="user.id")
     record_json: str | None = Field(default=None, sa_column=Column(Text))

@@ -44,7 +44,8 @@ from meeting_server.config import Settings
 from meeting_server.documents.models import Document
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import NotFound
-from meeting_server.meetings.models import AgendaItem, Attendance, AttendanceStatus, Meeting, Participant
+from meeting_server.meetings import attendance
+from meeting_server.meetings.models import AgendaItem, AttendanceStatus, Meeting, Participant
 from meeting_server.minutes.document import (
     AgendaEntry,
     Attendee,
@@ -198,20 +199,18 @@ def _meeting_day(meeting: Meeting, zone: str) -> date:
 
 
 def _people(session: Session, meeting_id: int) -> list[dict]:
-    """Every participant with how they attended, by name."""
+    """Every participant with how they attended, by name. The attendance
+    record is attendance.entries' (the one owner of that question); the
+    minutes add one rule of their own: never recorded means absent, with no
+    reason given."""
+    listed = {e.user_id: e for e in attendance.entries(session, meeting_id)}
     rows = session.exec(
-        select(Participant, User, Attendance)
-        .join(User, User.id == Participant.user_id)
-        .outerjoin(
-            Attendance,
-            (Attendance.meeting_id == Participant.meeting_id) & (Attendance.user_id == Participant.user_id),
-        )
-        .where(Participant.meeting_id == meeting_id)
+        select(Participant, User).join(User, User.id == Participant.user_id).where(Participant.meeting_id == meeting_id)
     ).all()
     people = []
-    for participant, user, attended in rows:
-        # Never checked in: absent, and nobody gave a reason.
-        status = attended.status if attended is not None else AttendanceStatus.absent
+    for participant, user in rows:
+        recorded = listed[user.id]
+        status = recorded.status or AttendanceStatus.absent
         people.append(
             {
                 "user_id": user.id,
@@ -219,7 +218,7 @@ def _people(session: Session, meeting_id: int) -> list[dict]:
                 "role": user.role.value,
                 "voting": participant.voting,
                 "status": status.value,
-                "reason": attended.reason if attended is not None and status == AttendanceStatus.absent else "",
+                "reason": recorded.reason if status == AttendanceStatus.absent else "",
             }
         )
     return sorted(people, key=lambda p: (p["name"].casefold(), p["user_id"]))
@@ -296,9 +295,9 @@ def _items_and_votes(session: Session, meeting_id: int) -> dict:
 
 def vote_entry(vote: Vote) -> dict:
     """A closed vote as the minutes record it: totals only, never who chose what."""
-    options = json.loads(vote.options)
-    tally = json.loads(vote.tally or "{}")
-    result = json.loads(vote.result or "{}")
+    options = vote.options
+    tally = vote.tally or {}
+    result = vote.result or {}
     quorum = None
     if vote.quorum_required is not None:
         quorum = {

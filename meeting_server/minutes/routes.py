@@ -30,25 +30,25 @@ CONFLICT_DOC = {409: {"description": "`conflict` (stale version, or final minute
 @router.get("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut)
 async def get_minutes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     """The minutes: what the server knows filled in, the secretary's text per agenda item."""
-    return await ctx.intents.read(service.get_minutes, user, meeting_id, ctx.settings)
+    return await ctx.intents.read(service.get_minutes, user=user, meeting_id=meeting_id, settings=ctx.settings)
 
 
 @router.put("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut, responses=CONFLICT_DOC)
 async def put_minutes(meeting_id: Id, body: MinutesPutIn, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     """Save the header and any items against the minutes' `version` (secretary, chair)."""
-    return await ctx.intents.run(meeting_id, service.put_minutes, user, meeting_id, body, ctx.settings)
+    return await ctx.intents.run(meeting_id, service.put_minutes, user=user, meeting_id=meeting_id, body=body, settings=ctx.settings)
 
 
 @router.put("/api/meetings/{meeting_id}/minutes/items/{agenda_item_id}", response_model=ItemSaved, responses=CONFLICT_DOC)
 async def save_item(meeting_id: Id, agenda_item_id: Id, body: ItemSaveIn, user: CurrentUser, ctx: Ctx) -> ItemSaved:
     """Save one item's discussion and conclusion against that item's version (secretary, chair)."""
-    return await ctx.intents.run(meeting_id, service.save_item, user, meeting_id, agenda_item_id, body)
+    return await ctx.intents.run(meeting_id, service.save_item, user=user, meeting_id=meeting_id, agenda_item_id=agenda_item_id, body=body)
 
 
 @router.post("/api/meetings/{meeting_id}/minutes/finalize", response_model=Finalized, responses=CONFLICT_DOC)
 async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
     """Lock the minutes of a closed meeting; record the SHA-256 of their canonical JSON and of their PDF."""
-    draft = await ctx.intents.read(service.prepare_final, user, meeting_id, ctx.settings)
+    draft = await ctx.intents.read(service.prepare_final, user=user, meeting_id=meeting_id, settings=ctx.settings)
     temp = ctx.store.temp_path(".minutes.pdf")
     try:
         pdf_sha256 = await _print(ctx, draft.record, draft.sha256, temp)
@@ -56,7 +56,7 @@ async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
     finally:
         temp.unlink(missing_ok=True)
     try:
-        return await ctx.intents.run(meeting_id, service.finalize, user, draft, pdf_sha256, ctx.settings)
+        return await ctx.intents.run(meeting_id, service.finalize, user=user, draft=draft, pdf_sha256=pdf_sha256, settings=ctx.settings)
     except MeetingError:
         # Refused: the file is this attempt's alone (finalized_at is in it), nothing refers to it.
         if stored:
@@ -67,7 +67,7 @@ async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
 @router.post("/api/meetings/{meeting_id}/minutes/confirm", response_model=MinutesOut, responses=CONFLICT_DOC)
 async def confirm(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     """The chair or the secretary named in the final minutes confirms them (time in the audit log)."""
-    return await ctx.intents.run(meeting_id, service.confirm, user, meeting_id, ctx.settings)
+    return await ctx.intents.run(meeting_id, service.confirm, user=user, meeting_id=meeting_id, settings=ctx.settings)
 
 
 @router.get(
@@ -77,7 +77,7 @@ async def confirm(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut:
 )
 async def minutes_pdf(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     """The minutes as a PDF: final ones exactly as stored (SHA-256 = `pdf_sha256`), drafts rendered now."""
-    path, record = await ctx.intents.read(_pdf_source, user, meeting_id, ctx)
+    path, record = await ctx.intents.read(_pdf_source, user=user, meeting_id=meeting_id, ctx=ctx)
     name = f"bien-ban-hop-{meeting_id}.pdf"
     if path is not None:
         return FileResponse(
@@ -103,7 +103,7 @@ async def minutes_pdf(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
 async def minutes_json(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     """The minutes as data (`minutes.json`) in canonical JSON: for final minutes
     exactly the bytes whose SHA-256 is `sha256`."""
-    record = await ctx.intents.read(_readable_record, user, meeting_id, ctx.settings)
+    record = await ctx.intents.read(_readable_record, user=user, meeting_id=meeting_id, settings=ctx.settings)
     return Response(canonical_json(record), media_type="application/json")
 
 

@@ -13,7 +13,7 @@ A save names the version it started from; a stale one is refused with
 text (`current`), so the console can show both and let the secretary merge.
 The same text sent again (a resend after a lost answer) is not a conflict.
 
-Every write locks the meeting row first — the lock `Tx.emit` and
+Every write locks the meeting row first — the lock `Tx.notify_after_commit` and
 `archive.audit.record` take as well — so versions never interleave, across
 server nodes too.
 """
@@ -53,7 +53,7 @@ from meeting_server.minutes.models import (
     SignerRole,
 )
 from meeting_server.minutes.record import build_record, printed_header, zone_for
-from meeting_server.realtime.outbox import Tx
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.search.index import index_minutes
 from meeting_server.timeutil import iso, utcnow
 
@@ -172,7 +172,7 @@ def save_item(tx: Tx, user: UserPublic, meeting_id: int, agenda_item_id: int, bo
     if _write_item(session, user, current, wanted):
         _touch(session, user, minutes)
         _reindex(session, meeting)
-        tx.emit(
+        tx.notify_after_commit(
             MinutesChanged(
                 meeting_id=meeting.id,
                 version=minutes.version,
@@ -210,7 +210,7 @@ def put_minutes(tx: Tx, user: UserPublic, meeting_id: int, body: MinutesPutIn, s
         if changed_items:
             _reindex(session, meeting)
         one = changed_items[0] if len(changed_items) == 1 and not header_changed else None
-        tx.emit(
+        tx.notify_after_commit(
             MinutesChanged(
                 meeting_id=meeting.id,
                 version=minutes.version,
@@ -377,7 +377,7 @@ def finalize(tx: Tx, user: UserPublic, draft: FinalDraft, pdf_sha256: str, setti
         {"sha256": draft.sha256, "pdf_sha256": pdf_sha256, "version": minutes.version},
     )
     _reindex(session, meeting, draft.record)
-    tx.emit(MinutesChanged(meeting_id=meeting.id, version=minutes.version, status=minutes.status))
+    tx.notify_after_commit(MinutesChanged(meeting_id=meeting.id, version=minutes.version, status=minutes.status))
     return Finalized(
         status=minutes.status,
         sha256=draft.sha256,
@@ -416,7 +416,7 @@ def confirm(tx: Tx, user: UserPublic, meeting_id: int, settings: Settings | None
         entry = audit.record(session, meeting.id, user.id, "minutes.confirmed", {"role": role.value, "sha256": minutes.sha256})
         session.add(MinutesConfirmation(meeting_id=meeting.id, role=role, user_id=user.id, at=entry.at))
     session.flush()
-    tx.emit(MinutesChanged(meeting_id=meeting.id, version=minutes.version, status=minutes.status))
+    tx.notify_after_commit(MinutesChanged(meeting_id=meeting.id, version=minutes.version, status=minutes.status))
     return describe(session, user, meeting, minutes, settings)
 
 

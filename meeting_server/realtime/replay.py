@@ -21,8 +21,8 @@ from meeting_server.meetings.models import (
     QuorumFraction,
 )
 from meeting_server.meetings.presence import arrive, present_user_ids
-from meeting_server.realtime.models import Event
-from meeting_server.realtime.outbox import Tx
+from meeting_server.eventlog.models import Event
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.votes.service import open_votes as open_votes_for
 
 # Past this many missed events a client is better served by a fresh state.

@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from sqlmodel import Session, select
 
 from meeting_server.annotations import sockets as annotation_sockets
+from meeting_server.meetings import sockets as meeting_sockets
 from meeting_server.auth import origin as origin_rule
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.service import user_for_token
@@ -30,8 +31,7 @@ from meeting_server.ids import Id
 from meeting_server.meetings import presence
 from meeting_server.meetings.access import visible_meeting
 from meeting_server.meetings.models import Presence
-from meeting_server.meetings.service import turn_page
-from meeting_server.realtime.events import meeting_room, user_room
+from meeting_server.eventlog.events import meeting_room, user_room
 from meeting_server.realtime.replay import join, replay_page
 from meeting_server.realtime.sessions import session_room
 from meeting_server.votes import sockets as vote_sockets
@@ -39,7 +39,7 @@ from meeting_server.votes import sockets as vote_sockets
 log = logging.getLogger(__name__)
 
 # `register(sio, ctx, handler)` of each domain that has client events.
-DOMAIN_SOCKETS: tuple = (annotation_sockets.register, vote_sockets.register)
+DOMAIN_SOCKETS: tuple = (meeting_sockets.register, annotation_sockets.register, vote_sockets.register)
 
 
 class _In(BaseModel):
@@ -60,12 +60,6 @@ class LeaveIn(_In):
 class ReplayIn(_In):
     meeting_id: Id
     since_seq: int = Field(ge=0)
-
-
-class PageTurnIn(_In):
-    meeting_id: Id
-    document_id: Id
-    page: int
 
 
 class MeetingSocketServer(socketio.AsyncServer):
@@ -123,7 +117,7 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
                 raise ConnectionRefusedError({"code": "forbidden", "message": "Cross-site socket refused."})
         if not isinstance(token, str) or not token:
             raise ConnectionRefusedError({"code": "unauthorized", "message": "Log in first."})
-        user = await intents.read(user_for_token, token)
+        user = await intents.read(user_for_token, token=token)
         if user is None:
             raise ConnectionRefusedError({"code": "unauthorized", "message": "The session has ended; log in again."})
         await sio.save_session(sid, {"user": user.model_dump(mode="json")})
@@ -138,23 +132,21 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
         departures.start(depart(sid))
 
     async def depart(sid: str) -> None:
-        for meeting_id in await intents.read(_joined_meetings, sid):
-            await intents.run(meeting_id, presence.depart, sid, meeting_id)
+        for meeting_id in await intents.read(_joined_meetings, sid=sid):
+            await intents.run(meeting_id, presence.depart, sid=sid, meeting_id=meeting_id)
 
     @handler("meeting:join", JoinIn)
     async def on_join(sid: str, user: UserPublic, body: JoinIn) -> dict:
         # May this user see the meeting? Asked before entering its room: a socket
         # in the room hears every event sent there, also while its join waits
         # for the meeting's lock behind another intent that is sending.
-        await intents.read(visible_meeting, user, body.meeting_id)
+        await intents.read(visible_meeting, user=user, meeting_id=body.meeting_id)
         # Enter the rooms first: an event committed meanwhile then reaches the
         # client live or in `missed` (or both; seq tells the duplicates apart).
         await sio.enter_room(sid, meeting_room(body.meeting_id))
         await sio.enter_room(sid, user_room(body.meeting_id, user.id))
         try:
-            result = await intents.run(
-                body.meeting_id, join, user, body.meeting_id, body.since_seq, sid, ctx.node_id, body.watch
-            )
+            result = await intents.run(body.meeting_id, join, user=user, meeting_id=body.meeting_id, since_seq=body.since_seq, sid=sid, node_id=ctx.node_id, watch=body.watch)
         except MeetingError:
             await sio.leave_room(sid, meeting_room(body.meeting_id))
             await sio.leave_room(sid, user_room(body.meeting_id, user.id))
@@ -167,20 +159,15 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
 
     @handler("meeting:replay", ReplayIn)
     async def on_replay(sid: str, user: UserPublic, body: ReplayIn) -> dict:
-        page = await intents.read(replay_page, user, body.meeting_id, body.since_seq)
+        page = await intents.read(replay_page, user=user, meeting_id=body.meeting_id, since_seq=body.since_seq)
         return page.model_dump(mode="json")
 
     @handler("meeting:leave", LeaveIn)
     async def on_leave(sid: str, user: UserPublic, body: LeaveIn) -> dict:
         await sio.leave_room(sid, meeting_room(body.meeting_id))
         await sio.leave_room(sid, user_room(body.meeting_id, user.id))
-        await intents.run(body.meeting_id, presence.depart, sid, body.meeting_id)
+        await intents.run(body.meeting_id, presence.depart, sid=sid, meeting_id=body.meeting_id)
         return {"ok": True}
-
-    @handler("page:turn", PageTurnIn)
-    async def on_page_turn(sid: str, user: UserPublic, body: PageTurnIn) -> dict:
-        seq = await intents.run(body.meeting_id, turn_page, user, body.meeting_id, body.document_id, body.page)
-        return {"ok": True, "seq": seq}
 
     # Each domain registers its own client events with the same decorator.
     for register in DOMAIN_SOCKETS:

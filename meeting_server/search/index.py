@@ -1,39 +1,16 @@
 """Keeping the search index: documents when ingested, minutes when saved.
 
 Called inside the write transaction of the change it indexes, so the index
-never disagrees with what was committed.
+never disagrees with what was committed. On SQLite the FTS5 table and the
+triggers that keep it in step with search_entry are made by migration 0001.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from sqlmodel import Session, delete
 
 from meeting_server.search.fold import fold, nfc
 from meeting_server.search.models import HitKind, SearchEntry
-
-# External-content FTS5: the text lives once, in search_entry; triggers keep
-# the index in step. unicode61 splits words; `fold` already removed diacritics.
-_FTS5 = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS search_fts USING fts5("
-    " folded, content='search_entry', content_rowid='id', tokenize='unicode61')",
-    "CREATE TRIGGER IF NOT EXISTS search_entry_ai AFTER INSERT ON search_entry BEGIN"
-    " INSERT INTO search_fts(rowid, folded) VALUES (new.id, new.folded); END",
-    "CREATE TRIGGER IF NOT EXISTS search_entry_ad AFTER DELETE ON search_entry BEGIN"
-    " INSERT INTO search_fts(search_fts, rowid, folded) VALUES ('delete', old.id, old.folded); END",
-    "CREATE TRIGGER IF NOT EXISTS search_entry_au AFTER UPDATE ON search_entry BEGIN"
-    " INSERT INTO search_fts(search_fts, rowid, folded) VALUES ('delete', old.id, old.folded);"
-    " INSERT INTO search_fts(rowid, folded) VALUES (new.id, new.folded); END",
-]
-
-
-def install_fts(engine: sa.Engine) -> None:
-    """Create the FTS5 index on SQLite (idempotent); other databases scan `folded`."""
-    if engine.dialect.name != "sqlite":
-        return
-    with engine.begin() as connection:
-        for statement in _FTS5:
-            connection.exec_driver_sql(statement)
 
 
 def index_document(session: Session, meeting_id: int, document_id: int, title: str, pages: list[str], first: int = 1) -> None:

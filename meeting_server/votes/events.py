@@ -7,7 +7,7 @@ so that cannot change by accident.
 
 from __future__ import annotations
 
-from meeting_server.realtime.events import ServerEvent
+from meeting_server.eventlog.events import ServerEvent
 from meeting_server.votes.models import VoteBroadcast
 
 

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Any
 
 import sqlalchemy as sa
 from pydantic import BaseModel, ConfigDict, Field as PField, field_validator
-from sqlmodel import Column, Field, SQLModel, Text
+from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.ids import Id
 from meeting_server.text import Title, one_line
@@ -44,7 +45,7 @@ class Vote(SQLModel, table=True):
         default=None, sa_column=Column(sa.ForeignKey("agenda_item.id", ondelete="SET NULL"), nullable=True)
     )
     title: str = Field(max_length=500)
-    options: str = Field(sa_column=Column(Text, nullable=False))  # JSON list of strings
+    options: list[str] = Field(sa_column=Column(sa.JSON, nullable=False))
     secret: bool = False
     rule: VoteRule = DEFAULT_RULE
     status: VoteStatus = VoteStatus.draft
@@ -54,9 +55,10 @@ class Vote(SQLModel, table=True):
     quorum_present: int | None = None
     quorum_met: bool | None = None
     quorum_overridden: bool | None = None
-    # Set when closed (JSON): ballots per option, and the decision (rules.Result).
-    tally: str | None = Field(default=None, sa_column=Column(Text))
-    result: str | None = Field(default=None, sa_column=Column(Text))
+    # Set when closed: ballots per option (in the options' order), and the decision (rules.Result.as_dict).
+    # None is SQL NULL, not JSON null: not closed yet.
+    tally: dict[str, int] | None = Field(default=None, sa_column=Column(sa.JSON(none_as_null=True)))
+    result: dict[str, Any] | None = Field(default=None, sa_column=Column(sa.JSON(none_as_null=True)))
     created_by: int = Field(foreign_key="user.id")
     opened_by: int | None = Field(default=None, foreign_key="user.id")
     closed_by: int | None = Field(default=None, foreign_key="user.id")

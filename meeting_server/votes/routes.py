@@ -15,49 +15,49 @@ router = APIRouter(tags=["votes"])
 @router.post("/api/meetings/{meeting_id}/votes", response_model=VoteView, status_code=status.HTTP_201_CREATED)
 async def create_vote(meeting_id: Id, body: VoteCreate, user: CurrentUser, ctx: Ctx) -> VoteView:
     """Draft a vote (secretary, chair); nobody else sees it until it opens."""
-    return await ctx.intents.run(meeting_id, service.create_vote, user, meeting_id, body)
+    return await ctx.intents.run(meeting_id, service.create_vote, user=user, meeting_id=meeting_id, data=body)
 
 
 @router.get("/api/meetings/{meeting_id}/votes", response_model=list[VoteView])
 async def list_votes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> list[VoteView]:
     """The meeting's votes as the caller may see them, with whether the caller voted."""
-    return await ctx.intents.read(service.list_votes, user, meeting_id)
+    return await ctx.intents.read(service.list_votes, user=user, meeting_id=meeting_id)
 
 
 @router.get("/api/votes/{vote_id}", response_model=VoteView)
 async def get_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> VoteView:
     """One vote; tally and result once closed, ballots only for a closed named vote."""
-    return await ctx.intents.read(service.get_vote, user, vote_id)
+    return await ctx.intents.read(service.get_vote, user=user, vote_id=vote_id)
 
 
 @router.patch("/api/votes/{vote_id}", response_model=VoteView)
 async def update_vote(vote_id: Id, body: VoteUpdate, user: CurrentUser, ctx: Ctx) -> VoteView:
     """Change a draft vote (secretary, chair)."""
-    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id)
-    return await ctx.intents.run(meeting_id, service.update_vote, user, vote_id, body)
+    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
+    return await ctx.intents.run(meeting_id, service.update_vote, user=user, vote_id=vote_id, data=body)
 
 
 @router.delete("/api/votes/{vote_id}", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     """Delete a draft vote (secretary, chair)."""
-    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id)
-    await ctx.intents.run(meeting_id, service.delete_vote, user, vote_id)
+    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
+    await ctx.intents.run(meeting_id, service.delete_vote, user=user, vote_id=vote_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/api/votes/{vote_id}/open", response_model=VoteView)
 async def open_vote(vote_id: Id, user: CurrentUser, ctx: Ctx, body: VoteOpenIn | None = None) -> VoteView:
     """Open a draft vote (secretary, chair); 409 quorum_not_met unless override_quorum."""
-    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id)
+    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
     override = body.override_quorum if body else False
-    return await ctx.intents.run(meeting_id, service.open_vote, user, vote_id, override)
+    return await ctx.intents.run(meeting_id, service.open_vote, user=user, vote_id=vote_id, override_quorum=override)
 
 
 @router.post("/api/votes/{vote_id}/close", response_model=VoteView)
 async def close_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> VoteView:
     """Close an open vote (secretary, chair): tally and result go to everyone."""
-    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id)
-    return await ctx.intents.run(meeting_id, service.close_vote, user, vote_id)
+    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
+    return await ctx.intents.run(meeting_id, service.close_vote, user=user, vote_id=vote_id)
 
 
 @router.post(
@@ -68,11 +68,11 @@ async def close_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> VoteView:
 )
 async def cast_ballot(vote_id: Id, body: BallotIn, user: CurrentUser, ctx: Ctx) -> CastResult:
     """Cast the caller's one ballot; a second gets 409 already_voted."""
-    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id)
-    return await ctx.intents.run(meeting_id, service.cast_ballot, user, vote_id, body.choice, body.receipt_hash)
+    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
+    return await ctx.intents.run(meeting_id, service.cast_ballot, user=user, vote_id=vote_id, choice=body.choice, receipt_hash=body.receipt_hash)
 
 
 @router.get("/api/votes/{vote_id}/receipts", response_model=Receipts)
 async def receipts(vote_id: Id, user: CurrentUser, ctx: Ctx) -> Receipts:
     """A closed secret vote's receipt hashes, sorted, without choices."""
-    return await ctx.intents.read(service.receipts, user, vote_id)
+    return await ctx.intents.read(service.receipts, user=user, vote_id=vote_id)

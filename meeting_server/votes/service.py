@@ -14,7 +14,6 @@ but the voter ties a secret choice to a person; choices are never logged.
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 
 import sqlalchemy as sa
@@ -26,7 +25,7 @@ from meeting_server.errors import AlreadyVoted, Conflict, Forbidden, Invalid, No
 from meeting_server.meetings.access import can_control, controlled_meeting, ensure_not_closed, visible_meeting
 from meeting_server.meetings.attendance import attending_voter_ids, quorum_of, voting_user_ids
 from meeting_server.meetings.models import AgendaItem, Meeting, MeetingStatus
-from meeting_server.realtime.outbox import Tx
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes import rules
 from meeting_server.votes.events import VoteClosed, VoteOpened, VoteProgress
@@ -88,10 +87,18 @@ def receipts(session: Session, user: UserPublic, vote_id: int) -> Receipts:
         raise NotFound("A named vote has no receipts: its ballots are published with the result.")
     if vote.status != VoteStatus.closed:
         raise Conflict("Receipts are published when the vote closes.")
-    hashes = session.exec(
-        select(SecretBallot.receipt_hash).where(SecretBallot.vote_id == vote.id).order_by(SecretBallot.receipt_hash)
+    return Receipts(vote_id=vote.id, receipts=secret_receipts(session, vote.id))
+
+
+def secret_receipts(session: Session, vote_id: int) -> list[str]:
+    """The one query for a secret vote's receipts, wherever they are shown:
+    sorted by hash, which is neither the order of voting nor of storage,
+    and never beside a choice (docs/secret-ballots.md)."""
+    return list(
+        session.exec(
+            select(SecretBallot.receipt_hash).where(SecretBallot.vote_id == vote_id).order_by(SecretBallot.receipt_hash)
+        )
     )
-    return Receipts(vote_id=vote.id, receipts=list(hashes))
 
 
 def views(session: Session, votes: list[Vote], user_id: int) -> list[VoteView]:
@@ -131,7 +138,7 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VoteBroa
         meeting_id=vote.meeting_id,
         agenda_item_id=vote.agenda_item_id,
         title=vote.title,
-        options=json.loads(vote.options),
+        options=vote.options,
         secret=vote.secret,
         rule=vote.rule,
         status=vote.status,
@@ -140,8 +147,8 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VoteBroa
         opened_at=iso(vote.opened_at),
         closed_at=iso(vote.closed_at),
         quorum=quorum,
-        tally=json.loads(vote.tally) if vote.tally else None,
-        result=json.loads(vote.result) if vote.result else None,
+        tally=vote.tally,
+        result=vote.result,
         ballots=ballots,
         receipts_published=closed and vote.secret,
     )
@@ -177,7 +184,7 @@ def create_vote(tx: Tx, user: UserPublic, meeting_id: int, data: VoteCreate) -> 
         meeting_id=meeting.id,
         agenda_item_id=data.agenda_item_id,
         title=data.title,
-        options=json.dumps(data.options, ensure_ascii=False),
+        options=data.options,
         secret=data.secret,
         rule=data.rule,
         created_by=user.id,
@@ -202,7 +209,7 @@ def update_vote(tx: Tx, user: UserPublic, vote_id: int, data: VoteUpdate) -> Vot
     if "options" in given:
         if data.options is None:
             raise Invalid("options cannot be null.")
-        vote.options = json.dumps(data.options, ensure_ascii=False)
+        vote.options = data.options
     tx.session.add(vote)
     tx.session.flush()
     return views(tx.session, [vote], user.id)[0]
@@ -274,7 +281,7 @@ def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = Fa
     vote.opened_by = user.id
     tx.session.add(vote)
     tx.session.flush()
-    tx.emit(VoteOpened(meeting_id=meeting.id, vote=broadcast(tx.session, vote, 0)))
+    tx.notify_after_commit(VoteOpened(meeting_id=meeting.id, vote=broadcast(tx.session, vote, 0)))
     _audit_opened(tx, user, vote)
     return views(tx.session, [vote], user.id)[0]
 
@@ -284,7 +291,7 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> VoteView:
     vote = _controlled_vote(tx, user, vote_id)
     if vote.status != VoteStatus.open:
         raise Conflict("Only an open vote can be closed." if vote.status == VoteStatus.draft else "The vote is already closed.")
-    options = json.loads(vote.options)
+    options = vote.options
     ballots = SecretBallot if vote.secret else NamedBallot
     counted = dict(
         tx.session.exec(
@@ -294,14 +301,14 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> VoteView:
     tally = {option: counted.get(option, 0) for option in options}
     cast = _cast_counts(tx.session, [vote.id]).get(vote.id, 0)
     result = rules.decide(vote.rule, tally, options, vote.eligible, cast)
-    vote.tally = json.dumps(tally, ensure_ascii=False)
-    vote.result = json.dumps(result.as_dict())
+    vote.tally = tally
+    vote.result = result.as_dict()
     vote.status = VoteStatus.closed
     vote.closed_at = utcnow()
     vote.closed_by = user.id
     tx.session.add(vote)
     tx.session.flush()
-    tx.emit(VoteClosed(meeting_id=vote.meeting_id, vote=broadcast(tx.session, vote, cast)))
+    tx.notify_after_commit(VoteClosed(meeting_id=vote.meeting_id, vote=broadcast(tx.session, vote, cast)))
     # Totals only: the audit log never holds a ballot.
     audit.record(
         tx.session,
@@ -370,7 +377,7 @@ def cast_ballot(
         raise Conflict("The vote is not open yet." if vote.status == VoteStatus.draft else "The vote is closed.")
     if session.get(VoteRoll, (vote.id, user.id)) is None:
         raise Forbidden("Only the meeting's voting participants may vote; guests do not.")
-    if choice not in json.loads(vote.options):
+    if choice not in vote.options:
         # The message does not repeat the choice: nothing of a ballot goes into logs.
         raise Invalid("That is not one of the vote's options.")
     try:
@@ -384,7 +391,7 @@ def cast_ballot(
     else:
         session.execute(sa.insert(NamedBallot).values(vote_id=vote.id, user_id=user.id, choice=choice))
     cast = _cast_counts(session, [vote.id])[vote.id]
-    tx.emit(VoteProgress(meeting_id=vote.meeting_id, vote_id=vote.id, cast=cast, eligible=vote.eligible))
+    tx.notify_after_commit(VoteProgress(meeting_id=vote.meeting_id, vote_id=vote.id, cast=cast, eligible=vote.eligible))
     return CastResult(vote_id=vote.id, receipt=receipt)
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import PASSWORD, ServerProcess
+from tests.support import PASSWORD
 
 CHROMIUM = "/usr/bin/chromium"
 MINIBROWSER = "/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser"
@@ -62,15 +62,6 @@ def device_options(playwright, device: str | None = IPAD) -> dict:
     return {k: v for k, v in playwright.devices[device].items() if k != "default_browser_type"}
 
 
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    """`meeting-server demo` of its own for each module that asks: the screenshots
-    show the real demo meeting, and each module moves it on in its own way."""
-    server = ServerProcess(tmp_path_factory.mktemp("demo"), command="demo").start()
-    yield server
-    server.stop()
-
-
 @pytest.fixture
 def ipad(playwright_instance, chromium, server):
     """Make an iPad: `ipad(user)` gives a logged-in page in its own browser context."""
@@ -92,17 +83,19 @@ def ipad(playwright_instance, chromium, server):
         context.close()
 
 
-def login_in_browser(page, username: str, path: str) -> None:
+def login_in_browser(page, username: str, path: str, password: str = PASSWORD) -> None:
+    """Open `path` in a Playwright page, be sent to the login page, log in, land on `path`.
+    The tests' own users share PASSWORD; a demo account's is `demo.password(username)`."""
     page.goto(path)
     page.wait_for_url("**/login**")
     page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORD)
+    page.get_by_test_id("login-password").fill(password)
     page.get_by_test_id("login-submit").click()
     page.wait_for_url(f"**{path}")
 
 
-def webkit_login(driver, base_url: str, username: str, path: str):
-    """Open `path` in WebKit, be sent to the login page, log in; returns a 30 s wait."""
+def webkit_login(driver, base_url: str, username: str, path: str, password: str = PASSWORD):
+    """The same in WebKit: open `path`, be sent to the login page, log in; returns a 30 s wait."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
@@ -110,7 +103,7 @@ def webkit_login(driver, base_url: str, username: str, path: str):
     driver.get(f"{base_url}{path}")
     wait.until(lambda d: "/login" in d.current_url)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="login-username"]').send_keys(username)
-    driver.find_element(By.CSS_SELECTOR, '[data-testid="login-password"]').send_keys(PASSWORD)
+    driver.find_element(By.CSS_SELECTOR, '[data-testid="login-password"]').send_keys(password)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()
     return wait
 

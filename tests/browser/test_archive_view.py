@@ -9,16 +9,15 @@ import zipfile
 
 import pytest
 
-from tests.browser.conftest import device_options
-from tests.support import ROOT, ServerProcess, login
+from tests.browser.conftest import device_options, login_in_browser
+from tests.support import ROOT
 
 SHOTS = ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def closed_demo(tmp_path_factory):
-    server = ServerProcess(tmp_path_factory.mktemp("demo-archive"), command="demo").start()
-    secretary = login(server.base_url, "thuky", "thuky2026")
+def closed_demo(demo):
+    secretary = demo.login("thuky")
     meeting = secretary.ok("GET", "/api/meetings")[0]
     mid = meeting["id"]
     secretary.ok("POST", f"/api/meetings/{mid}/open")
@@ -30,8 +29,7 @@ def closed_demo(tmp_path_factory):
     })
     secretary.ok("POST", f"/api/meetings/{mid}/close")
     secretary.ok("POST", f"/api/meetings/{mid}/minutes/finalize")
-    yield server, meeting
-    server.stop()
+    return demo, meeting
 
 
 def test_archivist_searches_opens_and_exports(playwright_instance, chromium, closed_demo):
@@ -42,11 +40,7 @@ def test_archivist_searches_opens_and_exports(playwright_instance, chromium, clo
     errors = []
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     try:
-        page.goto("/archive")
-        page.get_by_test_id("login-username").fill("luutru")
-        page.get_by_test_id("login-password").fill("luutru2026")
-        page.get_by_test_id("login-submit").click()
-        page.wait_for_url("**/archive")
+        login_in_browser(page, "luutru", "/archive", server.password("luutru"))
 
         card = page.locator(f'[data-testid="archive-meeting"][data-meeting-id="{meeting["id"]}"]')
         card.wait_for()

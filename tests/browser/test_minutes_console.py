@@ -9,8 +9,8 @@ import json
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.conftest import device_options
-from tests.support import ROOT, ServerProcess, login
+from tests.browser.conftest import device_options, login_in_browser
+from tests.support import ROOT
 from tests.votes_support import attend, open_meeting
 
 SHOT = ROOT / "docs" / "screenshots" / "console-minutes.png"
@@ -124,20 +124,8 @@ def test_text_typed_offline_is_kept_and_saved_when_back_online(ipad, meeting):
 
 # ---- the screenshot ------------------------------------------------------------------------
 
-PASSWORDS = {"thuky": "thuky2026", "bithu": "bithu2026", "phobithu": "phobithu2026", "chutich": "chutich2026",
-             "kiemtra": "kiemtra2026", "congan": "congan2026", "mttq": "mttq2026", "phochutich": "phochutich2026",
-             "quansu": "quansu2026", "vanhoa": "vanhoa2026"}  # agendas/demo/users.toml (public demo accounts)
-
-
-@pytest.fixture(scope="module")
-def demo(tmp_path_factory):
-    server = ServerProcess(tmp_path_factory.mktemp("demo-minutes"), command="demo").start()
-    yield server
-    server.stop()
-
-
 def test_screenshot_of_the_minutes_being_written(playwright_instance, chromium, demo):
-    people = {name: login(demo.base_url, name, password) for name, password in PASSWORDS.items()}
+    people = demo.participants()
     secretary = people["thuky"]
     mid = secretary.ok("GET", "/api/meetings")[0]["id"]
     secretary.ok("POST", f"/api/meetings/{mid}/open")
@@ -173,11 +161,7 @@ def test_screenshot_of_the_minutes_being_written(playwright_instance, chromium, 
         page = context.new_page()
         errors = []
         page.on("pageerror", lambda exc: errors.append(str(exc)))
-        page.goto(f"/meetings/{mid}/console")
-        page.get_by_test_id("login-username").fill("thuky")
-        page.get_by_test_id("login-password").fill(PASSWORDS["thuky"])
-        page.get_by_test_id("login-submit").click()
-        page.wait_for_url(f"**/meetings/{mid}/console")
+        login_in_browser(page, "thuky", f"/meetings/{mid}/console", demo.password("thuky"))
         page.locator('[data-testid="connection-state"][data-state="connected"]').wait_for()
         page.get_by_test_id("view-minutes").click()
         second = field(page, items[1]["id"])

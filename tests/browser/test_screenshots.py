@@ -6,23 +6,15 @@ each view rendered its real content without a script error.
 
 from __future__ import annotations
 
-from tests.browser.conftest import device_options
-from tests.support import ROOT, login
+from tests.browser.conftest import IPAD, device_options, login_in_browser
+from tests.support import ROOT
 
 SHOTS = ROOT / "docs" / "screenshots"
 
 
-def _context(playwright_instance, chromium, demo, device: str | None = "iPad Pro 11 landscape", **extra):
+def _context(playwright_instance, chromium, demo, device: str | None = IPAD, **extra):
     options = device_options(playwright_instance, device)
     return chromium.new_context(**options, **extra, base_url=demo.base_url)
-
-
-def _login(page, username: str, password: str, path: str):
-    page.goto(path)
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"**{path}")
 
 
 def _ready(page, n: int = 1):
@@ -34,7 +26,7 @@ def _ready(page, n: int = 1):
 
 def test_screenshots_of_the_demo_meeting(playwright_instance, chromium, demo):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    secretary = login(demo.base_url, "thuky", "thuky2026")
+    secretary = demo.login("thuky")
     meeting = secretary.ok("GET", "/api/meetings")[0]
     path = f"/meetings/{meeting['id']}"
     secretary.ok("POST", f"{path.replace('/meetings', '/api/meetings')}/open")
@@ -48,7 +40,7 @@ def test_screenshots_of_the_demo_meeting(playwright_instance, chromium, demo):
 
     console_ctx = _context(playwright_instance, chromium, demo)
     console = console_ctx.new_page()
-    _login(console, "thuky", "thuky2026", f"{path}/console")
+    login_in_browser(console, "thuky", f"{path}/console", demo.password("thuky"))
     _ready(console)
     console.get_by_test_id("next-page").click()
     _ready(console, 2)
@@ -57,7 +49,7 @@ def test_screenshots_of_the_demo_meeting(playwright_instance, chromium, demo):
     tablet = tablet_ctx.new_page()
     errors = []
     tablet.on("pageerror", lambda exc: errors.append(str(exc)))
-    _login(tablet, "phobithu", "phobithu2026", path)
+    login_in_browser(tablet, "phobithu", path, demo.password("phobithu"))
     _ready(tablet, 2)
     tablet.screenshot(path=SHOTS / "tablet.png")
     _ready(console, 2)
@@ -70,19 +62,19 @@ def test_screenshots_of_the_demo_meeting(playwright_instance, chromium, demo):
 
     portrait_ctx = _context(playwright_instance, chromium, demo, device="iPad Pro 11")
     portrait = portrait_ctx.new_page()
-    _login(portrait, "kiemtra", "kiemtra2026", path)
+    login_in_browser(portrait, "kiemtra", path, demo.password("kiemtra"))
     _ready(portrait, 2)
     portrait.screenshot(path=SHOTS / "tablet-portrait.png")
 
     screen_ctx = _context(playwright_instance, chromium, demo, device=None, viewport={"width": 1920, "height": 1080})
     screen = screen_ctx.new_page()
-    _login(screen, "thuky", "thuky2026", f"{path}/screen")
+    login_in_browser(screen, "thuky", f"{path}/screen", demo.password("thuky"))
     _ready(screen, 2)
     screen.screenshot(path=SHOTS / "screen.png")
 
     index_ctx = _context(playwright_instance, chromium, demo)
     index = index_ctx.new_page()
-    _login(index, "thuky", "thuky2026", "/")
+    login_in_browser(index, "thuky", "/", demo.password("thuky"))
     index.get_by_text(meeting["title"]).first.wait_for()
     index.screenshot(path=SHOTS / "index.png")
 

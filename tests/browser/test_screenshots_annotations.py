@@ -7,24 +7,15 @@ from __future__ import annotations
 
 import math
 
-
-from tests.browser.conftest import device_options
-from tests.support import ROOT, login
+from tests.browser.conftest import IPAD, device_options, login_in_browser
+from tests.support import ROOT
 
 SHOTS = ROOT / "docs" / "screenshots"
 
 
-def _context(playwright_instance, chromium, demo, device="iPad Pro 11 landscape"):
+def _context(playwright_instance, chromium, demo, device=IPAD):
     options = device_options(playwright_instance, device)
     return chromium.new_context(**options, base_url=demo.base_url)
-
-
-def _login(page, username: str, password: str, path: str):
-    page.goto(path)
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(password)
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"**{path}")
 
 
 def _pen(page, points, force=0.55):
@@ -65,7 +56,7 @@ def _line_words(words, index):
 
 def test_screenshot_of_annotations(playwright_instance, chromium, demo):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    secretary = login(demo.base_url, "thuky", "thuky2026")
+    secretary = demo.login("thuky")
     meeting = secretary.ok("GET", "/api/meetings")[0]
     secretary.ok("POST", f"/api/meetings/{meeting['id']}/open")
     full = secretary.ok("GET", f"/api/meetings/{meeting['id']}")
@@ -77,7 +68,7 @@ def test_screenshot_of_annotations(playwright_instance, chromium, demo):
     assert len(words) > 40, "the demo report has a text layer"
 
     # A colleague's shared note, already there.
-    colleague = login(demo.base_url, "kiemtra", "kiemtra2026")
+    colleague = demo.login("kiemtra")
     csock = colleague.socket()
     csock.join(meeting["id"])
     ack = csock.call("annotation:put", {"meeting_id": meeting["id"], "annotation": {
@@ -90,7 +81,7 @@ def test_screenshot_of_annotations(playwright_instance, chromium, demo):
     tablet = context.new_page()
     errors = []
     tablet.on("pageerror", lambda exc: errors.append(str(exc)))
-    _login(tablet, "phobithu", "phobithu2026", f"/meetings/{meeting['id']}")
+    login_in_browser(tablet, "phobithu", f"/meetings/{meeting['id']}", demo.password("phobithu"))
     tablet.locator('[data-testid="page-image"][data-page="1"]').wait_for()
     tablet.locator('[data-testid="connection-state"][data-state="connected"]').wait_for()
     tablet.get_by_test_id("annotation-toolbar").wait_for()
@@ -145,7 +136,7 @@ def test_screenshot_of_annotations(playwright_instance, chromium, demo):
     tablet.wait_for_timeout(400)
     tablet.screenshot(path=SHOTS / "tablet-annotations.png")
 
-    mine = login(demo.base_url, "phobithu", "phobithu2026").ok("GET", f"/api/documents/{doc['id']}/annotations?page=1")
+    mine = demo.login("phobithu").ok("GET", f"/api/documents/{doc['id']}/annotations?page=1")
     kinds = sorted(a["kind"] for a in mine)
     assert kinds == ["highlight", "ink", "ink", "note", "note"], kinds
     assert errors == []

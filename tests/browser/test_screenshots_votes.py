@@ -5,16 +5,10 @@ view shows the real thing without a script error."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import device_options
-from tests.support import ROOT, login
+from tests.browser.conftest import IPAD, device_options, login_in_browser
+from tests.support import ROOT
 
 SHOTS = ROOT / "docs" / "screenshots"
-IPAD = "iPad Pro 11 landscape"
-PASSWORDS = {  # agendas/demo/users.toml (public demo accounts)
-    "thuky": "thuky2026", "bithu": "bithu2026", "phobithu": "phobithu2026", "chutich": "chutich2026",
-    "kiemtra": "kiemtra2026", "congan": "congan2026", "mttq": "mttq2026", "phochutich": "phochutich2026",
-    "quansu": "quansu2026", "vanhoa": "vanhoa2026",
-}
 
 
 def _page(playwright_instance, chromium, demo, contexts, username, path, *, device=IPAD, **extra):
@@ -24,11 +18,7 @@ def _page(playwright_instance, chromium, demo, contexts, username, path, *, devi
     page = context.new_page()
     page.errors = []
     page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-    page.goto(path)
-    page.get_by_test_id("login-username").fill(username)
-    page.get_by_test_id("login-password").fill(PASSWORDS[username])
-    page.get_by_test_id("login-submit").click()
-    page.wait_for_url(f"**{path}")
+    login_in_browser(page, username, path, demo.password(username))
     page.locator('[data-testid="connection-state"][data-state="connected"]').wait_for()
     return page
 
@@ -42,7 +32,7 @@ def _settle(page):
 
 def test_screenshots_of_a_vote(playwright_instance, chromium, demo):
     SHOTS.mkdir(parents=True, exist_ok=True)
-    people = {name: login(demo.base_url, name, password) for name, password in PASSWORDS.items()}
+    people = demo.participants()
     secretary = people["thuky"]
     meeting = secretary.ok("GET", "/api/meetings")[0]
     mid = meeting["id"]

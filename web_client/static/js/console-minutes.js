@@ -8,12 +8,15 @@
 // page is hidden or closed, and before the meeting is closed (flush()).
 // Every unsaved text is also kept in localStorage at once, so a dropped
 // Wi-Fi, a reload or a crashed tab loses nothing; it is sent when the link
-// is back. console.js owns the meeting and hands it over with render().
+// is back. console.js owns the meeting and hands it over with the handle's
+// render(); it calls flush() before it closes the meeting.
 import { t } from "./lib/i18n.js";
 import { api } from "./lib/api.js";
 import { load as loadPref, save as savePref } from "./lib/store.js";
 import { toast } from "./meeting-common.js";
-import { MinutesPanel, conflictDialog, askDialog } from "./components/minutes-panel.js";
+import { MinutesPanel } from "./components/minutes-panel.js";
+import { minutesConflictDialog } from "./components/minutes-conflict-dialog.js";
+import { confirmDialog } from "./components/confirm-dialog.js";
 import {
   FIELDS, itemFromServer, edit, canSave, nextDue, beginSave, saveSucceeded, saveConflicted, saveFailed,
   remoteUpdate, resolve, retryNow, panelStatus, encodeDrafts, decodeDrafts, restoreDraft, isDirty, draftOf,
@@ -30,295 +33,253 @@ function headerLabel(field) {
   return t(`minutes.header.${field.replace(/_(id|position)$/, "")}`);
 }
 
-export class ConsoleMinutes {
-  constructor({ meetingId, panel, switcher }) {
-    this.meetingId = meetingId;
-    this.url = `/api/meetings/${meetingId}/minutes`;
-    this.root = panel;
-    this.switcher = switcher;
-    this.panel = new MinutesPanel(panel);
-    this.minutes = null;
-    this.meeting = null;
-    this.rtState = null;
-    this.states = new Map(); // agenda item id -> editor state
-    this.drafts = {}; // from an earlier visit, until their items are loaded
-    this.storageKey = null;
-    this.timer = null;
-    this.inFlight = new Map(); // item id -> Promise of its save
-    this.dialogOpen = false;
-    this.refreshTimer = null;
-    this.loading = null;
-    // Drafts from an earlier visit are read before the first load folds them in.
-    this.ready = this.readDrafts();
-
-    this.wireView();
-    panel.addEventListener("minutes:input", (e) => this.onInput(e.detail));
-    panel.addEventListener("minutes:blur", (e) => this.save(e.detail.id));
-    panel.addEventListener("minutes:header", (e) => this.saveHeader({ [e.detail.field]: e.detail.value }));
-    panel.addEventListener("minutes:finalize", () => this.finalize());
-    panel.addEventListener("minutes:confirm", (e) => this.confirm(e.detail.role));
-    panel.addEventListener("minutes:resolve", (e) => this.resolveConflict(e.detail.id));
-    panel.addEventListener("minutes:copy", (e) => this.copy(e.detail.id));
-    panel.addEventListener("minutes:discard", (e) => this.discard(e.detail.id));
-    panel.addEventListener("minutes:present", () => this.show("present"));
-
-    document.addEventListener("rt:minutes:changed", (e) => {
-      if (!this.minutes || Number(e.detail.data.version) !== this.minutes.version || e.detail.data.agenda_item_id == null) this.refreshSoon();
-    });
-    for (const name of REFRESH_EVENTS) document.addEventListener(name, () => this.refreshSoon());
-    // Every (re)join: what happened meanwhile, and what waited to be sent.
-    document.addEventListener("rt:state", () => this.reconnected());
-    document.addEventListener("rt:connection", (e) => {
-      if (e.detail.state === "connected") this.reconnected();
-    });
-    window.addEventListener("online", () => this.reconnected());
-    // Leaving: send what is waiting (the request outlives the page), it is kept anyway.
-    window.addEventListener("pagehide", () => this.flush({ keepalive: true }));
-    document.addEventListener("visibilitychange", () => {
-      if (document.visibilityState === "hidden") this.flush({ keepalive: true });
-    });
-
-    this.load();
-  }
-
+/** Wire the console's minutes view; returns {render(meeting, rtState), flush()}. */
+export function mountConsoleMinutes({ meetingId, panel: root, switcher }) {
+  const url = `/api/meetings/${meetingId}/minutes`;
+  const panel = new MinutesPanel(root);
+  let minutes = null;
+  let meeting = null;
+  let rtState = null;
+  const states = new Map(); // agenda item id -> editor state
+  let drafts = {}; // from an earlier visit, until their items are loaded
+  let storageKey = null;
+  let timer = null;
+  const inFlight = new Map(); // item id -> Promise of its save
+  let dialogOpen = false;
+  let refreshTimer = null;
+  let loading = null;
+  let loadAgain = false;
   // ---- the view switch ---------------------------------------------------------------
 
-  wireView() {
-    if (this.switcher) {
-      this.switcher.addEventListener("click", (e) => {
+  function wireView() {
+    if (switcher) {
+      switcher.addEventListener("click", (e) => {
         const b = e.target.closest("button[data-view]");
-        if (b) this.show(b.dataset.view);
+        if (b) show(b.dataset.view);
       });
     }
-    window.addEventListener("hashchange", () => this.show(location.hash === VIEW_HASH ? "minutes" : "present", { fromHash: true }));
+    window.addEventListener("hashchange", () => show(location.hash === VIEW_HASH ? "minutes" : "present", { fromHash: true }));
     window.addEventListener("keydown", (e) => {
       // In the minutes, these keys scroll and move the caret; they never turn the hall's page.
-      if (this.visible && PAGE_KEYS.has(e.key)) e.stopPropagation();
+      if (visible() && PAGE_KEYS.has(e.key)) e.stopPropagation();
     }, true);
-    this.show(location.hash === VIEW_HASH ? "minutes" : "present", { fromHash: true });
+    show(location.hash === VIEW_HASH ? "minutes" : "present", { fromHash: true });
   }
 
-  get visible() {
+  function visible() {
     return document.body.dataset.consoleView === "minutes";
   }
 
-  show(view, { fromHash = false } = {}) {
-    const minutes = view === "minutes";
-    document.body.dataset.consoleView = minutes ? "minutes" : "present";
-    this.root.hidden = !minutes;
-    for (const b of (this.switcher ? this.switcher.querySelectorAll("button[data-view]") : [])) {
-      b.setAttribute("aria-pressed", String(b.dataset.view === (minutes ? "minutes" : "present")));
+  function show(view, { fromHash = false } = {}) {
+    const isMinutes = view === "minutes";
+    document.body.dataset.consoleView = isMinutes ? "minutes" : "present";
+    root.hidden = !isMinutes;
+    for (const b of (switcher ? switcher.querySelectorAll("button[data-view]") : [])) {
+      b.setAttribute("aria-pressed", String(b.dataset.view === (isMinutes ? "minutes" : "present")));
     }
-    if (!fromHash) history.replaceState(null, "", minutes ? VIEW_HASH : location.pathname + location.search);
-    if (minutes) {
-      this.refreshSoon(0);
-      this.paint();
-      this.panel.relayout();
-      this.openPendingConflict();
+    if (!fromHash) history.replaceState(null, "", isMinutes ? VIEW_HASH : location.pathname + location.search);
+    if (isMinutes) {
+      refreshSoon(0);
+      paint();
+      panel.relayout();
+      openPendingConflict();
     }
   }
 
   // ---- loading -----------------------------------------------------------------------
 
-  async readDrafts() {
+  async function readDrafts() {
     try {
       // Per user: two people may share a browser (a spare iPad at the desk).
       const me = await api("GET", "/api/me");
-      this.storageKey = `minutes.drafts.v1.${this.meetingId}.${me.id}`;
-      this.drafts = decodeDrafts(loadPref(this.storageKey, "{}"));
+      storageKey = `minutes.drafts.v1.${meetingId}.${me.id}`;
+      drafts = decodeDrafts(loadPref(storageKey, "{}"));
     } catch {
-      this.storageKey = null;
+      storageKey = null;
     }
   }
 
-  refreshSoon(delay = 250) {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.load(), delay);
+  function refreshSoon(delay = 250) {
+    clearTimeout(refreshTimer);
+    refreshTimer = setTimeout(() => load(), delay);
   }
 
   /** Fetch the minutes and fold them into the editor (one fetch at a time). */
-  async load() {
-    await this.ready;
-    if (this.loading) {
-      this.loadAgain = true;
-      return this.loading;
+  async function load() {
+    await ready;
+    if (loading) {
+      loadAgain = true;
+      return loading;
     }
-    this.loading = (async () => {
+    loading = (async () => {
       do {
-        this.loadAgain = false;
+        loadAgain = false;
         try {
-          this.apply(await api("GET", this.url));
+          apply(await api("GET", url));
         } catch (err) {
           if (err.code !== "network") toast(t("minutes.error.load", { message: err.message }), "error", 6000);
         }
-      } while (this.loadAgain);
+      } while (loadAgain);
     })();
     try {
-      await this.loading;
+      await loading;
     } finally {
-      this.loading = null;
+      loading = null;
     }
     return null;
   }
 
-  apply(minutes) {
-    if (this.minutes && minutes.version < this.minutes.version && minutes.status === this.minutes.status) return;
-    this.minutes = minutes;
-    const listed = new Set(minutes.items.map((i) => Number(i.agenda_item_id)));
-    for (const [id, s] of this.states) {
+  function apply(fresh) {
+    if (minutes && fresh.version < minutes.version && fresh.status === minutes.status) return;
+    minutes = fresh;
+    const listed = new Set(fresh.items.map((i) => Number(i.agenda_item_id)));
+    for (const [id, s] of states) {
       if (listed.has(id)) continue;
       // The item left the agenda (only an empty one can): unsaved text stays on the device.
       const draft = draftOf(s);
-      if (draft) this.drafts[id] = draft;
-      this.states.delete(id);
+      if (draft) drafts[id] = draft;
+      states.delete(id);
     }
-    for (const item of minutes.items) {
+    for (const item of fresh.items) {
       const id = Number(item.agenda_item_id);
-      const known = this.states.get(id);
+      const known = states.get(id);
       if (known) {
-        this.states.set(id, remoteUpdate(known, item));
+        states.set(id, remoteUpdate(known, item));
       } else {
-        this.states.set(id, restoreDraft(this.drafts[id], item));
-        delete this.drafts[id];
+        states.set(id, restoreDraft(drafts[id], item));
+        delete drafts[id];
       }
     }
-    this.persist();
-    this.paint();
-    this.schedule();
-    this.openPendingConflict();
+    persist();
+    paint();
+    schedule();
+    openPendingConflict();
   }
 
-  reconnected() {
-    for (const [id, s] of this.states) this.states.set(id, retryNow(s));
-    this.refreshSoon(0);
-    this.flush();
+  function reconnected() {
+    for (const [id, s] of states) states.set(id, retryNow(s));
+    refreshSoon(0);
+    flush();
   }
 
-  /** Called by console.js on every render. */
-  render(meeting, rtState) {
-    this.meeting = meeting;
-    this.rtState = rtState;
-    this.paint();
+  function meetingStatus() {
+    return (rtState && rtState.status) || (meeting && meeting.status) || null;
   }
 
-  meetingStatus() {
-    return (this.rtState && this.rtState.status) || (this.meeting && this.meeting.status) || null;
-  }
-
-  paint() {
-    if (!this.minutes) return;
-    const states = [...this.states.values()];
-    this.panel.render({
-      minutes: this.minutes,
-      states: this.states,
-      participants: (this.meeting && this.meeting.participants) || [],
-      status: panelStatus(states),
-      meetingStatus: this.meetingStatus(),
+  function paint() {
+    if (!minutes) return;
+    const all = [...states.values()];
+    panel.render({
+      minutes,
+      states,
+      participants: (meeting && meeting.participants) || [],
+      status: panelStatus(all),
+      meetingStatus: meetingStatus(),
     });
-    if (this.switcher) {
-      const status = panelStatus(states);
-      this.switcher.dataset.minutesState = status;
+    if (switcher) {
+      const status = panelStatus(all);
+      switcher.dataset.minutesState = status;
     }
   }
 
   // ---- typing and saving ---------------------------------------------------------------
 
-  onInput({ id, field, value }) {
-    const s = this.states.get(id);
+  function onInput({ id, field, value }) {
+    const s = states.get(id);
     if (!s || !FIELDS.includes(field)) return;
-    this.set(id, edit(s, field, value, Date.now()));
-    this.schedule();
+    setState(id, edit(s, field, value, Date.now()));
+    schedule();
   }
 
-  set(id, state) {
-    this.states.set(id, state);
-    this.persist();
-    this.paint();
+  function setState(id, state) {
+    states.set(id, state);
+    persist();
+    paint();
   }
 
   /** Unsaved texts (and those of items not loaded yet) into localStorage, at once. */
-  persist() {
-    if (!this.storageKey) return;
-    savePref(this.storageKey, JSON.stringify({ ...this.drafts, ...encodeDrafts([...this.states.values()]) }));
+  function persist() {
+    if (!storageKey) return;
+    savePref(storageKey, JSON.stringify({ ...drafts, ...encodeDrafts([...states.values()]) }));
   }
 
-  schedule() {
-    clearTimeout(this.timer);
-    const next = nextDue([...this.states.values()]);
+  function schedule() {
+    clearTimeout(timer);
+    const next = nextDue([...states.values()]);
     if (!next) return;
-    this.timer = setTimeout(() => {
-      this.save(next.id);
-      this.schedule();
+    timer = setTimeout(() => {
+      save(next.id);
+      schedule();
     }, Math.max(0, next.at - Date.now()));
   }
 
   /** Save one item now if it has anything to save. Resolves when its request is done. */
-  save(id, { keepalive = false } = {}) {
-    const s = this.states.get(id);
-    if (!s || !canSave(s)) return this.inFlight.get(id) || Promise.resolve();
+  function save(id, { keepalive = false } = {}) {
+    const s = states.get(id);
+    if (!s || !canSave(s)) return inFlight.get(id) || Promise.resolve();
     const { state, body } = beginSave(s);
-    this.set(id, state);
+    setState(id, state);
     const request = (async () => {
       try {
-        const saved = await api("PUT", `${this.url}/items/${id}`, body, { keepalive });
-        this.noteItem(saved.minutes_version, saved.item);
+        const saved = await api("PUT", `${url}/items/${id}`, body, { keepalive });
+        noteItem(saved.minutes_version, saved.item);
         // Someone's newer text may have arrived while ours was on its way.
-        const latest = this.minutes && this.minutes.items.find((i) => i.agenda_item_id === id);
-        const next = saveSucceeded(this.states.get(id), saved.item);
-        this.set(id, latest ? remoteUpdate(next, latest) : next);
+        const latest = minutes && minutes.items.find((i) => i.agenda_item_id === id);
+        const next = saveSucceeded(states.get(id), saved.item);
+        setState(id, latest ? remoteUpdate(next, latest) : next);
       } catch (err) {
         const current = err.details && err.details.current;
         if (err.code === "conflict" && current && current.item) {
-          this.set(id, saveConflicted(this.states.get(id), current.item));
-          this.noteItem(current.minutes_version, current.item);
-          this.openPendingConflict();
+          setState(id, saveConflicted(states.get(id), current.item));
+          noteItem(current.minutes_version, current.item);
+          openPendingConflict();
         } else {
-          this.set(id, saveFailed(this.states.get(id), err.code, Date.now()));
-          if (err.code === "meeting_closed" || (err.code === "conflict" && !current)) this.refreshSoon(0);
+          setState(id, saveFailed(states.get(id), err.code, Date.now()));
+          if (err.code === "meeting_closed" || (err.code === "conflict" && !current)) refreshSoon(0);
         }
       } finally {
-        this.inFlight.delete(id);
-        this.schedule();
+        inFlight.delete(id);
+        schedule();
       }
     })();
-    this.inFlight.set(id, request);
+    inFlight.set(id, request);
     return request;
   }
 
   /** Keep the shown minutes in step with what a save answered (no refetch needed for our own saves). */
-  noteItem(version, item) {
-    if (!this.minutes) return;
+  function noteItem(version, item) {
+    if (!minutes) return;
     const newer = (i) => i.agenda_item_id === item.agenda_item_id && Number(item.version) >= Number(i.version);
-    const items = this.minutes.items.map((i) => (newer(i) ? { ...i, ...item } : i));
-    this.minutes = { ...this.minutes, version: Math.max(this.minutes.version, Number(version) || 0), items };
-    this.paint();
+    const items = minutes.items.map((i) => (newer(i) ? { ...i, ...item } : i));
+    minutes = { ...minutes, version: Math.max(minutes.version, Number(version) || 0), items };
+    paint();
   }
 
   /** Send every item that has something to send, now; resolves when all answered. */
-  async flush({ keepalive = false } = {}) {
-    clearTimeout(this.timer);
-    const saves = [...this.states.keys()].map((id) => this.save(id, { keepalive }));
+  async function flush({ keepalive = false } = {}) {
+    clearTimeout(timer);
+    const saves = [...states.keys()].map((id) => save(id, { keepalive }));
     await Promise.all(saves);
     // A save that left text behind (typed while it flew) goes too.
-    if ([...this.states.values()].some((s) => canSave(s))) await Promise.all([...this.states.keys()].map((id) => this.save(id, { keepalive })));
+    if ([...states.values()].some((s) => canSave(s))) await Promise.all([...states.keys()].map((id) => save(id, { keepalive })));
   }
 
   // ---- conflicts --------------------------------------------------------------------------
 
-  openPendingConflict() {
-    if (!this.visible || this.dialogOpen) return;
-    const s = [...this.states.values()].find((x) => x.conflict);
-    if (s) this.resolveConflict(s.id);
+  function openPendingConflict() {
+    if (!visible() || dialogOpen) return;
+    const s = [...states.values()].find((x) => x.conflict);
+    if (s) resolveConflict(s.id);
   }
 
-  async resolveConflict(id) {
-    const s = this.states.get(id);
-    if (!s || !s.conflict || this.dialogOpen) return;
-    const item = this.minutes && this.minutes.items.find((i) => i.agenda_item_id === id);
-    this.dialogOpen = true;
+  async function resolveConflict(id) {
+    const s = states.get(id);
+    if (!s || !s.conflict || dialogOpen) return;
+    const item = minutes && minutes.items.find((i) => i.agenda_item_id === id);
+    dialogOpen = true;
     let answer;
     try {
-      answer = await conflictDialog({
+      answer = await minutesConflictDialog({
         itemId: id,
         title: item ? `${item.position}. ${item.title}` : "",
         fields: s.conflict.fields,
@@ -326,16 +287,16 @@ export class ConsoleMinutes {
         theirs: s.conflict.theirs,
       });
     } finally {
-      this.dialogOpen = false;
+      dialogOpen = false;
     }
     if (!answer) return; // later: both stay, the item says so
-    this.set(id, resolve(this.states.get(id), answer.choice, answer.merged));
-    await this.save(id);
-    this.openPendingConflict();
+    setState(id, resolve(states.get(id), answer.choice, answer.merged));
+    await save(id);
+    openPendingConflict();
   }
 
-  async copy(id) {
-    const s = this.states.get(id);
+  async function copy(id) {
+    const s = states.get(id);
     if (!s) return;
     const text = FIELDS.map((f) => `${t(`minutes.item.${f}`)}:\n${s.local[f]}`).join("\n\n");
     try {
@@ -346,35 +307,39 @@ export class ConsoleMinutes {
     }
   }
 
-  async discard(id) {
-    const s = this.states.get(id);
+  async function discard(id) {
+    const s = states.get(id);
     if (!s) return;
-    const ok = await askDialog({
-      testid: "minutes-discard-dialog", title: t("minutes.discard_title"), text: t("minutes.discard_text"),
-      confirm: t("minutes.discard"), confirmTestid: "minutes-discard-confirm", tone: "danger",
+    const ok = await confirmDialog({
+      testid: "minutes-discard-dialog",
+      title: t("minutes.discard_title"),
+      text: t("minutes.discard_text"),
+      confirm: t("minutes.discard"),
+      confirmTestid: "minutes-discard-confirm",
+      tone: "danger",
     });
     if (!ok) return;
-    const item = this.minutes.items.find((i) => i.agenda_item_id === id);
-    if (item) this.set(id, itemFromServer(item));
+    const item = minutes.items.find((i) => i.agenda_item_id === id);
+    if (item) setState(id, itemFromServer(item));
   }
 
   // ---- header -------------------------------------------------------------------------------
 
-  async saveHeader(change) {
-    if (!this.minutes) return;
-    const base = { ...this.minutes.header };
+  async function saveHeader(change) {
+    if (!minutes) return;
+    const base = { ...minutes.header };
     let changes = headerChanges(base, { ...base, ...change });
     if (!Object.keys(changes).length) return;
-    let version = this.minutes.version;
+    let version = minutes.version;
     for (let attempt = 0; attempt < 3; attempt += 1) {
       try {
-        this.apply(await api("PUT", this.url, { version, header: changes }));
+        apply(await api("PUT", url, { version, header: changes }));
         return;
       } catch (err) {
         const current = err.details && err.details.current;
         if (err.code !== "conflict" || !current || !current.header) {
           toast(err.message, "error", 6000);
-          this.paint();
+          paint();
           return;
         }
         const again = rebaseHeader(base, changes, current.header);
@@ -384,7 +349,7 @@ export class ConsoleMinutes {
         changes = again.changes;
         version = current.version;
         if (!Object.keys(changes).length) {
-          this.apply(current);
+          apply(current);
           return;
         }
       }
@@ -393,14 +358,14 @@ export class ConsoleMinutes {
 
   // ---- finalize and confirm ------------------------------------------------------------------
 
-  async finalize() {
-    await this.flush();
-    const unsaved = [...this.states.values()].filter((s) => isDirty(s) || s.conflict);
+  async function finalize() {
+    await flush();
+    const unsaved = [...states.values()].filter((s) => isDirty(s) || s.conflict);
     const titles = unsaved.map((s) => {
-      const item = this.minutes.items.find((i) => i.agenda_item_id === s.id);
+      const item = minutes.items.find((i) => i.agenda_item_id === s.id);
       return item ? `${item.position}. ${item.title}` : `#${s.id}`;
     });
-    const ok = await askDialog({
+    const ok = await confirmDialog({
       testid: "minutes-finalize-dialog",
       title: t("minutes.finalize.title"),
       text: t("minutes.finalize.text"),
@@ -410,29 +375,73 @@ export class ConsoleMinutes {
     });
     if (!ok) return;
     try {
-      await api("POST", `${this.url}/finalize`);
+      await api("POST", `${url}/finalize`);
       toast(t("minutes.finalize.done"), "success");
     } catch (err) {
       toast(err.message, "error", 8000);
     }
-    await this.load();
+    await load();
   }
 
-  async confirm(role) {
-    const ok = await askDialog({
+  async function confirmMinutes(role) {
+    const ok = await confirmDialog({
       testid: "minutes-confirm-dialog",
       title: t("minutes.confirm.dialog_title"),
-      text: t("minutes.confirm.dialog_text", { role: t(`minutes.confirm.role.${role}`).toLowerCase(), sha: (this.minutes.sha256 || "").slice(0, 16) }),
+      text: t("minutes.confirm.dialog_text", { role: t(`minutes.confirm.role.${role}`).toLowerCase(), sha: (minutes.sha256 || "").slice(0, 16) }),
       confirm: t("minutes.confirm.button"),
       confirmTestid: "minutes-confirm-ok",
     });
     if (!ok) return;
     try {
-      this.apply(await api("POST", `${this.url}/confirm`));
+      apply(await api("POST", `${url}/confirm`));
       toast(t("minutes.confirm.saved"), "success");
     } catch (err) {
       toast(err.message, "error", 6000);
-      await this.load();
+      await load();
     }
   }
+
+  // ---- wiring -------------------------------------------------------------------------------
+
+  // Drafts from an earlier visit are read before the first load folds them in.
+  const ready = readDrafts();
+
+  wireView();
+  root.addEventListener("minutes:input", (e) => onInput(e.detail));
+  root.addEventListener("minutes:blur", (e) => save(e.detail.id));
+  root.addEventListener("minutes:header", (e) => saveHeader({ [e.detail.field]: e.detail.value }));
+  root.addEventListener("minutes:finalize", () => finalize());
+  root.addEventListener("minutes:confirm", (e) => confirmMinutes(e.detail.role));
+  root.addEventListener("minutes:resolve", (e) => resolveConflict(e.detail.id));
+  root.addEventListener("minutes:copy", (e) => copy(e.detail.id));
+  root.addEventListener("minutes:discard", (e) => discard(e.detail.id));
+  root.addEventListener("minutes:present", () => show("present"));
+
+  document.addEventListener("rt:minutes:changed", (e) => {
+    if (!minutes || Number(e.detail.data.version) !== minutes.version || e.detail.data.agenda_item_id == null) refreshSoon();
+  });
+  for (const name of REFRESH_EVENTS) document.addEventListener(name, () => refreshSoon());
+  // Every (re)join: what happened meanwhile, and what waited to be sent.
+  document.addEventListener("rt:state", () => reconnected());
+  document.addEventListener("rt:connection", (e) => {
+    if (e.detail.state === "connected") reconnected();
+  });
+  window.addEventListener("online", () => reconnected());
+  // Leaving: send what is waiting (the request outlives the page), it is kept anyway.
+  window.addEventListener("pagehide", () => flush({ keepalive: true }));
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "hidden") flush({ keepalive: true });
+  });
+
+  load();
+
+  return {
+    /** Called by console.js on every render. */
+    render(m, state) {
+      meeting = m;
+      rtState = state;
+      paint();
+    },
+    flush,
+  };
 }

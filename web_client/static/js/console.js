@@ -2,18 +2,19 @@
 // open/close the meeting, see attendance, add agenda items, upload documents.
 import { t } from "./lib/i18n.js";
 import { pageData } from "./lib/page-data.js";
-import { api, upload, fetchMeeting, documentsOf, findDocument } from "./lib/api.js";
+import { api, upload, fetchMeeting, documentsOf, findDocument, ackErrorMessage } from "./lib/api.js";
 import { h } from "./lib/dom.js";
 import { initHeader } from "./common.js";
 import { connectMeeting } from "./realtime.js";
-import { mountConnectionPill } from "./components/connection-pill.js";
+import { ConnectionPill } from "./components/connection-pill.js";
 import { PageView } from "./components/page-view.js";
 import { ThumbStrip } from "./components/thumb-strip.js";
 import { AgendaPanel } from "./components/agenda-panel.js";
-import { paintMeetingHeader, toast, ackErrorMessage } from "./meeting-common.js";
+import { paintMeetingHeader, toast } from "./meeting-common.js";
+import { confirmDialog } from "./components/confirm-dialog.js";
 import { stepView, clampPage } from "./logic/follow.js";
-import { ConsoleVotes } from "./console-votes.js";
-import { ConsoleMinutes } from "./console-minutes.js";
+import { mountConsoleVotes } from "./console-votes.js";
+import { mountConsoleMinutes } from "./console-minutes.js";
 import { withServerAttendance } from "./logic/attendance.js";
 
 initHeader();
@@ -39,7 +40,6 @@ const els = {
   close: $("[data-testid=close-meeting]"),
   closedNote: $("[data-closed-note]"),
   participants: $("[data-testid=participants]"),
-  confirm: $("[data-testid=confirm-dialog]"),
   addForm: $("[data-add-item-form]"),
   addTitle: $("[data-testid=agenda-title]"),
   addError: $("[data-testid=agenda-error]"),
@@ -64,7 +64,7 @@ let selectedDocId = null; // document shown when nothing is presented yet
 const pageView = new PageView(els.stage, { fit: "page", prefetchAhead: 2, prefetchBehind: 1, inset: 12 });
 const thumbs = new ThumbStrip(els.thumbs, { thumbWidth: 112 });
 const agenda = new AgendaPanel(els.agenda, { thumbs: true, actionLabel: t("console.present"), exports: true });
-mountConnectionPill($("[data-testid=connection-state]"));
+new ConnectionPill($("[data-testid=connection-state]"));
 
 function presenter() {
   return rtState ? rtState.presenter : null;
@@ -133,7 +133,7 @@ function render() {
 }
 
 // Attendance (participants) and votes: console-votes.js.
-const consoleVotes = new ConsoleVotes({
+const consoleVotes = mountConsoleVotes({
   meetingId,
   participants: els.participants,
   summary: $("[data-attendance-summary]"),
@@ -141,7 +141,7 @@ const consoleVotes = new ConsoleVotes({
 });
 
 // The minutes ("Biên bản" view): console-minutes.js.
-const consoleMinutes = new ConsoleMinutes({
+const consoleMinutes = mountConsoleMinutes({
   meetingId,
   panel: $("[data-minutes]"),
   switcher: $("[data-console-views]"),
@@ -271,12 +271,17 @@ async function setMeetingStatus(action) {
 }
 
 els.open.addEventListener("click", () => setMeetingStatus("open"));
-els.close.addEventListener("click", () => {
-  if (typeof els.confirm.showModal === "function") els.confirm.showModal();
-  else if (window.confirm(t("console.confirm_close"))) setMeetingStatus("close");
-});
-els.confirm.addEventListener("close", () => {
-  if (els.confirm.returnValue === "confirm") setMeetingStatus("close");
+els.close.addEventListener("click", async () => {
+  const ok = await confirmDialog({
+    testid: "confirm-dialog",
+    title: t("console.close_title"),
+    text: t("console.confirm_close"),
+    confirm: t("console.close_meeting"),
+    confirmTestid: "confirm-close",
+    tone: "danger",
+    cancelTestid: "confirm-cancel",
+  });
+  if (ok) setMeetingStatus("close");
 });
 
 // ---- agenda: add item, upload ------------------------------------------------------
@@ -327,8 +332,10 @@ function uploadErrorParts(err) {
     invalid: t("console.upload_invalid"),
     too_complex: t("console.upload_too_complex"),
   }[err.code] || t("console.upload_failed");
-  // The server's message says exactly what is wrong with this file.
-  return [head, err.message && err.message !== head ? err.message : ""];
+  // The detail says more than the headline only in English, where the
+  // server's own sentence names exactly what is wrong with this file.
+  const detail = err.message && err.message !== head && err.message !== t(`api.error.${err.code}`) ? err.message : "";
+  return [head, detail];
 }
 
 function setUploadMessage(text, state, detail = "") {
@@ -422,6 +429,6 @@ for (const name of ["rt:page:turned", "rt:attendance:changed", "rt:meeting:statu
   });
 }
 document.addEventListener("rt:agenda:changed", () => reload());
-document.addEventListener("rt:join-error", (e) => toast(e.detail.error.message || t("rt.error.join"), "error", 8000));
+document.addEventListener("rt:join-error", (e) => toast(ackErrorMessage(e.detail.error) || t("rt.error.join"), "error", 8000));
 
 reload();

@@ -1,5 +1,6 @@
 // Pieces shared by the tablet, console and screen pages.
-import { t, has } from "./lib/i18n.js";
+import { t } from "./lib/i18n.js";
+import { h } from "./lib/dom.js";
 import { presentCount } from "./logic/meeting-state.js";
 import { currentAttendance } from "./logic/attendance.js";
 import { paintStatus } from "./common.js";
@@ -41,30 +42,14 @@ export function paintMeetingHeader(meeting, state) {
 export function toast(message, kind = "info", ms = 4000) {
   let host = document.querySelector(".toast-host");
   if (!host) {
-    host = document.createElement("div");
-    host.className = "toast-host";
-    host.setAttribute("aria-live", "assertive");
+    host = h("div", { class: "toast-host", "aria-live": "assertive" });
     document.body.append(host);
   }
-  const el = document.createElement("div");
-  el.className = `toast toast-${kind}`;
-  el.dataset.testid = "toast";
-  el.setAttribute("role", kind === "error" ? "alert" : "status");
-  el.textContent = message;
+  const el = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status", dataset: { testid: "toast" } }, message);
   host.append(el);
   setTimeout(() => {
     el.classList.add("is-leaving");
     setTimeout(() => el.remove(), 300);
   }, ms);
   return el;
-}
-
-/** The message for a refused socket request. */
-export function ackErrorMessage(error) {
-  const code = (error && error.code) || "error";
-  if (code === "offline") return t("rt.error.offline");
-  if (code === "timeout") return t("rt.error.timeout");
-  const known = `api.error.${code}`;
-  if (error && error.message) return error.message;
-  return has(known) ? t(known) : code;
 }

@@ -8,7 +8,7 @@ import { api } from "./lib/api.js";
 import { kindLabel, ruleLabel, withProgress } from "./logic/votes.js";
 import { voteProgress, updateVoteProgress, voteResult } from "./components/vote-result.js";
 
-export function mountScreenVotes(host) {
+export function mountScreenVotes({ host }) {
   let shown = null; // the vote on screen (open or closed)
   const el = h("section", { class: "screen-vote", dataset: { testid: "screen-vote" }, hidden: true, "aria-live": "polite" });
   host.append(el);

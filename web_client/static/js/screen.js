@@ -4,7 +4,7 @@ import { t } from "./lib/i18n.js";
 import { pageData } from "./lib/page-data.js";
 import { fetchMeeting, findDocument } from "./lib/api.js";
 import { connectMeeting } from "./realtime.js";
-import { mountConnectionPill } from "./components/connection-pill.js";
+import { ConnectionPill } from "./components/connection-pill.js";
 import { PageView } from "./components/page-view.js";
 import { paintMeetingHeader } from "./meeting-common.js";
 import { mountScreenAnnotations } from "./screen-annotations.js";
@@ -20,7 +20,7 @@ const indicator = $("[data-testid=page-indicator]");
 let meeting = null;
 let rtState = null;
 const pageView = new PageView(stage, { fit: "page", swipe: false, inset: 0, prefetchAhead: 2, prefetchBehind: 0 });
-mountConnectionPill($("[data-testid=connection-state]"));
+new ConnectionPill($("[data-testid=connection-state]"));
 
 function render() {
   if (!meeting) return;
@@ -63,7 +63,7 @@ function onState(e) {
   else render();
 }
 
-mountScreenVotes(document.querySelector("main.screen"));
+mountScreenVotes({ host: document.querySelector("main.screen") });
 const rt = connectMeeting(meetingId, { watch: true });
 mountScreenAnnotations({ pageView, rt });
 for (const name of ["rt:state", "rt:page:turned", "rt:attendance:changed", "rt:meeting:status"]) {

@@ -5,10 +5,11 @@
 // (lib/annotation-feed.js); undo acts on the member's own last actions on
 // the page in front of them (logic/undo.js).
 //
-// mountAnnotations({pageView, rt, meetingId, host}) -> {setMeeting(meeting), unsynced}
+// mountTabletAnnotations({pageView, rt, meetingId, host}) -> {setMeeting(meeting), unsynced}
 //   host: the element the toolbar and popovers float in (the viewer body).
-import { api, pageSize } from "./lib/api.js";
+import { api, pageSize, ackErrorMessage } from "./lib/api.js";
 import { t } from "./lib/i18n.js";
+import { h } from "./lib/dom.js";
 import { load as loadPref, save as savePref } from "./lib/store.js";
 import { toast } from "./meeting-common.js";
 import { Outbox } from "./lib/outbox.js";
@@ -47,13 +48,13 @@ function droppedText(error) {
   const limit = error.details && error.details.limit_name;
   if (error.code === "too_large" && limit === "annotations_per_page") return t("annot.limit_page", { limit: error.details.limit });
   if (error.code === "too_large" && limit === "bytes_per_meeting") return t("annot.limit_meeting");
-  return t("annot.dropped", { message: error.message || error.code });
+  return t("annot.dropped", { message: ackErrorMessage(error) });
 }
 
-export function mountAnnotations({ pageView, rt, meetingId, host }) {
+export function mountTabletAnnotations({ pageView, rt, meetingId, host }) {
   const stage = pageView.stage;
   const layer = new InkLayer(pageView.frame);
-  const toolbarEl = document.createElement("div");
+  const toolbarEl = h("div");
   host.append(toolbarEl);
   const toolbar = new AnnotationToolbar(toolbarEl);
   const popover = new NotePopover(host);

@@ -1,16 +1,16 @@
 // Tablet view (/meetings/{id}): follow the presenter, or leaf on one's own.
 import { t } from "./lib/i18n.js";
 import { pageData } from "./lib/page-data.js";
-import { fetchMeeting, documentsOf, findDocument, annotationsExportUrl } from "./lib/api.js";
+import { fetchMeeting, documentsOf, findDocument, annotationsExportUrl, ackErrorMessage } from "./lib/api.js";
 import { initHeader } from "./common.js";
 import { load as loadPref, save as savePref } from "./lib/store.js";
 import { connectMeeting } from "./realtime.js";
-import { mountConnectionPill } from "./components/connection-pill.js";
+import { ConnectionPill } from "./components/connection-pill.js";
 import { PageView } from "./components/page-view.js";
 import { ThumbStrip } from "./components/thumb-strip.js";
 import { AgendaPanel } from "./components/agenda-panel.js";
 import { paintMeetingHeader, toast } from "./meeting-common.js";
-import { mountAnnotations } from "./tablet-annotations.js";
+import { mountTabletAnnotations } from "./tablet-annotations.js";
 import { mountTabletVotes } from "./tablet-votes.js";
 import {
   initialFollow, presenterChanged, userNavigated, followPresenter, defaultView,
@@ -50,7 +50,7 @@ const pageView = new PageView(els.stage, { fit: loadPref("tablet.fit") || "page"
 els.stage.dataset.fit = pageView.fit;
 const thumbs = new ThumbStrip(els.thumbs);
 const agenda = new AgendaPanel(els.agenda);
-mountConnectionPill($("[data-testid=connection-state]"));
+new ConnectionPill($("[data-testid=connection-state]"));
 
 // ---- rendering: state -> DOM -------------------------------------------------
 
@@ -237,7 +237,7 @@ function applyPresenter(presenter) {
 }
 
 const rt = connectMeeting(meetingId);
-const annotations = mountAnnotations({ pageView, rt, meetingId, host: els.stage.parentElement });
+const annotations = mountTabletAnnotations({ pageView, rt, meetingId, host: els.stage.parentElement });
 const votes = mountTabletVotes({ rt, meetingId });
 let joinedBefore = false;
 document.addEventListener("rt:state", (e) => {
@@ -262,7 +262,7 @@ document.addEventListener("rt:meeting:status", (e) => {
   paintMeetingHeader(meeting, rtState);
 });
 document.addEventListener("rt:agenda:changed", () => refetchMeeting());
-document.addEventListener("rt:join-error", (e) => toast(e.detail.error.message || t("rt.error.join"), "error", 8000));
+document.addEventListener("rt:join-error", (e) => toast(ackErrorMessage(e.detail.error) || t("rt.error.join"), "error", 8000));
 
 (async () => {
   await refetchMeeting();

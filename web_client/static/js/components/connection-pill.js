@@ -1,17 +1,22 @@
-// The connection pill in the header: data-state = connected|reconnecting|offline.
+// The connection pill in the header: data-state = connected|reconnecting|offline,
+// following realtime.js's rt:connection events.
 import { t } from "../lib/i18n.js";
 
-export function mountConnectionPill(el, target = document) {
-  if (!el) return;
-  const label = el.querySelector(".pill-label") || el;
-  let everConnected = false;
-  const show = (state) => {
-    el.dataset.state = state;
-    if (state === "connected") everConnected = true;
-    const key = state === "reconnecting" && !everConnected ? "conn.connecting" : `conn.${state}`;
-    label.textContent = t(key);
-    el.title = t(key);
-  };
-  show(el.dataset.state || "reconnecting");
-  target.addEventListener("rt:connection", (e) => show(e.detail.state));
+export class ConnectionPill {
+  constructor(el, target = document) {
+    this.el = el;
+    this.label = el.querySelector(".pill-label") || el;
+    this.everConnected = false;
+    this.show(el.dataset.state || "reconnecting");
+    target.addEventListener("rt:connection", (e) => this.show(e.detail.state));
+  }
+
+  show(state) {
+    this.el.dataset.state = state;
+    if (state === "connected") this.everConnected = true;
+    // Before the first connection it is still "connecting", not "reconnecting".
+    const key = state === "reconnecting" && !this.everConnected ? "conn.connecting" : `conn.${state}`;
+    this.label.textContent = t(key);
+    this.el.title = t(key);
+  }
 }

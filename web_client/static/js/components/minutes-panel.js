@@ -9,12 +9,11 @@
 //   minutes:header {field, value}      minutes:finalize    minutes:confirm {role}
 //   minutes:resolve {id}               minutes:discard {id}    minutes:copy {id}
 //   minutes:present (back to the stage)
-// The dialogs it needs (conflict, finalize, confirm) are below.
+// Conflicts are settled in minutes-conflict-dialog.js; confirmations are confirm-dialog.js.
 import { h, emit, icon } from "../lib/dom.js";
 import { t, locale } from "../lib/i18n.js";
 import { zoneOfIso } from "../logic/datetime.js";
 import { FIELDS, itemStatus } from "../logic/minutes-editor.js";
-import { mergeTexts } from "../logic/text-merge.js";
 
 const HEADER_TEXT_FIELDS = [
   ["issuer_parent", "minutes.header.issuer_parent", 200, ""],
@@ -439,93 +438,3 @@ export function voteLine(v) {
 }
 
 const OPTION_KEYS = { yes: "vote.option.yes", no: "vote.option.no", abstain: "vote.option.abstain" };
-
-// ---- dialogs ------------------------------------------------------------------------
-
-function dialog(testid, ...children) {
-  const d = h("dialog", { class: "dialog minutes-dialog", dataset: { testid } }, ...children);
-  document.body.append(d);
-  d.addEventListener("close", () => d.remove());
-  return d;
-}
-
-/**
- * Two versions of an item's text side by side. Resolves {choice: "mine" |
- * "theirs" | "merged", merged: {field: text}} or null ("later": nothing
- * changes, the item keeps both and says so).
- */
-export function conflictDialog({ itemId, title, fields, mine, theirs }) {
-  return new Promise((resolve) => {
-    let answer = null;
-    const label = (f) => t(`minutes.item.${f}`);
-    const text = (value) => (value ? value : h("em", { class: "muted" }, t("minutes.conflict.empty")));
-    const compare = h("div", { class: "conflict-compare" },
-      fields.map((f) => h("section", { class: "conflict-field", dataset: { field: f } },
-        h("h3", { class: "conflict-field-name" }, label(f)),
-        h("div", { class: "conflict-columns" },
-          h("div", { class: "conflict-col is-mine" },
-            h("h4", {}, t("minutes.conflict.mine")),
-            h("div", { class: "conflict-text", dataset: { testid: "minutes-conflict-mine", field: f } }, text(mine[f]))),
-          h("div", { class: "conflict-col is-theirs" },
-            h("h4", {}, t("minutes.conflict.theirs")),
-            h("div", { class: "conflict-text", dataset: { testid: "minutes-conflict-theirs", field: f } }, text(theirs[f])))))));
-    const mergedAreas = {};
-    const mergeBox = h("div", { class: "conflict-merge", hidden: true },
-      fields.map((f) => {
-        const area = h("textarea", { rows: "8", dataset: { testid: "minutes-conflict-merged", field: f } });
-        area.value = mergeTexts(theirs[f], mine[f]);
-        mergedAreas[f] = area;
-        return h("div", { class: "field" }, h("label", {}, `${t("minutes.conflict.merged")} — ${label(f)}`), area);
-      }));
-    const button = (testid, cls, labelKey, onClick) => h("button", { type: "button", class: `btn ${cls}`, dataset: { testid }, onclick: onClick }, t(labelKey));
-    const choose = (choice) => () => {
-      answer = { choice, merged: {} };
-      if (choice === "merged") for (const f of fields) answer.merged[f] = mergedAreas[f].value;
-      d.close();
-    };
-    const chooseActions = h("div", { class: "dialog-actions conflict-actions" },
-      button("minutes-conflict-later", "btn-ghost", "minutes.conflict.later", () => d.close()),
-      button("minutes-conflict-keep-theirs", "btn-secondary", "minutes.conflict.keep_theirs", choose("theirs")),
-      button("minutes-conflict-keep-mine", "btn-secondary", "minutes.conflict.keep_mine", choose("mine")),
-      button("minutes-conflict-merge", "btn-primary", "minutes.conflict.merge", () => {
-        compare.classList.add("is-merging");
-        mergeBox.hidden = false;
-        chooseActions.hidden = true;
-        mergeActions.hidden = false;
-        mergedAreas[fields[0]].focus();
-      }));
-    const mergeActions = h("div", { class: "dialog-actions", hidden: true },
-      button("minutes-conflict-back", "btn-ghost", "minutes.conflict.back", () => {
-        compare.classList.remove("is-merging");
-        mergeBox.hidden = true;
-        chooseActions.hidden = false;
-        mergeActions.hidden = true;
-      }),
-      button("minutes-conflict-save", "btn-primary", "minutes.conflict.save_merged", choose("merged")));
-    const d = dialog("minutes-conflict-dialog",
-      h("h2", {}, t("minutes.conflict.title")),
-      h("p", {}, t("minutes.conflict.text", { item: title })),
-      compare, mergeBox, chooseActions, mergeActions);
-    d.dataset.itemId = String(itemId);
-    d.classList.add("dialog-wide");
-    d.addEventListener("close", () => resolve(answer));
-    d.showModal();
-  });
-}
-
-/** Ask before something that cannot be undone. Resolves true when confirmed. */
-export function askDialog({ testid, title, text, detail = null, confirm, confirmTestid, tone = "primary" }) {
-  return new Promise((resolve) => {
-    const d = dialog(testid,
-      h("form", { method: "dialog" },
-        h("h2", {}, title),
-        h("p", {}, text),
-        detail ? h("p", { class: "minutes-dialog-detail" }, detail) : null,
-        h("div", { class: "dialog-actions" },
-          h("button", { type: "submit", value: "cancel", class: "btn btn-secondary btn-lg", autofocus: true, dataset: { testid: `${testid}-cancel` } },
-            t("common.cancel")),
-          h("button", { type: "submit", value: "confirm", class: `btn btn-${tone} btn-lg`, dataset: { testid: confirmTestid } }, confirm))));
-    d.addEventListener("close", () => resolve(d.returnValue === "confirm"));
-    d.showModal();
-  });
-}

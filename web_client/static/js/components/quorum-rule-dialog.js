@@ -9,6 +9,7 @@
 import { h } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import { QUORUM_CHOICES, QUORUM_MAX, quorumBody, quorumRequired, sameQuorum } from "../logic/attendance.js";
+import { openDialog } from "./dialog.js";
 
 const NAMES = { "1/2": "quorum.half", "2/3": "quorum.two_thirds", "3/4": "quorum.three_quarters" };
 const key = (q) => `${q.numerator}/${q.denominator}`;
@@ -74,9 +75,7 @@ export function quorumRuleDialog({ quorum, voting, submit }) {
     error,
     h("div", { class: "dialog-actions" }, cancel, save));
 
-  const d = h("dialog", { class: "dialog quorum-dialog", dataset: { testid: "quorum-dialog" } }, form);
-  document.body.append(d);
-  d.addEventListener("close", () => d.remove());
+  const d = openDialog({ testid: "quorum-dialog", className: "quorum-dialog" }, form);
   cancel.addEventListener("click", () => d.close());
   const showError = (message) => {
     error.textContent = message || "";
@@ -108,6 +107,5 @@ export function quorumRuleDialog({ quorum, voting, submit }) {
       save.disabled = false;
     }
   });
-  d.showModal();
   return d;
 }

@@ -1,13 +1,10 @@
 // The console's votes panel: the open vote with its live progress and the
 // close button, drafts to open, and the results of closed votes. Actions go
 // up as DOM events: vote:new, vote:open {id}, vote:close {id}, vote:delete {id}.
-// The dialogs it needs (new vote, confirmations, the quorum warning) are
-// below: each returns a Promise and removes itself when done.
+// The new vote's form is vote-form-dialog.js; confirmations are confirm-dialog.js.
 import { h, emit, icon, replaceChildren } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
-import {
-  RULES, DEFAULT_RULE, DEFAULT_OPTIONS, optionLabel, ruleLabel, kindLabel, sortVotes, buildVoteBody,
-} from "../logic/votes.js";
+import { DEFAULT_OPTIONS, optionLabel, ruleLabel, kindLabel, sortVotes } from "../logic/votes.js";
 import { voteProgress, updateVoteProgress, voteResult } from "./vote-result.js";
 
 export class VotePanel {
@@ -99,143 +96,4 @@ export class VotePanel {
           }, icon("stop", 18), t("vote.panel.close")))
       : null);
   }
-}
-
-// ---- dialogs ------------------------------------------------------------------------
-
-function dialog(testid, ...children) {
-  const d = h("dialog", { class: "dialog vote-dialog", dataset: { testid } }, ...children);
-  document.body.append(d);
-  d.addEventListener("close", () => d.remove());
-  return d;
-}
-
-/**
- * Ask before doing something that cannot be undone. Resolves true when
- * confirmed. {testid, title, text, detail, confirm, confirmTestid, tone}
- */
-export function confirmDialog({ testid, title, text, detail = null, confirm, confirmTestid, tone = "danger" }) {
-  return new Promise((resolve) => {
-    const d = dialog(testid,
-      h("form", { method: "dialog" },
-        h("h2", {}, title),
-        h("p", { dataset: { testid: `${testid}-message` } }, text),
-        detail ? h("p", { class: "vote-dialog-detail" }, detail) : null,
-        h("div", { class: "dialog-actions" },
-          h("button", { type: "submit", value: "cancel", class: "btn btn-secondary btn-lg", autofocus: true, dataset: { testid: "vote-dialog-cancel" } },
-            t("common.cancel")),
-          h("button", { type: "submit", value: "confirm", class: `btn btn-${tone} btn-lg`, dataset: { testid: confirmTestid } }, confirm))));
-    d.addEventListener("close", () => resolve(d.returnValue === "confirm"));
-    d.showModal();
-  });
-}
-
-/** The quorum warning: present/required, and an explicit "open anyway". */
-export function quorumDialog({ present, required }) {
-  return new Promise((resolve) => {
-    const d = dialog("vote-quorum-dialog",
-      h("form", { method: "dialog" },
-        h("div", { class: "quorum-warning-icon", "aria-hidden": "true" }, "!"),
-        h("h2", {}, t("vote.panel.quorum_title")),
-        h("p", { class: "quorum-warning-text", dataset: { testid: "vote-quorum-message", present, required } },
-          t("vote.panel.quorum_text", { present, required })),
-        h("p", { class: "vote-dialog-detail" }, t("vote.panel.quorum_note")),
-        h("div", { class: "dialog-actions" },
-          h("button", { type: "submit", value: "cancel", class: "btn btn-secondary btn-lg", autofocus: true, dataset: { testid: "vote-dialog-cancel" } },
-            t("common.cancel")),
-          h("button", { type: "submit", value: "confirm", class: "btn btn-danger btn-lg", dataset: { testid: "vote-open-anyway" } },
-            t("vote.panel.quorum_override")))));
-    d.addEventListener("close", () => resolve(d.returnValue === "confirm"));
-    d.showModal();
-  });
-}
-
-/**
- * The new-vote form. `submit(body)` talks to the server and resolves with
- * an error message to show, or null when done (the dialog then closes).
- */
-export function voteFormDialog({ items = [], defaultItemId = null, submit }) {
-  const radio = (name, value, label, checked, testid) => h("label", { class: "choice" },
-    h("input", { type: "radio", name, value, checked, dataset: { testid } }),
-    h("span", { class: "choice-label" }, label));
-  const title = h("textarea", {
-    id: "vote-form-title", rows: "2", maxlength: "500", required: true,
-    placeholder: t("vote.form.title_placeholder"), dataset: { testid: "vote-form-title" },
-  });
-  const item = h("select", { id: "vote-form-item", dataset: { testid: "vote-form-item" } },
-    h("option", { value: "" }, t("vote.form.item_none")),
-    [...items].sort((a, b) => a.position - b.position).map((i) => h("option", {
-      value: i.id, selected: defaultItemId != null && Number(i.id) === Number(defaultItemId),
-    }, `${i.position}. ${i.title}`)));
-  const usual = radio("optmode", "default", t("vote.form.options_default"), true, "vote-form-default-options");
-  const customChoice = radio("optmode", "custom", t("vote.form.options_custom"), false, "vote-form-custom");
-  const custom = customChoice.querySelector("input");
-  const options = h("textarea", {
-    id: "vote-form-options", rows: "3", dataset: { testid: "vote-form-options" }, "aria-describedby": "vote-form-options-hint",
-    "aria-label": t("vote.form.options_custom"),
-  });
-  const optionsBox = h("div", { class: "field vote-form-custom", hidden: true },
-    options, h("p", { class: "field-hint", id: "vote-form-options-hint" }, t("vote.form.options_hint")));
-  for (const input of [usual.querySelector("input"), custom]) {
-    input.addEventListener("change", () => {
-      optionsBox.hidden = !custom.checked;
-      if (custom.checked) options.focus();
-    });
-  }
-  const error = h("p", { class: "form-error", role: "alert", hidden: true, dataset: { testid: "vote-form-error" } });
-  const send = h("button", { type: "submit", class: "btn btn-primary btn-lg", dataset: { testid: "vote-form-submit" } },
-    t("vote.form.submit"));
-  const form = h("form", { class: "form vote-form", novalidate: true },
-    h("h2", {}, t("vote.form.heading")),
-    h("div", { class: "field" }, h("label", { for: "vote-form-title" }, t("vote.form.title")), title),
-    h("div", { class: "field" }, h("label", { for: "vote-form-item" }, t("vote.form.item")), item),
-    h("fieldset", { class: "field choices choices-2" },
-      h("legend", {}, t("vote.form.kind")),
-      radio("kind", "named", t("vote.kind.named"), true, "vote-form-named"),
-      radio("kind", "secret", t("vote.kind.secret"), false, "vote-form-secret")),
-    h("fieldset", { class: "field choices choices-3" },
-      h("legend", {}, t("vote.form.rule")),
-      RULES.map((r) => radio("rule", r, ruleLabel(r, t), r === DEFAULT_RULE, "vote-form-rule"))),
-    h("fieldset", { class: "field choices choices-2 vote-form-optmode" },
-      h("legend", {}, t("vote.form.options")), usual, customChoice),
-    optionsBox,
-    error,
-    h("div", { class: "dialog-actions" },
-      h("button", { type: "button", class: "btn btn-secondary btn-lg", dataset: { testid: "vote-form-cancel" } }, t("common.cancel")),
-      send));
-  const d = dialog("vote-form", form);
-  d.classList.add("dialog-wide");
-  const showError = (message) => {
-    error.textContent = message || "";
-    error.hidden = !message;
-  };
-  form.querySelector("[data-testid=vote-form-cancel]").addEventListener("click", () => d.close());
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const r = buildVoteBody({
-      title: title.value,
-      agendaItemId: item.value,
-      secret: form.elements.kind.value === "secret",
-      rule: form.elements.rule.value,
-      custom: custom.checked,
-      optionsText: options.value,
-    });
-    if (r.error) {
-      showError(t(r.error.key, r.error.params || {}));
-      (r.error.field === "title" ? title : options).focus();
-      return;
-    }
-    showError("");
-    send.disabled = true;
-    try {
-      const message = await submit(r.body);
-      if (message) showError(message);
-      else d.close();
-    } finally {
-      send.disabled = false;
-    }
-  });
-  d.showModal();
-  title.focus();
-  return d;
 }

@@ -8,7 +8,7 @@ import { t } from "../lib/i18n.js";
 import { optionLabel, ruleLabel, kindLabel, ballotErrorKey } from "../logic/votes.js";
 import { formatReceipt } from "../logic/receipt.js";
 import { voteProgress, updateVoteProgress, voteResult, optionTone } from "./vote-result.js";
-import { ackErrorMessage } from "../meeting-common.js";
+import { ackErrorMessage } from "../lib/api.js";
 
 export class VoteSheet {
   constructor(host) {

@@ -1,6 +1,6 @@
 // HTTP API client (PROTOCOL.md): same-origin fetch with the session cookie.
 // Errors come back as ApiError carrying the server's {code, message}.
-import { t, has } from "./i18n.js";
+import { t, has, lang } from "./i18n.js";
 
 export class ApiError extends Error {
   constructor(status, code, message, details = null) {
@@ -18,11 +18,32 @@ const STATUS_CODES = {
   413: "too_large", 415: "unsupported_media", 422: "invalid", 429: "rate_limited",
 };
 
+/**
+ * What a person reads for a refusal. The server writes its messages in
+ * English; in any other language the catalog's sentence for the code comes
+ * first, and the server's own words only where the catalog has none. The
+ * server's message stays on the error (`serverMessage`) for the logs.
+ */
+export function readableError(code, serverMessage) {
+  const key = `api.error.${code}`;
+  if (lang() !== "en" && has(key)) return t(key);
+  return serverMessage || (has(key) ? t(key) : "");
+}
+
 function errorFromBody(status, body) {
   const err = body && body.error;
   const code = (err && err.code) || STATUS_CODES[status] || "error";
-  const message = (err && err.message) || (has(`api.error.${code}`) ? t(`api.error.${code}`) : `HTTP ${status}`);
-  return new ApiError(status, code, message, err || null);
+  const error = new ApiError(status, code, readableError(code, err && err.message) || `HTTP ${status}`, err || null);
+  error.serverMessage = (err && err.message) || "";
+  return error;
+}
+
+/** The message for a refused socket request (an ack's {code, message}). */
+export function ackErrorMessage(error) {
+  const code = (error && error.code) || "error";
+  if (code === "offline") return t("rt.error.offline");
+  if (code === "timeout") return t("rt.error.timeout");
+  return readableError(code, error && error.message) || code;
 }
 
 async function parse(res) {

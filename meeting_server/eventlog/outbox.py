@@ -1,7 +1,7 @@
 """The one path for every change of meeting state.
 
 A service runs inside `Intents.run`: in one write transaction it changes the
-tables and appends its events to the meeting's log (`Tx.emit`, which takes
+tables and appends its events to the meeting's log (`Tx.notify_after_commit`, which takes
 the next `seq`). Only after the commit are the events sent to the rooms, by
 the `Sender`, one meeting's in the order they were committed; no lock is
 held while sending. A client that missed something replays from the log
@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import copy
+import functools
 import json
 import logging
 from collections import deque
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Concatenate, ParamSpec, TypeVar
 
 import anyio
 import sqlalchemy as sa
@@ -25,12 +27,12 @@ import socketio
 from sqlmodel import Session
 
 from meeting_server.db import Database
-from meeting_server.meetings.models import Meeting
-from meeting_server.realtime.events import ServerEvent, meeting_room, user_room
-from meeting_server.realtime.models import Event
+from meeting_server.eventlog.events import ServerEvent, meeting_room, user_room
+from meeting_server.eventlog.models import Event
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 @dataclass
@@ -40,6 +42,11 @@ class Outgoing:
     room: str
 
 
+# The meeting row's counter, named here rather than imported: the event log is
+# ground that every domain uses, so it may not import the meetings domain.
+_meeting = sa.table("meeting", sa.column("id", sa.Integer), sa.column("last_seq", sa.Integer))
+
+
 @dataclass
 class Tx:
     """A write transaction and the events it will send once committed."""
@@ -47,13 +54,16 @@ class Tx:
     session: Session
     outgoing: list[Outgoing] = field(default_factory=list)
 
-    def emit(self, event: ServerEvent, *, only_user: int | None = None) -> int:
-        """Append the event to its meeting's log with the next seq; returns that seq."""
+    def notify_after_commit(self, event: ServerEvent, *, only_user: int | None = None) -> int:
+        """Append the event to its meeting's log now, with the next seq (the
+        meeting row's counter, which also serialises the meeting's writers),
+        and send it once the transaction commits; returns that seq. Rolled
+        back, it is neither logged nor sent."""
         event.seq = self.session.execute(
-            sa.update(Meeting)
-            .where(Meeting.id == event.meeting_id)
-            .values(last_seq=Meeting.last_seq + 1)
-            .returning(Meeting.last_seq)
+            sa.update(_meeting)
+            .where(_meeting.c.id == event.meeting_id)
+            .values(last_seq=_meeting.c.last_seq + 1)
+            .returning(_meeting.c.last_seq)
         ).scalar_one()
         payload = event.model_dump(mode="json")
         self.session.add(
@@ -73,6 +83,10 @@ class Tx:
 def _dumps(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
 
+
+# What sends: the socket.io server, or for a command-line process a write-only
+# client manager of the nodes' broker (python-socketio's way to emit from outside).
+Emitter = socketio.AsyncServer | socketio.AsyncManager
 
 # A committed event that has not reached socket.io within this long is given
 # up on (it stays in the log, so tablets replay it): one stuck send must not
@@ -116,7 +130,9 @@ class Sender:
     order; a task per meeting with something to send drains it.
     """
 
-    def __init__(self, sio: socketio.AsyncServer):
+    def __init__(self, sio: Emitter | None):
+        # None: no transport (a command-line import with one node): the events
+        # are in the log, and tablets get them when they next join.
         self.sio = sio
         self._queues: dict[int | None, deque[tuple[list[Outgoing], asyncio.Future[None]]]] = {}
         self._tasks: dict[int | None, asyncio.Task[None]] = {}
@@ -146,45 +162,82 @@ class Sender:
             del self._queues[key], self._tasks[key]
 
     async def _emit(self, item: Outgoing) -> None:
+        if self.sio is None:
+            return
         try:
             await asyncio.wait_for(self.sio.emit(item.name, item.payload, room=item.room), SEND_TIMEOUT_S)
         except Exception:  # the event is committed: clients replay it from the log
             log.exception("emit of %s failed", item.name)
+
+    async def relay(self, event: ServerEvent, *, skip_sid: str | None = None) -> None:
+        """Send a transient event (a stroke being drawn) to its meeting's room
+        at once: not logged, not queued behind the meeting's committed events."""
+        if self.sio is None:
+            return
+        try:
+            await asyncio.wait_for(
+                self.sio.emit(event.name, event.model_dump(mode="json"), room=meeting_room(event.meeting_id), skip_sid=skip_sid),
+                SEND_TIMEOUT_S,
+            )
+        except Exception:  # worth nothing a moment later: the final put replaces it
+            log.exception("relay of %s failed", event.name)
 
     def pending(self) -> int:
         return sum(len(queue) for queue in self._queues.values())
 
 
 class Intents:
-    def __init__(self, db: Database, sio: socketio.AsyncServer):
+    """The write path (`run`) and its read twin (`read`), in worker threads."""
+
+    def __init__(self, db: Database, sio: Emitter | None):
         self.db = db
         self.sender = Sender(sio)
         self._locks = _KeyedLocks()
+        self._limiter: anyio.CapacityLimiter | None = None
 
-    async def run(self, meeting_id: int | None, service: Callable[..., T], *args: Any) -> T:
-        """Run `service(tx, *args)` in a worker thread, commit, then send its events.
+    def limited(self, limiter: anyio.CapacityLimiter) -> "Intents":
+        """The same write path on threads counted by `limiter` rather than
+        anyio's shared pool: logins use it, so a flood of them never takes
+        the threads that page turns and ballots need."""
+        twin = copy.copy(self)
+        twin._limiter = limiter
+        return twin
 
-        The meeting's lock covers the transaction and the queueing of its
-        events, never the sending: the queue is in commit order, so in seq
-        order. Returns once the events have gone out (or were given up on).
+    async def run(
+        self,
+        meeting_id: int | None,
+        service: Callable[Concatenate[Tx, P], T],
+        /,
+        *args: P.args,
+        **kwargs: P.kwargs,
+    ) -> T:
+        """Run `service(tx, ...)` in a worker thread, commit, then send its events.
+
+        `meeting_id` names the lock, None for work across meetings (the
+        presence sweep) or none (auth). The meeting's lock covers the
+        transaction and the queueing of its events, never the sending: the
+        queue is in commit order, so in seq order. Returns once the events
+        have gone out (or were given up on).
         """
+        work = functools.partial(self._transact, functools.partial(service, *args, **kwargs))
         guard = self._locks.hold(meeting_id) if meeting_id is not None else contextlib.nullcontext()
         async with guard:
-            result, outgoing = await anyio.to_thread.run_sync(self._transact, service, args)
+            result, outgoing = await anyio.to_thread.run_sync(work, limiter=self._limiter)
             sent = self.sender.post(meeting_id, outgoing)
         await sent
         return result
 
-    def _transact(self, service: Callable[..., T], args: tuple) -> tuple[T, list[Outgoing]]:
+    def _transact(self, service: Callable[[Tx], T]) -> tuple[T, list[Outgoing]]:
         with self.db.write() as session:
             tx = Tx(session)
-            result = service(tx, *args)
+            result = service(tx)
         return result, tx.outgoing
 
-    async def read(self, reader: Callable[..., T], *args: Any) -> T:
-        """Run `reader(session, *args)` in a read transaction in a worker thread."""
-        return await anyio.to_thread.run_sync(self._read, reader, args)
+    async def read(self, reader: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run `reader(session, ...)` in a read transaction in a worker thread."""
+        work = functools.partial(self._read, functools.partial(reader, *args, **kwargs))
+        return await anyio.to_thread.run_sync(work, limiter=self._limiter)
 
-    def _read(self, reader: Callable[..., T], args: tuple) -> T:
+    def _read(self, reader: Callable[[Session], T]) -> T:
         with self.db.read() as session:
-            return reader(session, *args)
+            return reader(session)

@@ -17,7 +17,8 @@ class Event(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     seq: int
     name: str = Field(max_length=64)
-    # Exactly the payload emitted live (it carries meeting_id and seq too).
+    # Exactly the payload emitted live (it carries meeting_id and seq too). JSON text, not a JSON
+    # column: replay budgets its pages by this text's length, which a JSON column would make it re-serialize.
     payload: str = Field(sa_column=Column(Text, nullable=False))
     # None: everyone in the meeting may see it. Otherwise only this user's devices.
     audience_user_id: int | None = Field(default=None, foreign_key="user.id")
