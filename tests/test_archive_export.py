@@ -157,6 +157,11 @@ def test_who_may_export_and_when(world, admin, tmp_path):
     for api, status in ((world.member, 403), (world.chair, 403), (world.outsider, 404),
                         (archivist, 200), (admin, 200), (world.secretary, 200)):
         assert api.get(path).status_code == status, api
+    # Minutes not finalized: the archive carries the draft, printed in the print
+    # pool, the same PDF the minutes page serves.
+    with zipfile.ZipFile(io.BytesIO(archivist.get(path).content)) as archive:
+        draft = archive.read("minutes.pdf")
+    assert draft.startswith(b"%PDF-") and draft == world.secretary.get(f"/api/meetings/{world.meeting_id}/minutes.pdf").content
 
 
 def test_formula_cells_are_escaped_in_attendance(world, admin, tmp_path):

@@ -36,7 +36,7 @@ from meeting_server.meetings import attendance
 from meeting_server.meetings.access import is_participant, visible_meeting
 from meeting_server.meetings.models import Meeting, MeetingPublic, MeetingStatus
 from meeting_server.meetings.service import describe
-from meeting_server.minutes.record import minutes_pdf_bytes, minutes_record
+from meeting_server.minutes.record import final_pdf_path, minutes_record
 from meeting_server.votes.models import Vote, VoteStatus
 from meeting_server.votes.service import broadcast, secret_receipts
 
@@ -65,7 +65,9 @@ class ArchiveContent:
 
     meeting: MeetingPublic
     minutes: dict
-    minutes_pdf: bytes
+    # The final minutes' stored PDF; None for a draft, which the route prints
+    # in the print pool (minutes/printing.py) into `minutes_pdf`.
+    final_minutes_pdf: Path | None
     documents: list[tuple[str, Path]]  # (path in the ZIP, original file)
     annotations: list[tuple[str, ExportSource]]  # (path stem in the ZIP, shared annotations)
     votes: list[dict]
@@ -73,6 +75,7 @@ class ArchiveContent:
     attendance: list[list]
     audit: list[dict]
     names: dict[int, str] = field(default_factory=dict)
+    minutes_pdf: bytes = b""
 
 
 def gather(session: Session, store: BlobStore, settings: Settings, user: UserPublic, meeting_id: int) -> ArchiveContent:
@@ -89,7 +92,7 @@ def gather(session: Session, store: BlobStore, settings: Settings, user: UserPub
     return ArchiveContent(
         meeting=described,
         minutes=minutes_record(session, meeting.id, settings),
-        minutes_pdf=minutes_pdf_bytes(session, store, meeting.id, settings),
+        final_minutes_pdf=final_pdf_path(session, store, meeting.id),
         documents=documents,
         annotations=annotations,
         votes=votes,

@@ -18,6 +18,7 @@ from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
 from meeting_server.meetings import service as meetings
+from meeting_server.minutes.printing import draft_pdf
 from meeting_server.minutes.models import Minutes, MinutesStatus
 
 router = APIRouter(tags=["archive"])
@@ -32,6 +33,10 @@ async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> FileRespon
     """The closed meeting's whole record as a ZIP with a manifest of SHA-256s
     (archivist, admin, or the meeting's secretary)."""
     content = await ctx.intents.read(gather, store=ctx.store, settings=ctx.settings, user=user, meeting_id=meeting_id)
+    if content.final_minutes_pdf is not None:
+        content.minutes_pdf = await anyio.to_thread.run_sync(content.final_minutes_pdf.read_bytes)
+    else:
+        content.minutes_pdf = await draft_pdf(ctx.print_pool, ctx.store, content.minutes, timeout=ctx.settings.render_timeout_s)
     folder = ctx.store.temp_path(".archive")
     folder.mkdir(parents=True)
     try:

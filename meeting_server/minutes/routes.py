@@ -12,14 +12,13 @@ from fastapi.responses import FileResponse
 from meeting_server.archive.canonical import canonical_json, sha256_hex
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
-from meeting_server.documents.pool import WorkerFailed
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import MeetingError
 from meeting_server.ids import Id
 from meeting_server.meetings.access import visible_meeting
 from meeting_server.minutes import service
 from meeting_server.minutes.models import Finalized, ItemSaved, ItemSaveIn, MinutesOut, MinutesPutIn
-from meeting_server.minutes.pdf import write_minutes_pdf
+from meeting_server.minutes.printing import draft_pdf, print_minutes
 from meeting_server.minutes.record import final_pdf_path, minutes_record
 
 router = APIRouter(tags=["minutes"])
@@ -139,22 +138,8 @@ async def _draft_pdf(ctx: AppContext, record: dict) -> bytes:
 
 
 async def _print_draft(ctx: AppContext, record: dict) -> bytes:
-    temp = ctx.store.temp_path(".draft.pdf")
-    try:
-        await _print(ctx, record, "", temp)
-        return await anyio.to_thread.run_sync(temp.read_bytes)
-    finally:
-        temp.unlink(missing_ok=True)
+    return await draft_pdf(ctx.print_pool, ctx.store, record, timeout=ctx.settings.render_timeout_s)
 
 
 async def _print(ctx: AppContext, record: dict, fingerprint: str, out: Path) -> str:
-    """Print the record to `out` in the print pool (seconds for a long meeting:
-    never in the server's own process); its SHA-256."""
-    try:
-        return await ctx.print_pool.run(write_minutes_pdf, record, fingerprint, str(out), timeout=ctx.settings.render_timeout_s)
-    except WorkerFailed as failed:
-        raise MeetingError(
-            f"The minutes could not be printed just now ({failed.reason}). Please try again in a moment.",
-            code="server_busy",
-            status=503,
-        ) from None
+    return await print_minutes(ctx.print_pool, record, fingerprint, out, timeout=ctx.settings.render_timeout_s)
