@@ -8,7 +8,8 @@ BIN := $(VENV)/bin
 # engine, through its WebDriver), a virtual display and poppler as an
 # independent PDF reader. Node (for the web client's unit tests) is checked apart.
 SYSTEM_PACKAGES := chromium webkit2gtk-driver xvfb poppler-utils
-PYTEST_ARGS ?=
+# The slowest tests are listed at the end of every run: the CI budget is 20 minutes.
+PYTEST_ARGS ?= --durations=20
 
 .PHONY: run test test-fast system-deps bench screenshots clean
 
