@@ -31,6 +31,7 @@ GROUND = frozenset(
         "db",  # engines and sessions
         "background",  # tasks started and forgotten
         "filenames",  # file names made from titles (documents, annotations and the archive all use them)
+        "inputs",  # the strict base of every input model
         "eventlog",  # package: the event log, typed server events and rooms, the after-commit outbox
         "migrations",  # package: the schema, revision by revision (plain Alembic, no table module imported)
     }

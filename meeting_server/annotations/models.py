@@ -15,7 +15,7 @@ from typing import Annotated, Any, Literal, Union
 
 import sqlalchemy as sa
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field as PField, field_validator, model_validator,
+    AfterValidator, BaseModel, BeforeValidator, Field as PField, field_validator, model_validator,
 )
 from pydantic_core import PydanticCustomError
 from sqlmodel import Column, Field, SQLModel
@@ -23,6 +23,7 @@ from sqlmodel import Column, Field, SQLModel
 from meeting_server.config import Settings
 from meeting_server.ids import DB_INT_MAX
 from meeting_server.timeutil import UTCDateTime, utcnow
+from meeting_server.inputs import StrictInput
 
 Kind = Literal["ink", "highlight", "note"]
 Visibility = Literal["private", "shared"]
@@ -100,11 +101,7 @@ Id = Annotated[int, PField(ge=1, le=DB_INT_MAX, strict=True)]
 ClientTime = Annotated[int, PField(ge=0, strict=True)]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class InkData(_Strict):
+class InkData(StrictInput):
     # No limit on the way out: a stroke stored under a higher limit still lists.
     points: list[Point] = PField(min_length=1)
     color: Color
@@ -117,7 +114,7 @@ class NewInkData(InkData):
     points: Annotated[list[Point], PField(min_length=1), AfterValidator(_stroke_points)]
 
 
-class HighlightData(_Strict):
+class HighlightData(StrictInput):
     rects: list[Rect] = PField(min_length=1, max_length=MAX_RECTS)
     color: Color
 
@@ -131,7 +128,7 @@ class HighlightData(_Strict):
         return rects
 
 
-class NoteData(_Strict):
+class NoteData(StrictInput):
     x: Unit
     y: Unit
     text: Annotated[str, PField(strict=True, max_length=MAX_NOTE_CHARS)]
@@ -149,7 +146,7 @@ AnnotationId = Annotated[str, BeforeValidator(_uuid)]
 
 # ---- input -------------------------------------------------------------------
 
-class _AnnotationIn(_Strict):
+class _AnnotationIn(StrictInput):
     id: AnnotationId
     document_id: Id
     page: Page
@@ -178,7 +175,7 @@ class NoteIn(_AnnotationIn):
 AnnotationIn = Annotated[Union[InkIn, HighlightIn, NoteIn], PField(discriminator="kind")]
 
 
-class PutIn(_Strict):
+class PutIn(StrictInput):
     meeting_id: Id
     annotation: AnnotationIn
     # When the user made the change on the device; may also ride inside `annotation`.
@@ -194,13 +191,13 @@ class PutIn(_Strict):
         return self
 
 
-class DeleteIn(_Strict):
+class DeleteIn(StrictInput):
     meeting_id: Id
     id: AnnotationId
     client_time: ClientTime | None = None
 
 
-class DrawingIn(_Strict):
+class DrawingIn(StrictInput):
     """A piece of a shared ink stroke still being drawn: the points since the last piece."""
 
     meeting_id: Id

@@ -6,11 +6,12 @@ from datetime import datetime
 from enum import Enum
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field as PField
+from pydantic import BaseModel, Field as PField
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.text import Name
 from meeting_server.timeutil import UTCDateTime, utcnow
+from meeting_server.inputs import TrimmedInput
 
 
 class Role(str, Enum):
@@ -65,24 +66,20 @@ class LoginThrottle(SQLModel, table=True):
     blocked_until: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class UserCreate(_In):
+class UserCreate(TrimmedInput):
     username: str = PField(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     password: str = PField(min_length=8, max_length=256)
     full_name: Name
     role: Role
 
 
-class UserBatchItem(_In):
+class UserBatchItem(TrimmedInput):
     username: str = PField(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     full_name: Name
     role: Role
 
 
-class UserBatchCreate(_In):
+class UserBatchCreate(TrimmedInput):
     """Many accounts sharing one initial password, e.g. a whole committee before
     its first meeting. The password is hashed once: each argon2id hash costs
     about 0.1 s of CPU on purpose, so 1,000 separate hashes would take minutes."""
@@ -98,7 +95,7 @@ class UserPublic(BaseModel):
     role: Role
 
 
-class LoginIn(_In):
+class LoginIn(TrimmedInput):
     username: str = PField(min_length=1, max_length=64)
     password: str = PField(min_length=1, max_length=256)
 

@@ -9,7 +9,7 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AwareDatetime, BaseModel, Field, ValidationError
 from sqlmodel import Session, select
 
 from meeting_server.auth.models import Role, User, UserCreate
@@ -23,33 +23,30 @@ from meeting_server.meetings.models import AgendaItemCreate, Meeting, MeetingCre
 from meeting_server.meetings.service import add_agenda_item, create_meeting, turn_page
 from meeting_server.eventlog.outbox import Intents, Tx
 from meeting_server.text import Name, Title
+from meeting_server.inputs import TrimmedInput
 
 
 class FolderError(Exception):
     """The folder cannot be imported; the message says what to fix."""
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class DocumentSpec(_Strict):
+class DocumentSpec(TrimmedInput):
     file: str = Field(min_length=1)
     # Titles and names as the API takes them (meeting_server/text.py): the minutes print them.
     title: Title | None = None
 
 
-class ItemSpec(_Strict):
+class ItemSpec(TrimmedInput):
     title: Title
     documents: list[DocumentSpec] = []
 
 
-class ParticipantSpec(_Strict):
+class ParticipantSpec(TrimmedInput):
     username: str
     voting: bool | None = None
 
 
-class AgendaSpec(_Strict):
+class AgendaSpec(TrimmedInput):
     title: Title
     starts_at: AwareDatetime
     location: str = Field(min_length=1, max_length=500)
@@ -57,7 +54,7 @@ class AgendaSpec(_Strict):
     items: list[ItemSpec] = []
 
 
-class UserSpec(_Strict):
+class UserSpec(TrimmedInput):
     username: str
     full_name: Name
     role: Role

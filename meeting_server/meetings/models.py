@@ -5,13 +5,14 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field as PField
+from pydantic import AwareDatetime, BaseModel, Field as PField
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.auth.models import Role
 from meeting_server.ids import Id
 from meeting_server.text import Line, Title
 from meeting_server.timeutil import UTCDateTime, utcnow
+from meeting_server.inputs import TrimmedInput
 
 
 class MeetingStatus(str, Enum):
@@ -100,11 +101,7 @@ class Node(SQLModel, table=True):
 
 # ---- API shapes -------------------------------------------------------------
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
-class PageTurnIn(_In):
+class PageTurnIn(TrimmedInput):
     """`page:turn`: the presenter moves the room to a page."""
 
     meeting_id: Id
@@ -112,23 +109,23 @@ class PageTurnIn(_In):
     page: int
 
 
-class ParticipantIn(_In):
+class ParticipantIn(TrimmedInput):
     user_id: Id
     voting: bool | None = None
 
 
-class MeetingCreate(_In):
+class MeetingCreate(TrimmedInput):
     title: Title
     starts_at: AwareDatetime
     location: Line = ""
     participants: list[ParticipantIn] = PField(default_factory=list, max_length=2000)
 
 
-class AgendaItemCreate(_In):
+class AgendaItemCreate(TrimmedInput):
     title: Title
 
 
-class AgendaItemUpdate(_In):
+class AgendaItemUpdate(TrimmedInput):
     title: Title | None = None
     position: int | None = PField(default=None, ge=1)
 
@@ -165,13 +162,13 @@ class Presenter(BaseModel):
     page: int
 
 
-class AttendanceIn(_In):
+class AttendanceIn(TrimmedInput):
     # None: not known (undoes a mistaken entry).
     status: AttendanceStatus | None
     reason: Line = ""
 
 
-class QuorumIn(_In):
+class QuorumIn(TrimmedInput):
     numerator: int = PField(ge=1, le=1000)
     denominator: int = PField(ge=1, le=1000)
 

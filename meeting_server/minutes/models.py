@@ -21,12 +21,13 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field as PField, field_validator, model_validator
+from pydantic import BaseModel, Field as PField, field_validator, model_validator
 from sqlmodel import Column, Field, SQLModel, Text
 
 from meeting_server.ids import Id
 from meeting_server.text import one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
+from meeting_server.inputs import StrictInput
 
 # The minutes PDF's own limits (minutes/document.py), so what is saved always prints.
 TEXT_MAX = 100_000
@@ -121,11 +122,7 @@ def clean_line(value: str) -> str:
 # ---- API shapes: input -----------------------------------------------------------------
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class HeaderIn(_In):
+class HeaderIn(StrictInput):
     """The header fields a secretary may set; each one left out stays as it is.
     An empty string puts a field back to its default."""
 
@@ -157,7 +154,7 @@ class HeaderIn(_In):
         return clean_line(value) if isinstance(value, str) else value
 
 
-class ItemTextIn(_In):
+class ItemTextIn(StrictInput):
     """One item's texts; a field left out stays as it is."""
 
     discussion: str | None = PField(default=None, max_length=TEXT_MAX)
@@ -197,7 +194,7 @@ READ_ONLY_FIELDS = frozenset({
 })
 
 
-class MinutesPutIn(_In):
+class MinutesPutIn(StrictInput):
     """PUT /minutes: the whole document (or any part of it) against `version`."""
 
     version: int = PField(ge=0)

@@ -15,7 +15,7 @@ from typing import Any
 
 import socketio
 from socketio import packet
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 from sqlmodel import Session, select
 
 from meeting_server.annotations import sockets as annotation_sockets
@@ -35,6 +35,7 @@ from meeting_server.eventlog.events import meeting_room, user_room
 from meeting_server.realtime.replay import join, replay_page
 from meeting_server.realtime.sessions import session_room
 from meeting_server.votes import sockets as vote_sockets
+from meeting_server.inputs import StrictInput
 
 log = logging.getLogger(__name__)
 
@@ -42,22 +43,18 @@ log = logging.getLogger(__name__)
 DOMAIN_SOCKETS: tuple = (meeting_sockets.register, annotation_sockets.register, vote_sockets.register)
 
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-
-class JoinIn(_In):
+class JoinIn(StrictInput):
     meeting_id: Id
     since_seq: int | None = Field(default=None, ge=0)
     # A hall screen or a monitor follows the meeting without counting as present.
     watch: bool = False
 
 
-class LeaveIn(_In):
+class LeaveIn(StrictInput):
     meeting_id: Id
 
 
-class ReplayIn(_In):
+class ReplayIn(StrictInput):
     meeting_id: Id
     since_seq: int = Field(ge=0)
 

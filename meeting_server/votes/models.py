@@ -26,6 +26,7 @@ from meeting_server.ids import Id
 from meeting_server.text import Title, one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
 from meeting_server.votes.rules import DEFAULT_RULE, VoteRule
+from meeting_server.inputs import TrimmedInput
 
 DEFAULT_OPTIONS = ["yes", "no", "abstain"]
 MAX_OPTIONS = 20
@@ -114,10 +115,6 @@ class NamedBallot(SQLModel, table=True):
 
 # ---- API shapes -------------------------------------------------------------
 
-class _In(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-
 def _clean_options(options: list[str] | None) -> list[str] | None:
     if options is None:
         return None
@@ -132,7 +129,7 @@ def _clean_options(options: list[str] | None) -> list[str] | None:
     return cleaned
 
 
-class VoteCreate(_In):
+class VoteCreate(TrimmedInput):
     title: Title
     agenda_item_id: Id | None = None
     # The first option is the one that carries the motion ("yes").
@@ -146,7 +143,7 @@ class VoteCreate(_In):
         return _clean_options(value)
 
 
-class VoteUpdate(_In):
+class VoteUpdate(TrimmedInput):
     title: Title | None = None
     agenda_item_id: Id | None = None
     options: list[str] | None = PField(default=None, min_length=2, max_length=MAX_OPTIONS)
@@ -159,12 +156,12 @@ class VoteUpdate(_In):
         return _clean_options(value)
 
 
-class VoteOpenIn(_In):
+class VoteOpenIn(TrimmedInput):
     # Open although fewer than the quorum attend; recorded on the vote.
     override_quorum: bool = False
 
 
-class BallotIn(_In):
+class BallotIn(TrimmedInput):
     choice: str = PField(min_length=1, max_length=200)
     # Secret votes: hex SHA-256 of a nonce only the voter knows.
     receipt_hash: str | None = PField(default=None, pattern=r"^[0-9a-fA-F]{64}$")
