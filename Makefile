@@ -11,7 +11,7 @@ SYSTEM_PACKAGES := chromium webkit2gtk-driver xvfb poppler-utils
 # The slowest tests are listed at the end of every run: the CI budget is 20 minutes.
 PYTEST_ARGS ?= --durations=20
 
-.PHONY: run test test-fast system-deps bench screenshots clean
+.PHONY: run test test-fast lint format typecheck system-deps bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,22 @@ system-deps:
 	@command -v node >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs >/dev/null; }
 
-test: $(VENV)/.installed-test system-deps
+# ruff (lint and format, rules reasoned in pyproject.toml) and mypy on the server:
+# `make test` runs both first, so CI does.
+CHECKED := meeting_server tests benchmarks
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check $(CHECKED)
+	$(BIN)/ruff format --check $(CHECKED)
+
+format: $(VENV)/.installed-test
+	$(BIN)/ruff check --fix $(CHECKED)
+	$(BIN)/ruff format $(CHECKED)
+
+typecheck: $(VENV)/.installed-test
+	$(BIN)/mypy
+
+test: lint $(VENV)/.installed-test system-deps
 	node --test tests/js/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -60,7 +60,11 @@ def _stroke(document_id: int, points: int) -> dict:
         "page": 2,
         "kind": "ink",
         "visibility": "shared",
-        "data": {"points": [[random.random(), random.random(), 0.5] for _ in range(points)], "color": "#D32F2F", "width": 0.004},
+        "data": {
+            "points": [[random.random(), random.random(), 0.5] for _ in range(points)],
+            "color": "#D32F2F",
+            "width": 0.004,
+        },
     }
 
 
@@ -87,8 +91,16 @@ def flood_sockets(sock: Socket, meeting_id: int, document_id: int, stop: threadi
             event, payload = "annotation:put", {"meeting_id": meeting_id, "annotation": _stroke(document_id, 6_000)}
         elif n % 5 == 0:
             event = "annotation:drawing"
-            payload = {"meeting_id": meeting_id, "id": str(uuid.uuid4()), "document_id": document_id, "page": 1,
-                       "start": 0, "points": [[0.1, 0.1, 0.5]] * 50, "color": "#D32F2F", "width": 0.004}
+            payload = {
+                "meeting_id": meeting_id,
+                "id": str(uuid.uuid4()),
+                "document_id": document_id,
+                "page": 1,
+                "start": 0,
+                "points": [[0.1, 0.1, 0.5]] * 50,
+                "color": "#D32F2F",
+                "width": 0.004,
+            }
         else:
             event, payload = "annotation:put", {"meeting_id": meeting_id, "annotation": _note(document_id)}
         try:
@@ -106,12 +118,16 @@ def flood_http(base_url: str, member: Api, document_id: int, stop: threading.Eve
         while not stop.is_set():
             try:
                 if random.random() < 0.5:
-                    r = client.post(f"{base_url}/api/auth/login", json={"username": uuid.uuid4().hex, "password": "x" * 12})
+                    r = client.post(
+                        f"{base_url}/api/auth/login", json={"username": uuid.uuid4().hex, "password": "x" * 12}
+                    )
                     flood.count(f"login {r.status_code}")
                 else:
-                    r = client.get(f"{base_url}/api/documents/{document_id}/pages/{random.randint(1, 5)}",
-                                   params={"width": random.randint(16, 4096)},
-                                   headers={"Authorization": f"Bearer {member.token}"})
+                    r = client.get(
+                        f"{base_url}/api/documents/{document_id}/pages/{random.randint(1, 5)}",
+                        params={"width": random.randint(16, 4096)},
+                        headers={"Authorization": f"Bearer {member.token}"},
+                    )
                     flood.count(f"page image {r.status_code}")
             except httpx.HTTPError:
                 flood.count("http error")
@@ -126,7 +142,9 @@ def measure_turns(console: Socket, tablet: Socket, meeting_id: int, document_id:
     times = []
     for i in range(turns):
         start = time.perf_counter()
-        ack = console.call("page:turn", {"meeting_id": meeting_id, "document_id": document_id, "page": 1 + i % 5}, timeout=120)
+        ack = console.call(
+            "page:turn", {"meeting_id": meeting_id, "document_id": document_id, "page": 1 + i % 5}, timeout=120
+        )
         assert ack["ok"], ack
         tablet.next_event("page:turned", where=lambda d, s=ack["seq"]: d["seq"] == s, timeout=120)
         times.append(time.perf_counter() - start)
@@ -147,15 +165,29 @@ def run(small: bool = False) -> dict:
             people = {}
             for role in ("secretary", "member"):
                 name = unique(role[:3])
-                admin.ok("POST", "/api/users", 201, json={"username": name, "password": PASSWORD, "full_name": name, "role": role})
+                admin.ok(
+                    "POST",
+                    "/api/users",
+                    201,
+                    json={"username": name, "password": PASSWORD, "full_name": name, "role": role},
+                )
                 people[role] = login(server.base_url, name, PASSWORD)
             secretary, member = people["secretary"], people["member"]
-            meeting = secretary.ok("POST", "/api/meetings", 201, json={
-                "title": "Bench", "starts_at": "2026-11-27T08:00:00+07:00",
-                "participants": [{"user_id": member.id, "voting": False}]})
+            meeting = secretary.ok(
+                "POST",
+                "/api/meetings",
+                201,
+                json={
+                    "title": "Bench",
+                    "starts_at": "2026-11-27T08:00:00+07:00",
+                    "participants": [{"user_id": member.id, "voting": False}],
+                },
+            )
             item = secretary.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "I"})
             with open(make_pdf(Path(tmp) / "doc.pdf", pages=5), "rb") as handle:
-                doc = secretary.ok("POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("doc.pdf", handle)})
+                doc = secretary.ok(
+                    "POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("doc.pdf", handle)}
+                )
             console, tablet = secretary.socket(), secretary.socket()
             flooder = member.socket()
             for sock in (console, tablet, flooder):
@@ -163,8 +195,12 @@ def run(small: bool = False) -> dict:
             quiet = measure_turns(console, tablet, meeting["id"], doc["id"], turns)
 
             threads = [
-                threading.Thread(target=flood_sockets, args=(flooder, meeting["id"], doc["id"], stop, flood), daemon=True),
-                threading.Thread(target=flood_http, args=(server.base_url, member, doc["id"], stop, flood), daemon=True),
+                threading.Thread(
+                    target=flood_sockets, args=(flooder, meeting["id"], doc["id"], stop, flood), daemon=True
+                ),
+                threading.Thread(
+                    target=flood_http, args=(server.base_url, member, doc["id"], stop, flood), daemon=True
+                ),
             ]
             for thread in threads:
                 thread.start()
@@ -188,14 +224,16 @@ def run(small: bool = False) -> dict:
 
 
 def report(result: dict) -> str:
-    return "\n".join([
-        f"page turn round trip, {result['turns']} turns each:",
-        f"  median: quiet {result['quiet_median_ms']:.1f} ms, under flood {result['flood_median_ms']:.1f} ms, "
-        f"ratio {result['flood_median_ms'] / result['quiet_median_ms']:.2f}",
-        f"  max:    quiet {result['quiet_max_ms']:.1f} ms, under flood {result['flood_max_ms']:.1f} ms, "
-        f"ratio {result['flood_max_ms'] / result['quiet_max_ms']:.2f}",
-        f"  the flood: {result['flood_sent']} socket messages; answers {result['flood_answers']}",
-    ])
+    return "\n".join(
+        [
+            f"page turn round trip, {result['turns']} turns each:",
+            f"  median: quiet {result['quiet_median_ms']:.1f} ms, under flood {result['flood_median_ms']:.1f} ms, "
+            f"ratio {result['flood_median_ms'] / result['quiet_median_ms']:.2f}",
+            f"  max:    quiet {result['quiet_max_ms']:.1f} ms, under flood {result['flood_max_ms']:.1f} ms, "
+            f"ratio {result['flood_max_ms'] / result['quiet_max_ms']:.2f}",
+            f"  the flood: {result['flood_sent']} socket messages; answers {result['flood_answers']}",
+        ]
+    )
 
 
 def main() -> None:

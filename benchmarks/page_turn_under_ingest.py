@@ -38,7 +38,7 @@ def big_pdf(path: Path, pages: int = 300) -> Path:
 
 def measure(admin, tablet, console, meeting_id, doc, label, pages) -> dict:
     turns, renders = [], []
-    for i in range(TURNS):
+    for _i in range(TURNS):
         page = next(pages)
         start = time.perf_counter()
         ack = console.call("page:turn", {"meeting_id": meeting_id, "document_id": doc["id"], "page": page})
@@ -55,11 +55,24 @@ def measure(admin, tablet, console, meeting_id, doc, label, pages) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "A", "--password", ADMIN[1], data_dir=tmp / "data")
+        run_cli(
+            "user",
+            "add",
+            ADMIN[0],
+            "--role",
+            "admin",
+            "--full-name",
+            "A",
+            "--password",
+            ADMIN[1],
+            data_dir=tmp / "data",
+        )
         server = ServerProcess(tmp / "data").start()
         try:
             admin = login(server.base_url, *ADMIN)
-            meeting = admin.ok("POST", "/api/meetings", 201, json={"title": "Bench", "starts_at": "2026-11-27T08:00:00+07:00"})
+            meeting = admin.ok(
+                "POST", "/api/meetings", 201, json={"title": "Bench", "starts_at": "2026-11-27T08:00:00+07:00"}
+            )
             item = admin.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "I"})
             with open(make_pdf(tmp / "small.pdf", pages=2 * TURNS), "rb") as handle:
                 doc = admin.ok("POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("s.pdf", handle)})
@@ -89,10 +102,14 @@ def main() -> None:
             done.wait(300)
         finally:
             server.stop()
-    print(f"page turn round trip, median of {TURNS}: quiet {quiet['turn_ms']:.1f} ms, "
-          f"during ingest {loaded['turn_ms']:.1f} ms, ratio {loaded['turn_ms'] / quiet['turn_ms']:.2f}")
-    print(f"page image render, median of {TURNS}: quiet {quiet['render_ms']:.1f} ms, "
-          f"during ingest {loaded['render_ms']:.1f} ms, ratio {loaded['render_ms'] / quiet['render_ms']:.2f}")
+    print(
+        f"page turn round trip, median of {TURNS}: quiet {quiet['turn_ms']:.1f} ms, "
+        f"during ingest {loaded['turn_ms']:.1f} ms, ratio {loaded['turn_ms'] / quiet['turn_ms']:.2f}"
+    )
+    print(
+        f"page image render, median of {TURNS}: quiet {quiet['render_ms']:.1f} ms, "
+        f"during ingest {loaded['render_ms']:.1f} ms, ratio {loaded['render_ms'] / quiet['render_ms']:.2f}"
+    )
     print(f"300-page ingest took {ingest_seconds[0]:.1f} s; measurements overlapped it entirely: {overlapped}")
     sys.stdout.flush()
 

@@ -33,22 +33,30 @@ from meeting_server.documents.pool import WorkerPool
 from meeting_server.documents.routes import router as documents_router
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import Invalid, MeetingError, error_body
+from meeting_server.eventlog.outbox import Intents
 from meeting_server.limits import BodyLimit
 from meeting_server.meetings import presence
 from meeting_server.meetings.routes import router as meetings_router
-from meeting_server.eventlog.outbox import Intents
+from meeting_server.minutes.routes import router as minutes_router
 from meeting_server.realtime.server import make_socket_server, register_handlers
 from meeting_server.search.routes import router as search_router
 from meeting_server.votes.routes import router as votes_router
-from meeting_server.minutes.routes import router as minutes_router
 from meeting_server.web.i18n import Catalogs
 from meeting_server.web.routes import Pages
 from meeting_server.web.routes import router as web_router
 
 log = logging.getLogger(__name__)
 
-HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found", 405: "invalid", 409: "conflict",
-              413: "too_large", 415: "unsupported_media", 429: "rate_limited"}
+HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "invalid",
+    409: "conflict",
+    413: "too_large",
+    415: "unsupported_media",
+    429: "rate_limited",
+}
 
 
 def create_app(settings: Settings) -> socketio.ASGIApp:

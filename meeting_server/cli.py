@@ -143,7 +143,10 @@ def _serve(args) -> int:
     settings = _settings(args, host=args.host, port=args.port)
     ssl = {}
     if settings.tls_enabled:
-        ssl = {"ssl_certfile": str(settings.tls_dir / "server.crt"), "ssl_keyfile": str(settings.tls_dir / "server.key")}
+        ssl = {
+            "ssl_certfile": str(settings.tls_dir / "server.crt"),
+            "ssl_keyfile": str(settings.tls_dir / "server.key"),
+        }
     # Head timeout, per-address and total connection caps (http_guard.py): the
     # HTTP (httptools) and WebSocket (websockets sans-I/O) protocols and the loop.
     guard, max_connections = server_options(settings)

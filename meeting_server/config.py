@@ -157,8 +157,14 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "annotation_puts_per_s", "annotation_put_burst", "annotation_drawing_per_s", "annotation_points_per_stroke",
-        "annotation_per_page", "annotation_mb_per_meeting", "annotation_list_page_size", "annotation_list_page_kb",
+        "annotation_puts_per_s",
+        "annotation_put_burst",
+        "annotation_drawing_per_s",
+        "annotation_points_per_stroke",
+        "annotation_per_page",
+        "annotation_mb_per_meeting",
+        "annotation_list_page_size",
+        "annotation_list_page_kb",
     )
     @classmethod
     def _annotation_limit(cls, value: float) -> float:
@@ -167,9 +173,18 @@ class Settings(BaseSettings):
         return value
 
     @field_validator(
-        "max_upload_mb", "max_pages", "render_workers", "session_days", "password_workers", "login_max_in_flight",
-        "login_address_in_flight", "login_address_failures", "login_max_failures", "login_window_s",
-        "login_max_backoff_s", "login_tracked_addresses",
+        "max_upload_mb",
+        "max_pages",
+        "render_workers",
+        "session_days",
+        "password_workers",
+        "login_max_in_flight",
+        "login_address_in_flight",
+        "login_address_failures",
+        "login_max_failures",
+        "login_window_s",
+        "login_max_backoff_s",
+        "login_tracked_addresses",
     )
     @classmethod
     def _positive(cls, value: int) -> int:

@@ -58,9 +58,8 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any error."""
-        with Session(self.writer, expire_on_commit=False) as session:
-            with session.begin():
-                yield session
+        with Session(self.writer, expire_on_commit=False) as session, session.begin():
+            yield session
 
     def dispose(self) -> None:
         self.reader.dispose()
@@ -79,9 +78,7 @@ def schema_engine(settings: Settings) -> sa.Engine:
 
 
 def _sqlite_engine(url: str, *, immediate: bool, foreign_keys: bool = True) -> sa.Engine:
-    engine = sa.create_engine(
-        url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=json_text
-    )
+    engine = sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, json_serializer=json_text)
 
     @sa.event.listens_for(engine, "connect")
     def _on_connect(dbapi_connection, _record):

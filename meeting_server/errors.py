@@ -14,7 +14,9 @@ class MeetingError(Exception):
     code = "invalid"
     status = 400
 
-    def __init__(self, message: str, *, code: str | None = None, status: int | None = None, details: dict | None = None):
+    def __init__(
+        self, message: str, *, code: str | None = None, status: int | None = None, details: dict | None = None
+    ):
         super().__init__(message)
         self.message = message
         # Facts a client may show in its own words (e.g. present/required for quorum_not_met).

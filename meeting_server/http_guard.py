@@ -78,7 +78,7 @@ SERVER_BUSY = _refusal(
 class _Slot:
     """One admitted connection's place in the counts, given back exactly once."""
 
-    __slots__ = ("_guard", "_address")
+    __slots__ = ("_address", "_guard")
 
     def __init__(self, guard: ConnectionGuard, address: str | None):
         self._guard: ConnectionGuard | None = guard

@@ -125,10 +125,12 @@ _SPKI = (serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKey
 def _new_ca() -> tuple[x509.Certificate, ec.EllipticCurvePrivateKey]:
     key = ec.generate_private_key(ec.SECP256R1())
     # The host name tells two committees' CAs apart in the iPad's certificate list.
-    name = x509.Name([
-        x509.NameAttribute(NameOID.COMMON_NAME, f"Meeting Room Local CA {socket.gethostname()}"[:64]),
-        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Meeting Room"),
-    ])
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COMMON_NAME, f"Meeting Room Local CA {socket.gethostname()}"[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "Meeting Room"),
+        ]
+    )
     start = _now() - BACKDATE
     cert = (
         x509.CertificateBuilder()
@@ -172,8 +174,17 @@ def _server_cert(names, key, ca_cert: x509.Certificate, ca_key) -> x509.Certific
 
 def _key_usage(**granted: bool) -> x509.KeyUsage:
     usages = dict.fromkeys(
-        ("digital_signature", "content_commitment", "key_encipherment", "data_encipherment",
-         "key_agreement", "key_cert_sign", "crl_sign", "encipher_only", "decipher_only"),
+        (
+            "digital_signature",
+            "content_commitment",
+            "key_encipherment",
+            "data_encipherment",
+            "key_agreement",
+            "key_cert_sign",
+            "crl_sign",
+            "encipher_only",
+            "decipher_only",
+        ),
         False,
     )
     return x509.KeyUsage(**{**usages, **granted})
@@ -216,7 +227,9 @@ def mobileconfig(ca_cert: x509.Certificate) -> bytes:
 
 
 def _key_pem(key) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    return key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
 
 
 def _write(path: Path, data: bytes, *, private: bool = False) -> list[Path]:
@@ -237,4 +250,4 @@ def _write(path: Path, data: bytes, *, private: bool = False) -> list[Path]:
 
 
 def _now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc)
+    return dt.datetime.now(dt.UTC)

@@ -20,7 +20,11 @@ def ink(world, *, id=None, page=1, visibility="shared", color=RED, width=0.004, 
         "page": page,
         "kind": "ink",
         "visibility": visibility,
-        "data": {"points": points or [[0.1, 0.1, 0.5], [0.2, 0.15, 0.6], [0.3, 0.2, 0.7]], "color": color, "width": width},
+        "data": {
+            "points": points or [[0.1, 0.1, 0.5], [0.2, 0.15, 0.6], [0.3, 0.2, 0.7]],
+            "color": color,
+            "width": width,
+        },
     }
 
 

@@ -35,7 +35,17 @@ def admin(server) -> Api:
 
 def new_user(admin: Api, role: str, full_name: str | None = None) -> Api:
     username = unique(role[:3])
-    admin.ok("POST", "/api/users", 201, json={"username": username, "password": PASSWORD, "full_name": full_name or f"Đồng chí {username}", "role": role})
+    admin.ok(
+        "POST",
+        "/api/users",
+        201,
+        json={
+            "username": username,
+            "password": PASSWORD,
+            "full_name": full_name or f"Đồng chí {username}",
+            "role": role,
+        },
+    )
     return login(admin.base_url, username, PASSWORD)
 
 
@@ -116,6 +126,17 @@ def world(admin, cast, tmp_path) -> World:
 
 def start_server(data_dir: Path, env: dict | None = None) -> tuple[ServerProcess, Api]:
     """A server of a test's own (its own settings in `env`) with an admin; stop it when done."""
-    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị hệ thống", "--password", ADMIN[1], data_dir=data_dir)
+    run_cli(
+        "user",
+        "add",
+        ADMIN[0],
+        "--role",
+        "admin",
+        "--full-name",
+        "Quản trị hệ thống",
+        "--password",
+        ADMIN[1],
+        data_dir=data_dir,
+    )
     process = ServerProcess(data_dir, env=env).start()
     return process, login(process.base_url, *ADMIN)

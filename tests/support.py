@@ -6,6 +6,7 @@ Nothing of ours is mocked: a test talks to `meeting-server serve` over
 
 from __future__ import annotations
 
+import contextlib
 import itertools
 import os
 import queue
@@ -67,11 +68,20 @@ class ServerProcess:
         self.process: subprocess.Popen | None = None
         self.log = data_dir / f"server-{self.port}.log"
 
-    def start(self) -> "ServerProcess":
+    def start(self) -> ServerProcess:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         handle = open(self.log, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "meeting_server", self.command, "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [
+                sys.executable,
+                "-m",
+                "meeting_server",
+                self.command,
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
             stdout=handle,
             stderr=subprocess.STDOUT,
             env=self.env,
@@ -169,7 +179,7 @@ class Api:
         assert response.status_code == status, f"{method} {url}: {response.status_code} {response.text}"
         return response.json() if response.content else None
 
-    def socket(self, **kw) -> "Socket":
+    def socket(self, **kw) -> Socket:
         return Socket.connect(self.base_url, token=self.token, **kw)
 
 
@@ -188,7 +198,7 @@ class Socket:
         self.events: queue.Queue = queue.Queue()
 
     @classmethod
-    def connect(cls, base_url: str, token: str | None = None, headers: dict | None = None, wait: bool = True) -> "Socket":
+    def connect(cls, base_url: str, token: str | None = None, headers: dict | None = None, wait: bool = True) -> Socket:
         client = socketio.Client(reconnection=False)
         sock = cls(client)
 
@@ -240,10 +250,8 @@ class Socket:
                 return got
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.client.disconnect()
-        except Exception:
-            pass
 
 
 def pdf_corpus() -> Path:

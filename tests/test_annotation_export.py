@@ -13,8 +13,8 @@ import pymupdf
 import pypdf
 import pytest
 
-from tests.conftest import new_user
 from tests.annotation_support import highlight, ink, note, put
+from tests.conftest import new_user
 
 TOLERANCE = 0.5  # PDF points
 
@@ -148,7 +148,12 @@ def test_every_kind_lands_where_it_was_drawn_on_rotated_and_cropped_pages(world,
             for index, (x0, y0, x1, y1) in enumerate(data["rects"]):
                 quad = quads[index * 8 : index * 8 + 8]
                 corners = [user_space(page, x, y) for x, y in ((x0, y0), (x1, y0), (x0, y1), (x1, y1))]
-                expected = (min(c[0] for c in corners), min(c[1] for c in corners), max(c[0] for c in corners), max(c[1] for c in corners))
+                expected = (
+                    min(c[0] for c in corners),
+                    min(c[1] for c in corners),
+                    max(c[0] for c in corners),
+                    max(c[1] for c in corners),
+                )
                 got = (min(quad[::2]), min(quad[1::2]), max(quad[::2]), max(quad[1::2]))
                 assert close(got, expected), (number, got, expected)
         else:
@@ -167,7 +172,12 @@ def _scoped_world(world):
     try:
         member.join(world.meeting_id)
         member2.join(world.meeting_id)
-        for sock, annotation in ((member, mine_shared), (member, mine_private), (member2, theirs_private), (member2, theirs_shared)):
+        for sock, annotation in (
+            (member, mine_shared),
+            (member, mine_private),
+            (member2, theirs_private),
+            (member2, theirs_shared),
+        ):
             assert put(sock, world, annotation)["ok"]
     finally:
         member.close()
@@ -241,7 +251,10 @@ def test_exports_of_a_closed_meeting_and_refusals(world, admin):
     world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
     archivist = new_user(admin, "archivist")
     assert set(pdf_annotations(annotated(archivist, document_id, "shared"))) == {ids["S"], ids["H"]}
-    assert {i["id"] for i in jsonld(archivist, document_id)["first"]["items"]} == {f"urn:uuid:{ids['S']}", f"urn:uuid:{ids['H']}"}
+    assert {i["id"] for i in jsonld(archivist, document_id)["first"]["items"]} == {
+        f"urn:uuid:{ids['S']}",
+        f"urn:uuid:{ids['H']}",
+    }
 
     bad_scope = world.member.get(f"/api/documents/{document_id}/annotated.pdf", params={"scope": "everything"})
     assert bad_scope.status_code == 422 and bad_scope.json()["error"]["code"] == "invalid"

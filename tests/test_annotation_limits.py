@@ -53,14 +53,24 @@ class Room:
 
 
 def open_room(secretary: Api, people: dict[str, Api], tmp_path: Path, guests: tuple[str, ...] = ()) -> Room:
-    meeting = secretary.ok("POST", "/api/meetings", 201, json={
-        "title": "Phiên họp thử giới hạn ghi chú", "starts_at": "2026-11-27T08:00:00+07:00", "location": "Hội trường",
-        "participants": [{"user_id": api.id, "voting": who not in guests} for who, api in people.items()],
-    })
+    meeting = secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Phiên họp thử giới hạn ghi chú",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "location": "Hội trường",
+            "participants": [{"user_id": api.id, "voting": who not in guests} for who, api in people.items()],
+        },
+    )
     item = secretary.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "Tài liệu"})
     with open(make_pdf(tmp_path / "tai-lieu.pdf", pages=5), "rb") as handle:
         document = secretary.ok(
-            "POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("tai-lieu.pdf", handle, "application/pdf")}
+            "POST",
+            f"/api/agenda/{item['id']}/documents",
+            201,
+            files={"file": ("tai-lieu.pdf", handle, "application/pdf")},
         )
     return Room(meeting["id"], document, secretary, people)
 
@@ -121,7 +131,10 @@ def listing(api: Api, room: Room, **params) -> list[dict]:
     """Every annotation the caller sees, following the pages."""
     got, cursor = [], None
     for _ in range(1000):
-        response = api.get(f"/api/documents/{room.document['id']}/annotations", params={**params, **({"after": cursor} if cursor else {})})
+        response = api.get(
+            f"/api/documents/{room.document['id']}/annotations",
+            params={**params, **({"after": cursor} if cursor else {})},
+        )
         assert response.status_code == 200, response.text
         got += response.json()
         cursor = response.headers.get("X-Next-Cursor")
@@ -162,6 +175,7 @@ def flood(sock: Socket, event: str, payloads: list[dict], timeout: float = 60) -
         def callback(ack=None):
             acks[index] = ack
             done.release()
+
         return callback
 
     started = time.monotonic()
@@ -173,6 +187,7 @@ def flood(sock: Socket, event: str, payloads: list[dict], timeout: float = 60) -
 
 
 # ---- the rate: puts and deletes per second ------------------------------------------------
+
 
 @pytest.mark.parametrize("who", ["member", "guest"])
 def test_a_participant_sending_faster_than_the_limit_gets_rate_limited(room, sockets, who):
@@ -187,7 +202,10 @@ def test_a_participant_sending_faster_than_the_limit_gets_rate_limited(room, soc
     error = limited[0]["error"]
     assert "a second" in error["message"] and error["details"]["retry_after_ms"] > 0, error
     # Bounded by the bucket: the burst, plus what refills while the flood lasts.
-    assert len(accepted) <= DEFAULTS.annotation_put_burst + DEFAULTS.annotation_puts_per_s * took + 1, (len(accepted), took)
+    assert len(accepted) <= DEFAULTS.annotation_put_burst + DEFAULTS.annotation_puts_per_s * took + 1, (
+        len(accepted),
+        took,
+    )
     # What was refused changed nothing: the rows stored are exactly the accepted ones.
     stored = {a["id"] for a in listing(api, room)}
     assert stored == {a["annotation"]["id"] for a in accepted}
@@ -223,7 +241,9 @@ def test_page_turns_stay_prompt_while_a_member_floods(room, sockets, cast):
     waits = []
     for page in (2, 3, 4, 5, 1, 2, 3, 4):
         started = time.monotonic()
-        ack = console.call("page:turn", {"meeting_id": room.meeting_id, "document_id": room.document["id"], "page": page})
+        ack = console.call(
+            "page:turn", {"meeting_id": room.meeting_id, "document_id": room.document["id"], "page": page}
+        )
         waits.append(time.monotonic() - started)
         assert ack["ok"], ack
     assert max(waits) < 2.0, waits
@@ -233,8 +253,14 @@ def test_page_turns_stay_prompt_while_a_member_floods(room, sockets, cast):
 def test_a_live_stroke_is_rate_limited_and_bounded(room, sockets):
     drawer, watcher = sockets(room.people["member"], room), sockets(room.people["member2"], room)
     stroke_id = new_id()
-    piece = {"meeting_id": room.meeting_id, "id": stroke_id, "document_id": room.document["id"], "page": 1,
-             "color": "#D32F2F", "width": 0.004}
+    piece = {
+        "meeting_id": room.meeting_id,
+        "id": stroke_id,
+        "document_id": room.document["id"],
+        "page": 1,
+        "color": "#D32F2F",
+        "width": 0.004,
+    }
     pieces = [{**piece, "start": 2 * i, "points": stroke(2)} for i in range(200)]
     acks, took = flood(drawer, "annotation:drawing", pieces)
     relayed = sum(1 for a in acks if a["ok"])
@@ -253,6 +279,7 @@ def test_a_live_stroke_is_rate_limited_and_bounded(room, sockets):
 
 # ---- sizes and counts ---------------------------------------------------------------------
 
+
 def test_a_stroke_past_the_points_limit_is_refused_and_not_stored(small, sockets):
     sock = sockets(small.people["member"], small)
     seq = meeting_seq(small)
@@ -265,10 +292,20 @@ def test_a_stroke_past_the_points_limit_is_refused_and_not_stored(small, sockets
     assert fits["ok"], fits
 
     # The live stroke may not grow past it either.
-    piece = {"meeting_id": small.meeting_id, "id": big["id"], "document_id": small.document["id"], "page": 1,
-             "color": "#D32F2F", "width": 0.004}
+    piece = {
+        "meeting_id": small.meeting_id,
+        "id": big["id"],
+        "document_id": small.document["id"],
+        "page": 1,
+        "color": "#D32F2F",
+        "width": 0.004,
+    }
     assert sock.call("annotation:drawing", {**piece, "start": POINTS_LIMIT - 2, "points": stroke(2)})["ok"]
-    assert_refused(sock.call("annotation:drawing", {**piece, "start": POINTS_LIMIT - 2, "points": stroke(3)}), "invalid", str(POINTS_LIMIT))
+    assert_refused(
+        sock.call("annotation:drawing", {**piece, "start": POINTS_LIMIT - 2, "points": stroke(3)}),
+        "invalid",
+        str(POINTS_LIMIT),
+    )
 
 
 def test_the_default_refuses_the_strokes_of_the_memory_flood(room, sockets):
@@ -292,7 +329,9 @@ def test_annotations_per_page_per_participant(small, sockets):
     assert meeting_seq(small) == seq
     assert len(listing(member, small, page=1)) == PER_PAGE
 
-    assert put(mine, small, {**first[0], "data": {**first[0]["data"], "text": "sửa lại"}})["ok"]  # a change is no new one
+    assert put(mine, small, {**first[0], "data": {**first[0]["data"], "text": "sửa lại"}})[
+        "ok"
+    ]  # a change is no new one
     assert put(mine, small, note(small, page=2))["ok"]  # another page
     assert put(theirs, small, note(small, page=1))["ok"]  # another participant
     assert delete(mine, small, first[1]["id"])["ok"]  # a delete frees its place
@@ -330,6 +369,7 @@ def test_bytes_per_meeting_per_participant(small, sockets):
 
 
 # ---- the listing in pages ------------------------------------------------------------------
+
 
 def test_the_listing_comes_in_pages_and_reaches_everything(small, sockets):
     member, other = small.people["member"], small.people["member2"]
@@ -390,6 +430,7 @@ def test_a_listing_page_is_bounded_in_bytes_too(small, sockets):
 
 # ---- annotations made before the limits ----------------------------------------------------
 
+
 def test_annotations_made_before_the_counts_existed_are_counted(limited, small, sockets):
     """The counts live in a table of their own (no migrations: start-up only
     creates new tables). A database from before has annotations and no counts:
@@ -414,6 +455,7 @@ def test_annotations_made_before_the_counts_existed_are_counted(limited, small, 
 
 
 # ---- the bucket itself ---------------------------------------------------------------------------
+
 
 def test_a_token_bucket_refills_at_its_rate_and_its_memory_is_bounded():
     now = [0.0]

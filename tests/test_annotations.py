@@ -13,6 +13,7 @@ from tests.annotation_support import RED, delete, highlight, ink, new_id, note, 
 from tests.conftest import new_user
 from tests.support import Socket, make_pdf
 
+
 def until(sock: Socket, name: str, where=lambda data: True, timeout: float = 10) -> list[tuple[str, dict]]:
     """Every event received up to and including the first `name` matching `where`.
 
@@ -176,7 +177,9 @@ def test_a_delete_wins_over_a_later_stale_put(world, sockets):
     sentinel = ink(world)
     put(tablet, world, sentinel)
     seen = until(watcher, "annotation:put", lambda d: d["annotation"]["id"] == sentinel["id"])
-    about_it = [e for e, d in annotation_events(seen) if annotation["id"] in (d.get("id"), d.get("annotation", {}).get("id"))]
+    about_it = [
+        e for e, d in annotation_events(seen) if annotation["id"] in (d.get("id"), d.get("annotation", {}).get("id"))
+    ]
     assert about_it == ["annotation:put", "annotation:deleted"]  # nothing after the delete
 
 
@@ -252,7 +255,11 @@ def _second_meeting_document(world, tmp_path) -> dict:
         "POST",
         "/api/meetings",
         201,
-        json={"title": "Họp khác", "starts_at": "2026-12-01T08:00:00+07:00", "participants": [{"user_id": world.member.id}]},
+        json={
+            "title": "Họp khác",
+            "starts_at": "2026-12-01T08:00:00+07:00",
+            "participants": [{"user_id": world.member.id}],
+        },
     )
     item = world.secretary.ok("POST", f"/api/meetings/{other['id']}/agenda", 201, json={"title": "Mục khác"})
     response = world.upload(make_pdf(tmp_path / "khac.pdf", pages=2), item_id=item["id"])
@@ -295,7 +302,13 @@ def test_refusals_are_clear_and_change_nothing(world, sockets, tmp_path):
         ack = put(tablet, world, annotation)
         assert_refused(ack, code)
         assert hint.lower() in ack["error"]["message"].lower(), (hint, ack)
-    for payload in (None, "ink", [good], {"meeting_id": world.meeting_id}, {"meeting_id": str(world.meeting_id), "annotation": good}):
+    for payload in (
+        None,
+        "ink",
+        [good],
+        {"meeting_id": world.meeting_id},
+        {"meeting_id": str(world.meeting_id), "annotation": good},
+    ):
         assert_refused(tablet.call("annotation:put", payload), "invalid")
     assert_refused(put(tablet, world, good, client_time=-1), "invalid")
     assert_refused(put(tablet, world, {**good, "client_time": 5}, client_time=6), "invalid")
@@ -374,8 +387,12 @@ def test_a_live_stroke_is_relayed_to_the_others_and_never_logged(world, sockets,
 
     assert_refused(drawer.call("annotation:drawing", _stroke_piece(world, stroke, page=6)), "invalid")
     assert_refused(drawer.call("annotation:drawing", {**_stroke_piece(world, stroke), "start": -1}), "invalid")
-    assert_refused(drawer.call("annotation:drawing", {**_stroke_piece(world, stroke), "document_id": 99_999_999}), "not_found")
-    assert_refused(sockets(world.member2, join=False).call("annotation:drawing", _stroke_piece(world, stroke)), "invalid")
+    assert_refused(
+        drawer.call("annotation:drawing", {**_stroke_piece(world, stroke), "document_id": 99_999_999}), "not_found"
+    )
+    assert_refused(
+        sockets(world.member2, join=False).call("annotation:drawing", _stroke_piece(world, stroke)), "invalid"
+    )
     assert_refused(sockets(admin).call("annotation:drawing", _stroke_piece(world, stroke)), "forbidden")
     # After leaving, the socket is no longer in the room: refused.
     assert drawer.call("meeting:leave", {"meeting_id": world.meeting_id})["ok"]

@@ -40,7 +40,7 @@ def recorded(world, admin):
     secret = start(world.secretary, world.meeting_id, title="Bầu Ban Kiểm tra", secret=True)
     receipts = {}
     for voter in (world.chair, world.member, world.member2):
-        nonce, digest = new_receipt()
+        _nonce, digest = new_receipt()
         assert ballot(voter, secret["id"], "yes", receipt_hash=digest).status_code == 201
         receipts[voter.id] = digest
     close(world.secretary, secret["id"])
@@ -51,13 +51,23 @@ def recorded(world, admin):
     )
     world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
     final = world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/minutes/finalize")
-    return {"shared": shared["annotation"], "private": private["annotation"], "named": named, "secret": secret,
-            "receipts": receipts, "final": final}
+    return {
+        "shared": shared["annotation"],
+        "private": private["annotation"],
+        "named": named,
+        "secret": secret,
+        "receipts": receipts,
+        "final": final,
+    }
 
 
 def verify_archive(path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "meeting_server", "verify-archive", str(path)],
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "meeting_server", "verify-archive", str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def download(api, world, tmp_path):
@@ -85,8 +95,10 @@ def test_archive_holds_the_whole_record_and_verifies(world, admin, recorded, tmp
         manifest = json.loads(archive.read("manifest.json"))
         assert {f["path"] for f in manifest["files"]} == names - {"manifest.json"}
         # Minutes: the finalized ones, byte for byte what was hashed at finalize.
-        assert hashlib.sha256(archive.read("minutes.pdf")).hexdigest() == world.secretary.ok(
-            "GET", f"/api/meetings/{world.meeting_id}/minutes")["pdf_sha256"]
+        assert (
+            hashlib.sha256(archive.read("minutes.pdf")).hexdigest()
+            == world.secretary.ok("GET", f"/api/meetings/{world.meeting_id}/minutes")["pdf_sha256"]
+        )
         assert hashlib.sha256(archive.read("minutes.json")).hexdigest() == recorded["final"]["sha256"]
         minutes = json.loads(archive.read("minutes.json"))
         assert CONCLUSION in json.dumps(minutes, ensure_ascii=False)
@@ -111,11 +123,13 @@ def test_archive_holds_the_whole_record_and_verifies(world, admin, recorded, tmp
         assert by_title["Thông qua Báo cáo"][3] == "named"
         assert by_title["Bầu Ban Kiểm tra"][3] == "secret"
         named = read_csv(archive, f"ballots/vote-{recorded['named']['id']}.csv")
-        assert sorted(named[1:]) == sorted([
-            [str(world.chair.id), "Nguyễn Văn Chủ Trì", "yes"],
-            [str(world.member.id), "Lê Văn Ủy Viên", "yes"],
-            [str(world.member2.id), "Phạm Thị Đảng Viên", "no"],
-        ])
+        assert sorted(named[1:]) == sorted(
+            [
+                [str(world.chair.id), "Nguyễn Văn Chủ Trì", "yes"],
+                [str(world.member.id), "Lê Văn Ủy Viên", "yes"],
+                [str(world.member2.id), "Phạm Thị Đảng Viên", "no"],
+            ]
+        )
         secret = read_csv(archive, f"ballots/vote-{recorded['secret']['id']}-receipts.csv")
         assert secret[0] == ["receipt_sha256"]
         assert sorted(r[0] for r in secret[1:]) == sorted(recorded["receipts"].values())
@@ -154,30 +168,47 @@ def test_who_may_export_and_when(world, admin, tmp_path):
     assert response.status_code == 409 and response.json()["error"]["code"] == "conflict"
     assert archivist.get(path).status_code == 404  # not closed: not the archivist's to see
     world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
-    for api, status in ((world.member, 403), (world.chair, 403), (world.outsider, 404),
-                        (archivist, 200), (admin, 200), (world.secretary, 200)):
+    for api, status in (
+        (world.member, 403),
+        (world.chair, 403),
+        (world.outsider, 404),
+        (archivist, 200),
+        (admin, 200),
+        (world.secretary, 200),
+    ):
         assert api.get(path).status_code == status, api
     # Minutes not finalized: the archive carries the draft, printed in the print
     # pool, the same PDF the minutes page serves.
     with zipfile.ZipFile(io.BytesIO(archivist.get(path).content)) as archive:
         draft = archive.read("minutes.pdf")
-    assert draft.startswith(b"%PDF-") and draft == world.secretary.get(f"/api/meetings/{world.meeting_id}/minutes.pdf").content
+    assert (
+        draft.startswith(b"%PDF-")
+        and draft == world.secretary.get(f"/api/meetings/{world.meeting_id}/minutes.pdf").content
+    )
 
 
 def test_formula_cells_are_escaped_in_attendance(world, admin, tmp_path):
-    trap = new_user(admin, "member", "=HYPERLINK(\"http://x\")")
+    trap = new_user(admin, "member", '=HYPERLINK("http://x")')
     world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
     # The trap is not a participant of the world meeting: make one where they are.
-    meeting = world.secretary.ok("POST", "/api/meetings", 201, json={
-        "title": "Họp kiểm tra CSV", "starts_at": "2026-11-27T08:00:00+07:00", "location": "",
-        "participants": [{"user_id": trap.id}]})
+    meeting = world.secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Họp kiểm tra CSV",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "location": "",
+            "participants": [{"user_id": trap.id}],
+        },
+    )
     world.secretary.ok("POST", f"/api/meetings/{meeting['id']}/close")
     response = world.secretary.get(f"/api/meetings/{meeting['id']}/archive.zip")
     assert response.status_code == 200, response.text
     with zipfile.ZipFile(io.BytesIO(response.content)) as archive:
         rows = read_csv(archive, "attendance.csv")
     [row] = [r for r in rows[1:] if r[0] == str(trap.id)]
-    assert row[1] == "'=HYPERLINK(\"http://x\")"
+    assert row[1] == '\'=HYPERLINK("http://x")'
 
 
 def test_oparl_points_at_the_final_minutes(world, recorded):

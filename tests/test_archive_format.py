@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 import os
 import subprocess
@@ -17,7 +18,7 @@ import threading
 import uuid
 import zipfile
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -27,7 +28,6 @@ from sqlmodel import select
 
 from meeting_server.archive import audit, chain
 from meeting_server.archive.bundle import ArchiveError, ArchiveSummary, ArchiveWriter, manifest_bytes
-from meeting_server.filenames import portable_name
 from meeting_server.archive.canonical import canonical_json, sha256_hex
 from meeting_server.archive.csvsafe import csv_bytes, escape_cell
 from meeting_server.archive.models import AuditEntry
@@ -36,19 +36,24 @@ from meeting_server.auth.models import Role, User
 from meeting_server.config import Settings
 from meeting_server.db import Database
 from meeting_server.errors import NotFound
-from meeting_server.meetings.models import Meeting, MeetingStatus
-from meeting_server.meetings.events import MeetingStatusChanged
 from meeting_server.eventlog.outbox import Tx
+from meeting_server.filenames import portable_name
+from meeting_server.meetings.events import MeetingStatusChanged
+from meeting_server.meetings.models import Meeting, MeetingStatus
 from tests.support import ROOT, make_pdf
 
 DEMO = ROOT / "agendas" / "demo"
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
-CREATED_AT = datetime(2026, 12, 5, 9, 30, tzinfo=timezone.utc)
+CREATED_AT = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
 MINUTES_SHA = sha256_hex(b"minutes")
 STORY = [  # (action, who, details): a meeting as its audit log tells it
     ("meeting.opened", "chair", {}),
     ("vote.opened", "secretary", {"vote_id": 1, "title": "Thông qua Nghị quyết chuyển đổi số"}),
-    ("vote.quorum_overridden", "chair", {"vote_id": 1, "present": 6, "required": 7, "reason": "Đồng chí Hùng vắng, đã ủy quyền"}),
+    (
+        "vote.quorum_overridden",
+        "chair",
+        {"vote_id": 1, "present": 6, "required": 7, "reason": "Đồng chí Hùng vắng, đã ủy quyền"},
+    ),
     ("vote.closed", "secretary", {"vote_id": 1, "tally": {"yes": 5, "no": 0, "abstain": 1}, "passed": True}),
     ("minutes.finalized", "secretary", {"sha256": MINUTES_SHA, "version": 4}),
     ("minutes.confirmed", "chair", {"sha256": MINUTES_SHA}),
@@ -56,6 +61,7 @@ STORY = [  # (action, who, details): a meeting as its audit log tells it
 
 
 # ---- the database --------------------------------------------------------------
+
 
 @pytest.fixture
 def db(tmp_path) -> Database:
@@ -93,11 +99,18 @@ def make_meeting(db: Database, title: str = "Họp Chi bộ tháng 12 năm 2026"
     with db.write() as session:
         users = {}
         for name, role in (("chair", Role.chair), ("secretary", Role.secretary)):
-            user = User(username=f"{name}-{uuid.uuid4().hex[:6]}", full_name=f"Đồng chí {name}", role=role, password_hash="-")
+            user = User(
+                username=f"{name}-{uuid.uuid4().hex[:6]}", full_name=f"Đồng chí {name}", role=role, password_hash="-"
+            )
             session.add(user)
             session.flush()
             users[name] = user.id
-        meeting = Meeting(title=title, starts_at="2026-12-05T14:00:00+07:00", location="Phòng họp tầng 2", created_by=users["secretary"])
+        meeting = Meeting(
+            title=title,
+            starts_at="2026-12-05T14:00:00+07:00",
+            location="Phòng họp tầng 2",
+            created_by=users["secretary"],
+        )
         session.add(meeting)
         session.flush()
         return World(meeting.id, users)
@@ -112,6 +125,7 @@ def tell_story(db: Database, world: World) -> list[dict]:
 
 
 # ---- building an archive ---------------------------------------------------
+
 
 @dataclass
 class Built:
@@ -134,12 +148,26 @@ def build_archive(db: Database, world: World, folder: Path, name: str = "archive
         [3, "-Trần Thị Mai", "member", False],
         [4, "@SUM(A1:A9)", "member", True],
     ]
-    votes = [["vote_id", "title", "yes", "no", "abstain", "passed"], [1, "Thông qua Nghị quyết chuyển đổi số", 5, 0, 1, True]]
-    w3c = {"@context": "http://www.w3.org/ns/anno.jsonld", "type": "Annotation", "body": {"type": "TextualBody", "value": "Đề nghị sửa mục 3"}}
+    votes = [
+        ["vote_id", "title", "yes", "no", "abstain", "passed"],
+        [1, "Thông qua Nghị quyết chuyển đổi số", 5, 0, 1, True],
+    ]
+    w3c = {
+        "@context": "http://www.w3.org/ns/anno.jsonld",
+        "type": "Annotation",
+        "body": {"type": "TextualBody", "value": "Đề nghị sửa mục 3"},
+    }
     path = folder / name
-    with ArchiveWriter(path, {"id": world.meeting_id, "title": "Họp Chi bộ tháng 12 năm 2026", "minutes_sha256": MINUTES_SHA}, created_at=CREATED_AT) as archive:
+    with ArchiveWriter(
+        path,
+        {"id": world.meeting_id, "title": "Họp Chi bộ tháng 12 năm 2026", "minutes_sha256": MINUTES_SHA},
+        created_at=CREATED_AT,
+    ) as archive:
         archive.add_bytes("minutes.pdf", minutes_pdf)
-        archive.add_json("minutes.json", {"status": "final", "sha256": MINUTES_SHA, "items": [{"title": "Báo cáo", "conclusion": "Thông qua"}]})
+        archive.add_json(
+            "minutes.json",
+            {"status": "final", "sha256": MINUTES_SHA, "items": [{"title": "Báo cáo", "conclusion": "Thông qua"}]},
+        )
         archive.add_json("agenda.json", [{"position": 1, "title": "Báo cáo kết quả nhiệm vụ năm 2026"}])
         archive.add_file("documents/1 - Báo cáo kết quả nhiệm vụ 2026.pdf", report)
         archive.add_file("documents/2 - Dự thảo Nghị quyết.pdf", resolution)
@@ -162,10 +190,13 @@ def built(db, tmp_path) -> Built:
 
 # ---- the command line and forging ------------------------------------------
 
+
 def verify_cli(path: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
         [sys.executable, "-m", "meeting_server", "verify-archive", str(path)],
-        capture_output=True, text=True, timeout=60,
+        capture_output=True,
+        text=True,
+        timeout=60,
     )
 
 
@@ -220,12 +251,15 @@ def flip_middle(data: bytes) -> bytes:
 
 def audit_lines(fn):
     """A change to audit.jsonl expressed on its list of entries."""
+
     def change(data: bytes) -> bytes:
         return chain.to_jsonl(fn([json.loads(line) for line in data.splitlines()]))
+
     return change
 
 
 # ---- an intact archive ------------------------------------------------------
+
 
 def test_an_intact_archive_verifies_and_holds_everything_as_given(db, built, tmp_path):
     result = verify_cli(built.path)
@@ -246,13 +280,20 @@ def test_an_intact_archive_verifies_and_holds_everything_as_given(db, built, tmp
     assert names[-1] == "manifest.json"
     assert info.flag_bits & 0x800  # the name is marked UTF-8, so every unzip shows "Dự thảo"
     assert info.compress_type == zipfile.ZIP_DEFLATED
-    assert built.originals["documents/2 - Dự thảo Nghị quyết.pdf"] == (DEMO / "du-thao-nghi-quyet-cchc-chuyen-doi-so.pdf").read_bytes()
+    assert (
+        built.originals["documents/2 - Dự thảo Nghị quyết.pdf"]
+        == (DEMO / "du-thao-nghi-quyet-cchc-chuyen-doi-so.pdf").read_bytes()
+    )
     assert sha256_hex(manifest_data) == built.summary.manifest_sha256
     manifest = json.loads(manifest_data)
     assert manifest_data == canonical_json(manifest) + b"\n"
     assert manifest == built.summary.manifest
     assert manifest["format"] == "meeting-archive/1"
-    assert manifest["meeting"] == {"id": built.chain[0]["meeting_id"], "title": "Họp Chi bộ tháng 12 năm 2026", "minutes_sha256": MINUTES_SHA}
+    assert manifest["meeting"] == {
+        "id": built.chain[0]["meeting_id"],
+        "title": "Họp Chi bộ tháng 12 năm 2026",
+        "minutes_sha256": MINUTES_SHA,
+    }
     assert manifest["created_at"] == "2026-12-05T09:30:00+00:00"
     assert manifest["files"] == [
         {"path": name, "sha256": sha256_hex(data), "size": len(data)} for name, data in sorted(built.originals.items())
@@ -269,7 +310,10 @@ def test_an_intact_archive_verifies_and_holds_everything_as_given(db, built, tmp
     assert attendance.startswith(b"\xef\xbb\xbf") and b"\r\n" in attendance
     rows = list(csv.reader(io.StringIO(attendance.decode("utf-8-sig"))))
     assert [row[1] for row in rows[1:]] == [
-        "Nguyễn Đức Thành", "'=HYPERLINK(\"http://evil.example\",\"Bấm vào đây\")", "'-Trần Thị Mai", "'@SUM(A1:A9)",
+        "Nguyễn Đức Thành",
+        '\'=HYPERLINK("http://evil.example","Bấm vào đây")',
+        "'-Trần Thị Mai",
+        "'@SUM(A1:A9)",
     ]
 
 
@@ -302,16 +346,21 @@ def test_an_archive_streamed_to_an_unseekable_target_verifies(db, tmp_path):
     entries = tell_story(db, world)
     pipe = Pipe()
     with ArchiveWriter(pipe, {"id": world.meeting_id, "title": "Họp"}) as archive:
-        archive.add_stream("documents/Tờ trình.pdf", open(DEMO / "to-trinh-trang-thiet-bi-phong-hop-ban-scan.pdf", "rb"))
+        archive.add_stream(
+            "documents/Tờ trình.pdf", open(DEMO / "to-trinh-trang-thiet-bi-phong-hop-ban-scan.pdf", "rb")
+        )
         archive.add_audit(entries)
     (tmp_path / "streamed.zip").write_bytes(pipe.data)
     result = verify_cli(tmp_path / "streamed.zip")
     assert result.returncode == 0, result.stderr
     with zipfile.ZipFile(tmp_path / "streamed.zip") as z:
-        assert z.read("documents/Tờ trình.pdf") == (DEMO / "to-trinh-trang-thiet-bi-phong-hop-ban-scan.pdf").read_bytes()
+        assert (
+            z.read("documents/Tờ trình.pdf") == (DEMO / "to-trinh-trang-thiet-bi-phong-hop-ban-scan.pdf").read_bytes()
+        )
 
 
 # ---- tampering, file by file ------------------------------------------------
+
 
 def test_one_changed_byte_in_any_file_is_named(built, tmp_path):
     for name in built.originals:
@@ -329,8 +378,10 @@ def test_one_flipped_byte_inside_the_zip_itself_is_named(built, tmp_path):
     with zipfile.ZipFile(built.path) as z:
         infos = z.infolist()
     for info in infos:
-        header = raw[info.header_offset: info.header_offset + 30]
-        start = info.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+        header = raw[info.header_offset : info.header_offset + 30]
+        start = (
+            info.header_offset + 30 + int.from_bytes(header[26:28], "little") + int.from_bytes(header[28:30], "little")
+        )
         damaged = bytearray(raw)
         damaged[start + info.compress_size // 2] ^= 0x01
         (tmp_path / "damaged.zip").write_bytes(damaged)
@@ -348,11 +399,32 @@ def test_a_changed_manifest_is_named_or_shows_in_its_digest(built, tmp_path):
 
     fails_naming(forge(built, tmp_path / "a.zip", manifest=bump_hash), target)
     fails_naming(forge(built, tmp_path / "b.zip", change={"manifest.json": lambda d: d[:-3] + b"\n"}), "manifest.json")
-    fails_naming(forge(built, tmp_path / "c.zip", change={"manifest.json": lambda d: d.replace(b'"format":"meeting-archive/1"', b'"format":"meeting-archive/9"')}), "manifest.json")
-    fails_naming(forge(built, tmp_path / "d.zip", change={"manifest.json": lambda d: d.replace(b'"files":[', b'"files":[{"path":"x","sha256":"00","size":1},')}), "manifest.json")
+    fails_naming(
+        forge(
+            built,
+            tmp_path / "c.zip",
+            change={
+                "manifest.json": lambda d: d.replace(b'"format":"meeting-archive/1"', b'"format":"meeting-archive/9"')
+            },
+        ),
+        "manifest.json",
+    )
+    fails_naming(
+        forge(
+            built,
+            tmp_path / "d.zip",
+            change={
+                "manifest.json": lambda d: d.replace(b'"files":[', b'"files":[{"path":"x","sha256":"00","size":1},')
+            },
+        ),
+        "manifest.json",
+    )
     fails_naming(forge(built, tmp_path / "e.zip", drop={"manifest.json"}), "manifest.json")
+
     # A duplicated key, which a lenient reader would resolve silently, is refused.
-    duplicate = lambda d: d.replace(b'"format":"meeting-archive/1"', b'"format":"meeting-archive/1","format":"meeting-archive/1"')
+    def duplicate(d):
+        return d.replace(b'"format":"meeting-archive/1"', b'"format":"meeting-archive/1","format":"meeting-archive/1"')
+
     fails_naming(forge(built, tmp_path / "f.zip", change={"manifest.json": duplicate}), "manifest.json")
 
     # The title is not covered by anything inside the archive: the archive still
@@ -368,14 +440,19 @@ def test_removed_and_added_files_are_named(built, tmp_path):
     gone = "documents/1 - Báo cáo kết quả nhiệm vụ 2026.pdf"
     failing = fails_naming(forge(built, tmp_path / "a.zip", drop={gone}), gone)
     assert "missing" in failing[gone]
-    failing = fails_naming(forge(built, tmp_path / "b.zip", add={"documents/3 - Phụ lục.pdf": b"%PDF-1.7\n"}), "documents/3 - Phụ lục.pdf")
+    failing = fails_naming(
+        forge(built, tmp_path / "b.zip", add={"documents/3 - Phụ lục.pdf": b"%PDF-1.7\n"}), "documents/3 - Phụ lục.pdf"
+    )
     assert "not listed in the manifest" in failing["documents/3 - Phụ lục.pdf"]
     # Both at once, and a file swapped in under another's name together with its manifest line.
-    fails_naming(forge(built, tmp_path / "c.zip", drop={"votes.csv"}, add={"votes2.csv": b"x"}), "votes.csv", "votes2.csv")
+    fails_naming(
+        forge(built, tmp_path / "c.zip", drop={"votes.csv"}, add={"votes2.csv": b"x"}), "votes.csv", "votes2.csv"
+    )
     fails_naming(forge(built, tmp_path / "d.zip", drop={"audit.jsonl"}), "audit.jsonl")
 
 
 # ---- tampering with the audit chain ------------------------------------------
+
 
 def test_an_edited_audit_entry_is_named_even_with_a_consistent_manifest(built, tmp_path):
     def soften(entries):
@@ -383,7 +460,9 @@ def test_an_edited_audit_entry_is_named_even_with_a_consistent_manifest(built, t
         return entries
 
     # The forger also fixes audit.jsonl's line in the manifest: only the chain tells.
-    failing = fails_naming(forge(built, tmp_path / "a.zip", change={"audit.jsonl": audit_lines(soften)}, fix_manifest=True), "audit.jsonl")
+    failing = fails_naming(
+        forge(built, tmp_path / "a.zip", change={"audit.jsonl": audit_lines(soften)}, fix_manifest=True), "audit.jsonl"
+    )
     assert failing["audit.jsonl"] == "seq 3: hash mismatch: the entry was changed after it was written"
 
     # A forger who also recomputes that entry's hash breaks the next link instead.
@@ -392,18 +471,39 @@ def test_an_edited_audit_entry_is_named_even_with_a_consistent_manifest(built, t
         entries[2]["hash"] = chain.entry_hash(entries[2])
         return entries
 
-    failing = fails_naming(forge(built, tmp_path / "b.zip", change={"audit.jsonl": audit_lines(soften_and_rehash)}, fix_manifest=True), "audit.jsonl")
+    failing = fails_naming(
+        forge(built, tmp_path / "b.zip", change={"audit.jsonl": audit_lines(soften_and_rehash)}, fix_manifest=True),
+        "audit.jsonl",
+    )
     assert failing["audit.jsonl"].startswith("seq 4: broken link: prev_hash is not the hash of seq 3")
 
 
 def test_a_dropped_or_truncated_audit_entry_is_named(built, tmp_path):
-    failing = fails_naming(forge(built, tmp_path / "a.zip", change={"audit.jsonl": audit_lines(lambda e: e[:2] + e[3:])}, fix_manifest=True), "audit.jsonl")
+    failing = fails_naming(
+        forge(
+            built, tmp_path / "a.zip", change={"audit.jsonl": audit_lines(lambda e: e[:2] + e[3:])}, fix_manifest=True
+        ),
+        "audit.jsonl",
+    )
     assert failing["audit.jsonl"].startswith("seq 4: gap in seq: expected 3 (an entry is missing)")
     # Dropping the newest entry leaves a sound chain: the manifest's head gives it away.
-    failing = fails_naming(forge(built, tmp_path / "b.zip", change={"audit.jsonl": audit_lines(lambda e: e[:-1])}, fix_manifest=True), "audit.jsonl")
-    assert failing["audit.jsonl"].startswith(f"the chain has {len(STORY) - 1} entries ending in {built.chain[-2]['hash'][:12]}")
+    failing = fails_naming(
+        forge(built, tmp_path / "b.zip", change={"audit.jsonl": audit_lines(lambda e: e[:-1])}, fix_manifest=True),
+        "audit.jsonl",
+    )
+    assert failing["audit.jsonl"].startswith(
+        f"the chain has {len(STORY) - 1} entries ending in {built.chain[-2]['hash'][:12]}"
+    )
     # Reordered lines.
-    failing = fails_naming(forge(built, tmp_path / "c.zip", change={"audit.jsonl": audit_lines(lambda e: [e[0], e[2], e[1], *e[3:]])}, fix_manifest=True), "audit.jsonl")
+    failing = fails_naming(
+        forge(
+            built,
+            tmp_path / "c.zip",
+            change={"audit.jsonl": audit_lines(lambda e: [e[0], e[2], e[1], *e[3:]])},
+            fix_manifest=True,
+        ),
+        "audit.jsonl",
+    )
     assert failing["audit.jsonl"].startswith("seq 3: gap in seq: expected 2")
 
 
@@ -411,9 +511,10 @@ def test_a_whole_forged_chain_passes_alone_but_not_against_the_database(db, buil
     """What verify-archive cannot prove by itself: a forger who rewrites every hash from
     seq 3 on and the manifest makes a consistent archive. The head hash it prints differs
     from the database's, which is the comparison docs/archive.md asks for."""
+
     def rewrite_history(entries):
         entries[2]["details"]["reason"] = "Đủ số lượng"
-        for before, entry in zip(entries[1:], entries[2:]):
+        for before, entry in itertools.pairwise(entries):
             entry["prev_hash"] = before["hash"]
             entry["hash"] = chain.entry_hash(entry)
         return entries
@@ -421,7 +522,10 @@ def test_a_whole_forged_chain_passes_alone_but_not_against_the_database(db, buil
     history = audit_lines(rewrite_history)(built.originals["audit.jsonl"])
     new_head = json.loads(history.splitlines()[-1])["hash"]
     forged = forge(
-        built, tmp_path / "forged.zip", change={"audit.jsonl": lambda _: history}, fix_manifest=True,
+        built,
+        tmp_path / "forged.zip",
+        change={"audit.jsonl": lambda _: history},
+        fix_manifest=True,
         manifest=lambda doc: doc["audit"].update(head_hash=new_head),
     )
     result = verify_cli(forged)
@@ -464,12 +568,13 @@ def test_names_from_a_hostile_zip_stay_on_one_line(built, tmp_path):
 
 # ---- the audit log itself ----------------------------------------------------
 
+
 def test_record_chains_entries_and_exports_them(db):
     world = make_meeting(db)
     entries = tell_story(db, world)
     assert [e["seq"] for e in entries] == list(range(1, len(STORY) + 1))
     assert entries[0]["prev_hash"] == "0" * 64
-    assert all(later["prev_hash"] == earlier["hash"] for earlier, later in zip(entries, entries[1:]))
+    assert all(later["prev_hash"] == earlier["hash"] for earlier, later in itertools.pairwise(entries))
     assert chain.verify_chain(entries) == [] and audit.verify_chain is chain.verify_chain
     first = entries[0]
     assert first["at"].endswith("+00:00") and len(first["at"]) == len("2026-12-05T09:30:00.123456+00:00")
@@ -488,10 +593,9 @@ def test_record_chains_entries_and_exports_them(db):
 
 def test_record_commits_and_rolls_back_with_the_change_it_records(db):
     world = make_meeting(db)
-    with pytest.raises(RuntimeError):
-        with db.write() as session:
-            audit.record(session, world.meeting_id, None, "meeting.opened")
-            raise RuntimeError("the service failed after recording")
+    with pytest.raises(RuntimeError), db.write() as session:
+        audit.record(session, world.meeting_id, None, "meeting.opened")
+        raise RuntimeError("the service failed after recording")
     with db.write() as session:
         entry = audit.record(session, world.meeting_id, None, "meeting.opened")
     assert entry.seq == 1
@@ -510,9 +614,8 @@ def test_record_refuses_what_cannot_be_recorded(db):
     ]
     for change, error in refused:
         args = {"meeting_id": world.meeting_id, "action": "vote.opened", "details": {}, **change}
-        with pytest.raises(error):
-            with db.write() as session:
-                audit.record(session, args["meeting_id"], None, args["action"], args["details"])
+        with pytest.raises(error), db.write() as session:
+            audit.record(session, args["meeting_id"], None, args["action"], args["details"])
     with db.read() as session:
         assert session.exec(select(AuditEntry)).all() == []
 
@@ -557,7 +660,9 @@ def test_verify_chain_names_the_first_broken_entry(db):
         e[5]["hash"] = chain.entry_hash(e[5])
         return e
 
-    assert problems(other_meeting) == [f"seq 5: belongs to meeting {entries[0]['meeting_id'] + 1}, the chain to meeting {entries[0]['meeting_id']}"]
+    assert problems(other_meeting) == [
+        f"seq 5: belongs to meeting {entries[0]['meeting_id'] + 1}, the chain to meeting {entries[0]['meeting_id']}"
+    ]
 
 
 def test_parse_jsonl_refuses_non_canonical_lines():
@@ -595,7 +700,9 @@ def test_concurrent_writers_get_every_seq_once_and_one_valid_chain(any_db):
                     event = MeetingStatusChanged(meeting_id=world.meeting_id, status=MeetingStatus.open)
                     if (n + i) % 2:
                         tx.notify_after_commit(event)
-                    audit.record(session, world.meeting_id, world.users["chair"], "test.recorded", {"thread": n, "i": i})
+                    audit.record(
+                        session, world.meeting_id, world.users["chair"], "test.recorded", {"thread": n, "i": i}
+                    )
                     if not (n + i) % 2:
                         tx.notify_after_commit(event)
         except Exception as exc:  # reported below, with the thread that failed
@@ -612,18 +719,35 @@ def test_concurrent_writers_get_every_seq_once_and_one_valid_chain(any_db):
         meeting = session.get(Meeting, world.meeting_id)
     assert [e["seq"] for e in entries] == list(range(1, threads * each + 1))
     assert chain.verify_chain(entries) == []
-    assert sorted((e["details"]["thread"], e["details"]["i"]) for e in entries) == [(n, i) for n in range(threads) for i in range(each)]
+    assert sorted((e["details"]["thread"], e["details"]["i"]) for e in entries) == [
+        (n, i) for n in range(threads) for i in range(each)
+    ]
     assert meeting.last_seq == threads * each
 
 
 # ---- the writer's rules --------------------------------------------------------
 
+
 def test_the_writer_refuses_paths_that_would_not_extract_cleanly(db, tmp_path):
     world = make_meeting(db)
     archive = ArchiveWriter(tmp_path / "a.zip", {"id": world.meeting_id, "title": "Họp"})
     archive.add_bytes("documents/Báo cáo.pdf", b"x")
-    for bad in ("/etc/passwd", "../x", "a//b", "a\\b", "C:/x", "a/./b", "dir/", "tên.", "x\ny", "manifest.json",
-                "Audit.JSONL", "documents/báo cáo.PDF", "documents/Báo cáo.pdf/x", "documents"):
+    for bad in (
+        "/etc/passwd",
+        "../x",
+        "a//b",
+        "a\\b",
+        "C:/x",
+        "a/./b",
+        "dir/",
+        "tên.",
+        "x\ny",
+        "manifest.json",
+        "Audit.JSONL",
+        "documents/báo cáo.PDF",
+        "documents/Báo cáo.pdf/x",
+        "documents",
+    ):
         with pytest.raises(ArchiveError):
             archive.add_bytes(bad, b"x")
     # The same name in decomposed form (as macOS writes it) is the same file.
@@ -649,10 +773,12 @@ def test_the_writer_seals_only_a_sound_chain_and_cleans_up_on_error(db, tmp_path
         archive.abort()
     with pytest.raises(ArchiveError):
         ArchiveWriter(tmp_path / "d.zip", {"title": "Họp"})
-    with pytest.raises(RuntimeError):
-        with ArchiveWriter(tmp_path / "e.zip", {"id": world.meeting_id, "title": "Họp"}) as archive:
-            archive.add_bytes("a.txt", b"x")
-            raise RuntimeError("the minutes PDF failed to render")
+    with (
+        pytest.raises(RuntimeError),
+        ArchiveWriter(tmp_path / "e.zip", {"id": world.meeting_id, "title": "Họp"}) as archive,
+    ):
+        archive.add_bytes("a.txt", b"x")
+        raise RuntimeError("the minutes PDF failed to render")
     assert not (tmp_path / "e.zip").exists()
     with ArchiveWriter(tmp_path / "f.zip", {"id": world.meeting_id, "title": "Họp"}) as archive:
         archive.add_audit(entries)
@@ -663,7 +789,10 @@ def test_the_writer_seals_only_a_sound_chain_and_cleans_up_on_error(db, tmp_path
 
 # ---- CSV -------------------------------------------------------------------------
 
-@pytest.mark.parametrize("cell", ["=1+1", "+84 912 345 678", "-2+3", "@SUM(A1)", "\tx", "\r=1", '=HYPERLINK("http://x","y")'])
+
+@pytest.mark.parametrize(
+    "cell", ["=1+1", "+84 912 345 678", "-2+3", "@SUM(A1)", "\tx", "\r=1", '=HYPERLINK("http://x","y")']
+)
 def test_a_formula_like_text_cell_is_escaped(cell):
     assert escape_cell(cell) == "'" + cell
 
@@ -675,7 +804,13 @@ def test_plain_text_is_left_alone(cell):
 
 def test_non_text_cells():
     assert [escape_cell(v) for v in (None, -3, 2.5, Decimal("-1.50"), True, False, date(2026, 12, 5))] == [
-        "", "-3", "2.5", "-1.50", "true", "false", "2026-12-05",
+        "",
+        "-3",
+        "2.5",
+        "-1.50",
+        "true",
+        "false",
+        "2026-12-05",
     ]
     with pytest.raises(TypeError):
         escape_cell(object())

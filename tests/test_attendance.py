@@ -31,7 +31,13 @@ def test_joining_an_open_meeting_checks_in(world):
         statuses = {e["user_id"]: e["status"] for e in changed["attendance"]}
         assert statuses == {w.secretary.id: "present", w.member.id: "present", w.chair.id: None, w.member2.id: None}
         assert changed["counts"] == {
-            "voting": 4, "present": 2, "online": 0, "absent": 0, "unknown": 2, "quorum_required": 3, "quorum_met": False,
+            "voting": 4,
+            "present": 2,
+            "online": 0,
+            "absent": 0,
+            "unknown": 2,
+            "quorum_required": 3,
+            "quorum_met": False,
         }
         assert sorted(changed["present"]) == sorted([w.secretary.id, w.member.id])
         late = w.member2.socket()
@@ -64,9 +70,22 @@ def test_the_secretary_records_online_absent_and_unknown(world):
         _, event = listener.next_event("attendance:changed")
         assert event["counts"]["online"] == 1 and event["counts"]["present"] == 1
         absent = _put(w.chair, w.meeting_id, w.member2.id, status="absent", reason="Đi công tác tỉnh").json()
-        assert absent == {"user_id": w.member2.id, "status": "absent", "reason": "Đi công tác tỉnh", "checked_in_at": None}
+        assert absent == {
+            "user_id": w.member2.id,
+            "status": "absent",
+            "reason": "Đi công tác tỉnh",
+            "checked_in_at": None,
+        }
         counts = w.member.ok("GET", f"/api/meetings/{w.meeting_id}")["counts"]
-        assert counts == {"voting": 4, "present": 1, "online": 1, "absent": 1, "unknown": 1, "quorum_required": 3, "quorum_met": False}
+        assert counts == {
+            "voting": 4,
+            "present": 1,
+            "online": 1,
+            "absent": 1,
+            "unknown": 1,
+            "quorum_required": 3,
+            "quorum_met": False,
+        }
         # Joining checks in the absent one; an explicit "online" stays online.
         for api in (w.member2, w.chair):
             sock = api.socket()
@@ -77,7 +96,12 @@ def test_the_secretary_records_online_absent_and_unknown(world):
         assert roll[w.chair.id]["status"] == "online"
         # A mistake is undone by recording "not known".
         assert _put(w.secretary, w.meeting_id, w.member2.id, status=None).json()["status"] is None
-        assert _roll(w.secretary, w.meeting_id)[w.member2.id] == {"user_id": w.member2.id, "status": None, "reason": "", "checked_in_at": None}
+        assert _roll(w.secretary, w.meeting_id)[w.member2.id] == {
+            "user_id": w.member2.id,
+            "status": None,
+            "reason": "",
+            "checked_in_at": None,
+        }
     finally:
         listener.close()
 
@@ -85,14 +109,27 @@ def test_the_secretary_records_online_absent_and_unknown(world):
 def test_guests_attend_but_do_not_count(world, admin):
     guest = new_user(admin, "member", "Khách mời")
     meeting = world.secretary.ok(
-        "POST", "/api/meetings", 201,
-        json={"title": "Mở rộng", "starts_at": "2026-12-01T08:00:00+07:00",
-              "participants": [{"user_id": world.member.id}, {"user_id": guest.id, "voting": False}]},
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Mở rộng",
+            "starts_at": "2026-12-01T08:00:00+07:00",
+            "participants": [{"user_id": world.member.id}, {"user_id": guest.id, "voting": False}],
+        },
     )
     open_meeting(world.secretary, meeting["id"])
     assert _put(world.secretary, meeting["id"], guest.id, status="present").status_code == 200
     counts = world.secretary.ok("GET", f"/api/meetings/{meeting['id']}")["counts"]
-    assert counts == {"voting": 2, "present": 0, "online": 0, "absent": 0, "unknown": 2, "quorum_required": 2, "quorum_met": False}
+    assert counts == {
+        "voting": 2,
+        "present": 0,
+        "online": 0,
+        "absent": 0,
+        "unknown": 2,
+        "quorum_required": 2,
+        "quorum_met": False,
+    }
 
 
 def test_only_the_console_records_attendance(world):
@@ -100,13 +137,23 @@ def test_only_the_console_records_attendance(world):
     assert _put(w.member, w.meeting_id, w.member.id, status="present").json()["error"]["code"] == "forbidden"
     assert _put(w.outsider, w.meeting_id, w.member.id, status="present").json()["error"]["code"] == "not_found"
     assert _put(w.secretary, w.meeting_id, w.outsider.id, status="present").json()["error"]["code"] == "not_found"
-    for bad in ({"status": "late"}, {"status": "absent", "reason": "x" * 501}, {"reason": "no status"}, {"status": "present", "by": 1}):
+    for bad in (
+        {"status": "late"},
+        {"status": "absent", "reason": "x" * 501},
+        {"reason": "no status"},
+        {"status": "present", "by": 1},
+    ):
         response = _put(w.secretary, w.meeting_id, w.member.id, **bad)
         assert response.status_code == 422 and response.json()["error"]["code"] == "invalid", bad
     assert _roll(w.secretary, w.meeting_id)[w.member.id]["status"] is None
     w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/close")
     assert _put(w.secretary, w.meeting_id, w.member.id, status="absent").json()["error"]["code"] == "meeting_closed"
-    assert w.secretary.patch(f"/api/meetings/{w.meeting_id}/quorum", json={"numerator": 1, "denominator": 2}).json()["error"]["code"] == "meeting_closed"
+    assert (
+        w.secretary.patch(f"/api/meetings/{w.meeting_id}/quorum", json={"numerator": 1, "denominator": 2}).json()[
+            "error"
+        ]["code"]
+        == "meeting_closed"
+    )
 
 
 def test_the_quorum_setting(world):
@@ -133,7 +180,12 @@ def test_the_quorum_setting(world):
     # With half required, a vote opens without an override.
     vote = w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/votes", 201, json={"title": "Biểu quyết"})
     assert w.secretary.ok("POST", f"/api/votes/{vote['id']}/open")["quorum"]["required"] == 2
-    for bad in ({"numerator": 0, "denominator": 3}, {"numerator": 4, "denominator": 3}, {"numerator": 1, "denominator": 0}, {"numerator": 1}):
+    for bad in (
+        {"numerator": 0, "denominator": 3},
+        {"numerator": 4, "denominator": 3},
+        {"numerator": 1, "denominator": 0},
+        {"numerator": 1},
+    ):
         response = w.secretary.patch(url, json=bad)
         assert response.status_code == 422 and response.json()["error"]["code"] == "invalid", bad
     assert w.member.patch(url, json={"numerator": 1, "denominator": 1}).json()["error"]["code"] == "forbidden"

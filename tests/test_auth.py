@@ -10,7 +10,9 @@ from tests.support import PASSWORD, login, unique
 
 def test_login_gives_token_and_httponly_cookie(server, admin):
     user = new_user(admin, "member")
-    response = httpx.post(f"{server.base_url}/api/auth/login", json={"username": user.user["username"], "password": PASSWORD})
+    response = httpx.post(
+        f"{server.base_url}/api/auth/login", json={"username": user.user["username"], "password": PASSWORD}
+    )
     assert response.status_code == 200
     body = response.json()
     assert body["user"] == {**user.user}
@@ -35,7 +37,12 @@ def test_ten_failures_make_this_address_wait_for_that_account(server, admin):
     user = new_user(admin, "member")
     name = user.user["username"]
     for _ in range(10):
-        assert httpx.post(f"{server.base_url}/api/auth/login", json={"username": name, "password": "nope-nope"}).status_code == 401
+        assert (
+            httpx.post(
+                f"{server.base_url}/api/auth/login", json={"username": name, "password": "nope-nope"}
+            ).status_code
+            == 401
+        )
     locked = httpx.post(f"{server.base_url}/api/auth/login", json={"username": name, "password": PASSWORD})
     assert locked.status_code == 429
     assert locked.json()["error"]["code"] == "rate_limited"
@@ -84,7 +91,11 @@ def test_bad_input_is_422_never_500(server, admin):
         response = httpx.post(f"{server.base_url}/api/auth/login", json=body)
         assert response.status_code == 422, body
         assert response.json()["error"]["code"] == "invalid"
-    response = admin.post("/api/users", json={"username": "bad name!", "password": "short", "full_name": "", "role": "king"})
+    response = admin.post(
+        "/api/users", json={"username": "bad name!", "password": "short", "full_name": "", "role": "king"}
+    )
     assert response.status_code == 422
-    raw = httpx.post(f"{server.base_url}/api/auth/login", content=b"{not json", headers={"content-type": "application/json"})
+    raw = httpx.post(
+        f"{server.base_url}/api/auth/login", content=b"{not json", headers={"content-type": "application/json"}
+    )
     assert raw.status_code == 422

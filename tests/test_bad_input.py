@@ -18,7 +18,9 @@ NOT_IDS = (PAST_64_BITS, 2**70, 0, -1)
 
 
 def _refused(response, status: int = 422, code: str = "invalid") -> dict:
-    assert response.status_code == status, f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    assert response.status_code == status, (
+        f"{response.request.method} {response.request.url}: {response.status_code} {response.text}"
+    )
     error = response.json()["error"]
     assert error["code"] == code and error["message"], error
     return error
@@ -28,10 +30,7 @@ def _templated_paths(api) -> list[tuple[str, str]]:
     """Every (method, path) of the API whose path names an id or a page, from its own OpenAPI schema."""
     schema = api.ok("GET", "/openapi.json")
     return [
-        (method.upper(), path)
-        for path, operations in schema["paths"].items()
-        if "{" in path
-        for method in operations
+        (method.upper(), path) for path, operations in schema["paths"].items() if "{" in path for method in operations
     ]
 
 
@@ -51,9 +50,17 @@ def test_ids_in_bodies_past_64_bits_are_invalid(world):
     w, huge = world, PAST_64_BITS
     meeting = {"title": "Họp", "starts_at": "2026-11-27T08:00:00+07:00", "location": "P1"}
     _refused(w.secretary.post("/api/meetings", json={**meeting, "participants": [{"user_id": huge}]}))
-    _refused(w.secretary.post(f"/api/meetings/{w.meeting_id}/votes", json={"title": "Biểu quyết", "agenda_item_id": huge}))
-    _refused(w.secretary.put(f"/api/meetings/{w.meeting_id}/minutes", json={"version": 0, "header": {"chair_id": huge}}))
-    _refused(w.secretary.put(f"/api/meetings/{w.meeting_id}/minutes", json={"version": 0, "items": [{"agenda_item_id": huge}]}))
+    _refused(
+        w.secretary.post(f"/api/meetings/{w.meeting_id}/votes", json={"title": "Biểu quyết", "agenda_item_id": huge})
+    )
+    _refused(
+        w.secretary.put(f"/api/meetings/{w.meeting_id}/minutes", json={"version": 0, "header": {"chair_id": huge}})
+    )
+    _refused(
+        w.secretary.put(
+            f"/api/meetings/{w.meeting_id}/minutes", json={"version": 0, "items": [{"agenda_item_id": huge}]}
+        )
+    )
     _refused(w.secretary.put(f"/api/meetings/{w.meeting_id}/attendance/{huge}", json={"status": "present"}))
 
 
@@ -77,7 +84,9 @@ def test_names_and_titles_of_control_characters_alone_are_refused(world, blank, 
     _refused(w.secretary.post(f"/api/meetings/{w.meeting_id}/agenda", json={"title": blank}))
     _refused(w.secretary.patch(f"/api/agenda/{w.item['id']}", json={"title": blank}))
     _refused(w.secretary.post(f"/api/meetings/{w.meeting_id}/votes", json={"title": blank}))
-    _refused(w.secretary.post(f"/api/meetings/{w.meeting_id}/votes", json={"title": "Biểu quyết", "options": ["yes", blank]}))
+    _refused(
+        w.secretary.post(f"/api/meetings/{w.meeting_id}/votes", json={"title": "Biểu quyết", "options": ["yes", blank]})
+    )
     person = {"username": "blankname", "full_name": blank, "role": "member"}
     _refused(w.admin.post("/api/users", json={**person, "password": "password-123"}))
     _refused(w.admin.post("/api/users/batch", json={"password": "password-123", "users": [person]}))
@@ -98,14 +107,28 @@ def test_names_and_titles_are_kept_as_the_minutes_print_them(world):
     """NFC, no control characters, whitespace collapsed; the length limit counts the kept text."""
     w = world
     decomposed = "Bie\u0302n ba\u0309n"  # "Biên bản" as some keyboards send it
-    item = w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/agenda", 201, json={"title": f"  {decomposed}\t\x0b quý\x11 III "})
+    item = w.secretary.ok(
+        "POST", f"/api/meetings/{w.meeting_id}/agenda", 201, json={"title": f"  {decomposed}\t\x0b quý\x11 III "}
+    )
     assert item["title"] == "Biên bản quý III"
-    vote = w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/votes", 201, json={"title": "Kết\nnạp", "options": ["Đồng\x00 ý", "Không"]})
+    vote = w.secretary.ok(
+        "POST",
+        f"/api/meetings/{w.meeting_id}/votes",
+        201,
+        json={"title": "Kết\nnạp", "options": ["Đồng\x00 ý", "Không"]},
+    )
     assert vote["title"] == "Kết nạp" and vote["options"] == ["Đồng ý", "Không"]
     # U+0958 becomes two characters in NFC: 150 of them sent are 300 kept, over a name's 200.
     lengthened = "\u0958" * 150
-    _refused(w.admin.post("/api/users", json={"username": "nfclong", "password": "password-123", "full_name": lengthened, "role": "member"}))
-    put = w.secretary.put(f"/api/meetings/{w.meeting_id}/minutes", json={"version": 0, "header": {"issuer_name": lengthened}})
+    _refused(
+        w.admin.post(
+            "/api/users",
+            json={"username": "nfclong", "password": "password-123", "full_name": lengthened, "role": "member"},
+        )
+    )
+    put = w.secretary.put(
+        f"/api/meetings/{w.meeting_id}/minutes", json={"version": 0, "header": {"issuer_name": lengthened}}
+    )
     _refused(put)
     assert w.secretary.get(f"/api/meetings/{w.meeting_id}/minutes.pdf").status_code == 200
 
@@ -120,7 +143,18 @@ def test_a_wrong_method_names_the_allowed_ones(admin):
 def test_import_refuses_a_title_of_control_characters(tmp_path):
     """The same hole in `meeting-server import`: one clear line, exit 1, not a traceback."""
     data = tmp_path / "data"
-    run_cli("user", "add", "thuky", "--role", "secretary", "--full-name", "Thư Ký", "--password", "password-123", data_dir=data)
+    run_cli(
+        "user",
+        "add",
+        "thuky",
+        "--role",
+        "secretary",
+        "--full-name",
+        "Thư Ký",
+        "--password",
+        "password-123",
+        data_dir=data,
+    )
     folder = tmp_path / "hop"
     folder.mkdir()
     make_pdf(folder / "bao-cao.pdf", pages=1)

@@ -7,19 +7,63 @@ import shutil
 import httpx
 
 from tests.support import (
-    ADMIN, DEMO, PASSWORD, DemoServer, ServerProcess, Socket, demo_passwords, login, make_pdf, run_cli,
+    ADMIN,
+    DEMO,
+    PASSWORD,
+    DemoServer,
+    ServerProcess,
+    Socket,
+    demo_passwords,
+    login,
+    make_pdf,
+    run_cli,
 )
 
 
 def test_user_add_and_its_errors(tmp_path):
-    ok = run_cli("user", "add", "thuky", "--role", "secretary", "--full-name", "Phạm Thị Thu Hà", "--password", PASSWORD, data_dir=tmp_path)
+    ok = run_cli(
+        "user",
+        "add",
+        "thuky",
+        "--role",
+        "secretary",
+        "--full-name",
+        "Phạm Thị Thu Hà",
+        "--password",
+        PASSWORD,
+        data_dir=tmp_path,
+    )
     assert "created secretary thuky" in ok.stdout
     generated = run_cli("user", "add", "bithu", "--role", "chair", "--full-name", "Nguyễn Đức Thành", data_dir=tmp_path)
     password = generated.stdout.split("password: ")[1].strip()
     assert len(password) >= 12
-    taken = run_cli("user", "add", "thuky", "--role", "member", "--full-name", "X", "--password", PASSWORD, data_dir=tmp_path, check=False)
+    taken = run_cli(
+        "user",
+        "add",
+        "thuky",
+        "--role",
+        "member",
+        "--full-name",
+        "X",
+        "--password",
+        PASSWORD,
+        data_dir=tmp_path,
+        check=False,
+    )
     assert taken.returncode == 1 and taken.stderr.count("\n") == 1 and "taken" in taken.stderr
-    short = run_cli("user", "add", "x1", "--role", "member", "--full-name", "X", "--password", "short", data_dir=tmp_path, check=False)
+    short = run_cli(
+        "user",
+        "add",
+        "x1",
+        "--role",
+        "member",
+        "--full-name",
+        "X",
+        "--password",
+        "short",
+        data_dir=tmp_path,
+        check=False,
+    )
     assert short.returncode == 1 and "password" in short.stderr
     bad_role = run_cli("user", "add", "x2", "--role", "king", "--full-name", "X", data_dir=tmp_path, check=False)
     assert bad_role.returncode == 2
@@ -28,7 +72,9 @@ def test_user_add_and_its_errors(tmp_path):
 def test_bad_settings_fail_fast_with_one_line(tmp_path):
     result = run_cli("serve", data_dir=tmp_path, env={"MEETING_BROKER_URL": "amqp://nope"}, check=False)
     assert result.returncode == 1
-    assert result.stderr.strip() == "meeting-server: bad setting MEETING_BROKER_URL: Value error, must be a redis:// URL"
+    assert (
+        result.stderr.strip() == "meeting-server: bad setting MEETING_BROKER_URL: Value error, must be a redis:// URL"
+    )
 
 
 def test_import_a_prepared_folder(tmp_path):
@@ -40,7 +86,7 @@ def test_import_a_prepared_folder(tmp_path):
     make_pdf(folder / "bao-cao.pdf", pages=3)
     make_pdf(folder / "nghi-quyet.pdf", pages=2)
     (folder / "agenda.toml").write_text(
-        '''title = "Họp Chi bộ tháng 12"
+        """title = "Họp Chi bộ tháng 12"
 starts_at = "2026-12-05T14:00:00+07:00"
 location = "Phòng họp tầng 2"
 
@@ -61,7 +107,7 @@ title = "Báo cáo tháng 11"
 title = "Nghị quyết tháng 12"
 [[items.documents]]
 file = "nghi-quyet.pdf"
-''',
+""",
         encoding="utf-8",
     )
     result = run_cli("import", str(folder), data_dir=data)
@@ -129,7 +175,9 @@ def test_an_acknowledged_page_turn_survives_kill_9(tmp_path):
     meeting = admin.ok("POST", "/api/meetings", 201, json={"title": "M", "starts_at": "2026-11-27T08:00:00+07:00"})
     item = admin.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "I"})
     with open(make_pdf(tmp_path / "d.pdf", pages=4), "rb") as handle:
-        doc = admin.ok("POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("d.pdf", handle, "application/pdf")})
+        doc = admin.ok(
+            "POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("d.pdf", handle, "application/pdf")}
+        )
     sock = Socket.connect(server.base_url, token=admin.token)
     ack = sock.call("page:turn", {"meeting_id": meeting["id"], "document_id": doc["id"], "page": 3})
     assert ack["ok"]

@@ -90,10 +90,21 @@ def other(world, people, tmp_path):
     It holds an agenda item with a document, a shared annotation, minutes text,
     an open vote and a draft."""
     admin, guest, marker = world.admin, people["guest"], unique("Kinphong")
-    meeting = admin.ok("POST", "/api/meetings", 201, json={
-        "title": "Họp Ban Thường vụ (mật)", "starts_at": "2026-11-28T08:00:00+07:00", "location": "Phòng họp 2",
-        "participants": [{"user_id": world.chair.id}, {"user_id": world.member2.id}, {"user_id": guest.id, "voting": False}],
-    })
+    meeting = admin.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Họp Ban Thường vụ (mật)",
+            "starts_at": "2026-11-28T08:00:00+07:00",
+            "location": "Phòng họp 2",
+            "participants": [
+                {"user_id": world.chair.id},
+                {"user_id": world.member2.id},
+                {"user_id": guest.id, "voting": False},
+            ],
+        },
+    )
     mid = meeting["id"]
     item = admin.ok("POST", f"/api/meetings/{mid}/agenda", 201, json={"title": "Nhân sự"})
     response = upload(admin, item["id"], make_pdf(tmp_path / "mat.pdf", pages=2, text=f"Tai lieu {marker}"))
@@ -101,7 +112,11 @@ def other(world, people, tmp_path):
     document = response.json()
     open_meeting(admin, mid)
     attend(admin, mid, world.chair, world.member2)
-    saved = world.chair.ok("PUT", f"/api/meetings/{mid}/minutes/items/{item['id']}", json={"base_version": 0, "discussion": f"Thảo luận {marker}"})
+    saved = world.chair.ok(
+        "PUT",
+        f"/api/meetings/{mid}/minutes/items/{item['id']}",
+        json={"base_version": 0, "discussion": f"Thảo luận {marker}"},
+    )
     vote = start(admin, mid, title="Bỏ phiếu kín", secret=True)
     pending = draft(admin, mid, title="Dự thảo chưa mở")
     tablet = world.member2.socket()
@@ -112,19 +127,36 @@ def other(world, people, tmp_path):
     finally:
         tablet.close()
     return {
-        "id": mid, "item": item, "document": document, "vote": vote, "draft": pending, "annotation": annotation,
-        "marker": marker, "minutes_version": saved["minutes_version"], "guest": guest,
+        "id": mid,
+        "item": item,
+        "document": document,
+        "vote": vote,
+        "draft": pending,
+        "annotation": annotation,
+        "marker": marker,
+        "minutes_version": saved["minutes_version"],
+        "guest": guest,
     }
 
 
 def reads_of(b: dict) -> list[str]:
     mid, doc, vote = b["id"], b["document"]["id"], b["vote"]["id"]
     return [
-        f"/api/meetings/{mid}", f"/api/meetings/{mid}/votes", f"/api/votes/{vote}", f"/api/votes/{b['draft']['id']}",
-        f"/api/votes/{vote}/receipts", f"/api/meetings/{mid}/minutes", f"/api/meetings/{mid}/minutes.pdf",
-        f"/api/meetings/{mid}/minutes.json", f"/api/meetings/{mid}/archive.zip", f"/api/oparl/v1/meetings/{mid}",
-        f"/api/documents/{doc}", f"/api/documents/{doc}/pages/1", f"/api/documents/{doc}/pages/1/text",
-        f"/api/documents/{doc}/file", f"/api/documents/{doc}/annotations",
+        f"/api/meetings/{mid}",
+        f"/api/meetings/{mid}/votes",
+        f"/api/votes/{vote}",
+        f"/api/votes/{b['draft']['id']}",
+        f"/api/votes/{vote}/receipts",
+        f"/api/meetings/{mid}/minutes",
+        f"/api/meetings/{mid}/minutes.pdf",
+        f"/api/meetings/{mid}/minutes.json",
+        f"/api/meetings/{mid}/archive.zip",
+        f"/api/oparl/v1/meetings/{mid}",
+        f"/api/documents/{doc}",
+        f"/api/documents/{doc}/pages/1",
+        f"/api/documents/{doc}/pages/1/text",
+        f"/api/documents/{doc}/file",
+        f"/api/documents/{doc}/annotations",
         *(f"/api/documents/{doc}/annotated.pdf?scope={s}" for s in SCOPES),
         *(f"/api/documents/{doc}/annotations.jsonld?scope={s}" for s in SCOPES),
     ]
@@ -146,7 +178,11 @@ def writes_of(b: dict) -> list[tuple[str, str, dict]]:
         ("POST", f"/api/votes/{pending}/open", {"json": {"override_quorum": True}}),
         ("POST", f"/api/votes/{vote}/close", {}),
         ("POST", f"/api/votes/{vote}/ballot", {"json": {"choice": "yes"}}),
-        ("PUT", f"/api/meetings/{mid}/minutes", {"json": {"version": b["minutes_version"], "header": {"subject": "x"}}}),
+        (
+            "PUT",
+            f"/api/meetings/{mid}/minutes",
+            {"json": {"version": b["minutes_version"], "header": {"subject": "x"}}},
+        ),
         ("PUT", f"/api/meetings/{mid}/minutes/items/{item}", {"json": {"base_version": 1, "discussion": "x"}}),
         ("POST", f"/api/meetings/{mid}/minutes/finalize", {}),
         ("POST", f"/api/meetings/{mid}/minutes/confirm", {}),
@@ -160,7 +196,10 @@ def socket_pokes(b: dict) -> list[tuple[str, dict]]:
         ("meeting:join", {"meeting_id": mid, "since_seq": 0, "watch": True}),
         ("page:turn", {"meeting_id": mid, "document_id": b["document"]["id"], "page": 2}),
         ("annotation:put", {"meeting_id": mid, "annotation": note(b["document"]["id"], "x", "shared")}),
-        ("annotation:put", {"meeting_id": mid, "annotation": {**b["annotation"], "data": {"x": 0.1, "y": 0.1, "text": "x"}}}),
+        (
+            "annotation:put",
+            {"meeting_id": mid, "annotation": {**b["annotation"], "data": {"x": 0.1, "y": 0.1, "text": "x"}}},
+        ),
         ("annotation:delete", {"meeting_id": mid, "id": b["annotation"]["id"]}),
         ("vote:cast", {"meeting_id": mid, "vote_id": b["vote"]["id"], "choice": "yes"}),
     ]
@@ -171,7 +210,12 @@ def test_a_meeting_one_may_not_see_does_not_exist_by_any_path(world, other, peop
     another meeting get 404 from every endpoint and socket event of meeting B."""
     b = other
     before = world.admin.ok("GET", f"/api/meetings/{b['id']}")
-    intruders = {"outsider": world.outsider, "archivist": people["archivist"], "member of A": world.member, "secretary of A": world.secretary}
+    intruders = {
+        "outsider": world.outsider,
+        "archivist": people["archivist"],
+        "member of A": world.member,
+        "secretary of A": world.secretary,
+    }
     spare = make_pdf(tmp_path / "chen.pdf", pages=1)
     for who, api in intruders.items():
         for url in reads_of(b):
@@ -189,13 +233,24 @@ def test_a_meeting_one_may_not_see_does_not_exist_by_any_path(world, other, peop
         try:
             for event, payload in socket_pokes(b):
                 assert refused(sock.call(event, payload)) == "not_found", (who, event, payload)
-            drawing = {"meeting_id": b["id"], "id": str(uuid.uuid4()), "document_id": b["document"]["id"], "page": 1,
-                       "start": 0, "points": [[0.1, 0.1, 0.5]], "color": "#D32F2F", "width": 0.004}
+            drawing = {
+                "meeting_id": b["id"],
+                "id": str(uuid.uuid4()),
+                "document_id": b["document"]["id"],
+                "page": 1,
+                "start": 0,
+                "points": [[0.1, 0.1, 0.5]],
+                "color": "#D32F2F",
+                "width": 0.004,
+            }
             assert refused(sock.call("annotation:drawing", drawing)) in ("invalid", "not_found")
         finally:
             sock.close()
     # The search finds B's words for those who may see it: the refusals above are not vacuous.
-    assert {hit["kind"] for hit in world.admin.ok("GET", "/api/search", params={"q": b["marker"]})["hits"]} == {"document", "minutes"}
+    assert {hit["kind"] for hit in world.admin.ok("GET", "/api/search", params={"q": b["marker"]})["hits"]} == {
+        "document",
+        "minutes",
+    }
 
     # From inside meeting A, B's objects are not A's to use.
     a, sec, mem = world.meeting_id, world.secretary, world.member
@@ -203,20 +258,41 @@ def test_a_meeting_one_may_not_see_does_not_exist_by_any_path(world, other, peop
     try:
         console.join(a)
         tablet.join(a)
-        assert refused(console.call("page:turn", {"meeting_id": a, "document_id": b["document"]["id"], "page": 1})) == "not_found"
-        assert refused(tablet.call("annotation:put", {"meeting_id": a, "annotation": note(b["document"]["id"], "x", "shared")})) == "not_found"
+        assert (
+            refused(console.call("page:turn", {"meeting_id": a, "document_id": b["document"]["id"], "page": 1}))
+            == "not_found"
+        )
+        assert (
+            refused(
+                tablet.call("annotation:put", {"meeting_id": a, "annotation": note(b["document"]["id"], "x", "shared")})
+            )
+            == "not_found"
+        )
         assert refused(tablet.call("annotation:delete", {"meeting_id": a, "id": b["annotation"]["id"]})) == "not_found"
-        assert refused(tablet.call("vote:cast", {"meeting_id": a, "vote_id": b["vote"]["id"], "choice": "yes"})) == "not_found"
+        assert (
+            refused(tablet.call("vote:cast", {"meeting_id": a, "vote_id": b["vote"]["id"], "choice": "yes"}))
+            == "not_found"
+        )
     finally:
         console.close()
         tablet.close()
-    assert sec.put(f"/api/meetings/{a}/minutes/items/{b['item']['id']}", json={"base_version": 0, "discussion": "x"}).status_code == 404
+    assert (
+        sec.put(
+            f"/api/meetings/{a}/minutes/items/{b['item']['id']}", json={"base_version": 0, "discussion": "x"}
+        ).status_code
+        == 404
+    )
     assert sec.put(f"/api/meetings/{a}/attendance/{b['guest'].id}", json={"status": "present"}).status_code == 404
-    assert code(sec.post(f"/api/meetings/{a}/votes", json={"title": "x", "agenda_item_id": b["item"]["id"]})) == "invalid"
+    assert (
+        code(sec.post(f"/api/meetings/{a}/votes", json={"title": "x", "agenda_item_id": b["item"]["id"]})) == "invalid"
+    )
     version = sec.ok("GET", f"/api/meetings/{a}/minutes")["version"]
     foreign_item = {"version": version, "items": [{"agenda_item_id": b["item"]["id"], "discussion": "x"}]}
     assert code(sec.put(f"/api/meetings/{a}/minutes", json=foreign_item)) == "invalid"
-    assert code(sec.put(f"/api/meetings/{a}/minutes", json={"version": version, "header": {"chair_id": b["guest"].id}})) == "invalid"
+    assert (
+        code(sec.put(f"/api/meetings/{a}/minutes", json={"version": version, "header": {"chair_id": b["guest"].id}}))
+        == "invalid"
+    )
 
     # And nothing of B changed.
     after = world.admin.ok("GET", f"/api/meetings/{b['id']}")
@@ -227,7 +303,9 @@ def test_a_meeting_one_may_not_see_does_not_exist_by_any_path(world, other, peop
     assert (votes[b["draft"]["id"]]["status"], votes[b["draft"]["id"]]["title"]) == ("draft", "Dự thảo chưa mở")
     minutes = world.admin.ok("GET", f"/api/meetings/{b['id']}/minutes")
     assert minutes["version"] == b["minutes_version"] and minutes["items"][0]["discussion"].startswith("Thảo luận")
-    assert [a["id"] for a in world.admin.ok("GET", f"/api/documents/{b['document']['id']}/annotations")] == [b["annotation"]["id"]]
+    assert [a["id"] for a in world.admin.ok("GET", f"/api/documents/{b['document']['id']}/annotations")] == [
+        b["annotation"]["id"]
+    ]
 
 
 def test_members_guests_and_archivists_may_look_but_not_steer(world, other, people, tmp_path):
@@ -251,12 +329,30 @@ def test_members_guests_and_archivists_may_look_but_not_steer(world, other, peop
     try:
         for sock in sockets.values():
             sock.join(b["id"])
-        assert refused(sockets["member"].call("page:turn", {"meeting_id": b["id"], "document_id": b["document"]["id"], "page": 2})) == "forbidden"
-        assert refused(sockets["guest"].call("vote:cast", {"meeting_id": b["id"], "vote_id": b["vote"]["id"], "choice": "yes"})) == "forbidden"
+        assert (
+            refused(
+                sockets["member"].call(
+                    "page:turn", {"meeting_id": b["id"], "document_id": b["document"]["id"], "page": 2}
+                )
+            )
+            == "forbidden"
+        )
+        assert (
+            refused(
+                sockets["guest"].call("vote:cast", {"meeting_id": b["id"], "vote_id": b["vote"]["id"], "choice": "yes"})
+            )
+            == "forbidden"
+        )
         # Someone else's shared annotation stays theirs.
         taken = {**b["annotation"], "data": {"x": 0.1, "y": 0.1, "text": "sửa trộm"}}
-        assert refused(sockets["guest"].call("annotation:put", {"meeting_id": b["id"], "annotation": taken})) == "forbidden"
-        assert refused(sockets["guest"].call("annotation:delete", {"meeting_id": b["id"], "id": b["annotation"]["id"]})) == "forbidden"
+        assert (
+            refused(sockets["guest"].call("annotation:put", {"meeting_id": b["id"], "annotation": taken}))
+            == "forbidden"
+        )
+        assert (
+            refused(sockets["guest"].call("annotation:delete", {"meeting_id": b["id"], "id": b["annotation"]["id"]}))
+            == "forbidden"
+        )
     finally:
         for sock in sockets.values():
             sock.close()
@@ -272,7 +368,7 @@ def test_members_guests_and_archivists_may_look_but_not_steer(world, other, peop
         assert archivist.get(url).status_code == expected, url
     for method, url, kw in writes_of(b):
         # Not a voter, and the minutes are not final: those two say so; the rest is forbidden.
-        expected = {"/ballot": "meeting_closed", "/confirm": "conflict"}.get(url[url.rfind("/"):], "forbidden")
+        expected = {"/ballot": "meeting_closed", "/confirm": "conflict"}.get(url[url.rfind("/") :], "forbidden")
         response = archivist.http.request(method, url, **kw)
         assert code(response) == expected, (method, url, response.text)
     assert world.admin.ok("GET", f"/api/meetings/{b['id']}/minutes")["version"] == b["minutes_version"]
@@ -294,7 +390,9 @@ def test_a_refused_join_hears_nothing_even_while_the_meeting_is_busy(world, peop
 
         def turn_pages():
             for number in range(turns):
-                ack = console.call("page:turn", {"meeting_id": w.meeting_id, "document_id": w.document["id"], "page": 1 + number % 5})
+                ack = console.call(
+                    "page:turn", {"meeting_id": w.meeting_id, "document_id": w.document["id"], "page": 1 + number % 5}
+                )
                 assert ack["ok"], ack
 
         turner = threading.Thread(target=turn_pages)
@@ -302,7 +400,10 @@ def test_a_refused_join_hears_nothing_even_while_the_meeting_is_busy(world, peop
         attempts = 0
         while turner.is_alive():
             for sock in intruders:
-                assert refused(sock.call("meeting:join", {"meeting_id": w.meeting_id, "watch": attempts % 2 == 1})) == "not_found"
+                assert (
+                    refused(sock.call("meeting:join", {"meeting_id": w.meeting_id, "watch": attempts % 2 == 1}))
+                    == "not_found"
+                )
             attempts += 1
         turner.join()
         # The last turn is committed and sent: whatever reached an intruder has arrived.
@@ -359,7 +460,11 @@ def test_another_users_private_annotation_never_shows_by_any_path(world, people)
         other.join(mid)
         unshared = note(doc, f"Lúc đầu chia sẻ {marks['unshared']}", "shared")
         assert owner.call("annotation:put", {"meeting_id": mid, "annotation": unshared})["ok"]
-        taken_back = {**unshared, "visibility": "private", "data": {**unshared["data"], "text": f"Riêng {marks['unshared']}"}}
+        taken_back = {
+            **unshared,
+            "visibility": "private",
+            "data": {**unshared["data"], "text": f"Riêng {marks['unshared']}"},
+        }
         assert owner.call("annotation:put", {"meeting_id": mid, "annotation": taken_back})["ok"]
         private = note(doc, f"Riêng tư {marks['private']}", "private")
         assert owner.call("annotation:put", {"meeting_id": mid, "annotation": private})["ok"]
@@ -390,7 +495,9 @@ def test_another_users_private_annotation_never_shows_by_any_path(world, people)
         assert {"annotation:deleted"} <= {m["event"] for m in ack["missed"]}
     mine = w.member.socket()
     try:
-        own = json.dumps(mine.call("meeting:join", {"meeting_id": mid, "since_seq": 0, "watch": True}), ensure_ascii=False)
+        own = json.dumps(
+            mine.call("meeting:join", {"meeting_id": mid, "since_seq": 0, "watch": True}), ensure_ascii=False
+        )
     finally:
         mine.close()
     assert marks["private"] in own and marks["deleted"] not in own
@@ -462,7 +569,19 @@ def test_no_answer_error_log_or_export_ties_a_secret_choice_to_a_voter(world, se
     assert closed["tally"] == {options[0]: 1, options[1]: 1, options[2]: 1} and closed["ballots"] is None
     minutes = w.member.ok("GET", f"/api/meetings/{mid}/minutes")
     [entry] = [v for v in minutes["other_votes"] if v["id"] == vote_id]
-    assert set(entry) == {"id", "title", "secret", "rule", "eligible", "cast", "passed", "opened_at", "closed_at", "results", "quorum"}
+    assert set(entry) == {
+        "id",
+        "title",
+        "secret",
+        "rule",
+        "eligible",
+        "cast",
+        "passed",
+        "opened_at",
+        "closed_at",
+        "results",
+        "quorum",
+    }
     w.secretary.ok("POST", f"/api/meetings/{mid}/close")
     members = archive_members(w.admin.get(f"/api/meetings/{mid}/archive.zip"))
     assert f"ballots/vote-{vote_id}.csv" not in members
@@ -493,7 +612,9 @@ def test_no_answer_error_log_or_export_ties_a_secret_choice_to_a_voter(world, se
 def test_members_cannot_write_minutes_and_final_ones_never_change(world):
     w = world
     mid, item = w.meeting_id, w.item["id"]
-    w.secretary.ok("PUT", f"/api/meetings/{mid}/minutes/items/{item}", json={"base_version": 0, "discussion": "Nội dung"})
+    w.secretary.ok(
+        "PUT", f"/api/meetings/{mid}/minutes/items/{item}", json={"base_version": 0, "discussion": "Nội dung"}
+    )
     version = w.member.ok("GET", f"/api/meetings/{mid}/minutes")["version"]
     for method, url, body in (
         ("PUT", f"/api/meetings/{mid}/minutes", {"version": version, "header": {"subject": "sửa"}}),
@@ -528,9 +649,13 @@ def test_cookie_writes_from_another_origin_are_refused(world, server):
     w = world
     base = server.base_url
     host = base.split("://", 1)[1]
-    session = httpx.post(f"{base}/api/auth/login", json={"username": w.secretary.user["username"], "password": PASSWORD})
+    session = httpx.post(
+        f"{base}/api/auth/login", json={"username": w.secretary.user["username"], "password": PASSWORD}
+    )
     cookie = {"Cookie": f"meeting_session={session.cookies['meeting_session']}"}
-    assert "samesite=lax" in session.headers["set-cookie"].lower() and "httponly" in session.headers["set-cookie"].lower()
+    assert (
+        "samesite=lax" in session.headers["set-cookie"].lower() and "httponly" in session.headers["set-cookie"].lower()
+    )
     url = f"{base}/api/meetings/{w.meeting_id}/agenda"
     agenda_before = len(w.secretary.ok("GET", f"/api/meetings/{w.meeting_id}")["agenda"])
     elsewhere = [
@@ -546,14 +671,37 @@ def test_cookie_writes_from_another_origin_are_refused(world, server):
         response = httpx.request("DELETE", f"{base}/api/agenda/{w.item['id']}", headers={**cookie, **headers})
         assert response.status_code == 403, headers
     # Nor can another page log a tablet into an account of its choosing.
-    forged_login = httpx.post(f"{base}/api/auth/login", json={"username": w.member.user["username"], "password": PASSWORD}, headers={"Origin": "http://evil.example"})
+    forged_login = httpx.post(
+        f"{base}/api/auth/login",
+        json={"username": w.member.user["username"], "password": PASSWORD},
+        headers={"Origin": "http://evil.example"},
+    )
     assert forged_login.status_code == 403 and "set-cookie" not in forged_login.headers
     assert len(w.secretary.ok("GET", f"/api/meetings/{w.meeting_id}")["agenda"]) == agenda_before
     # Our own pages, programs without a browser, bearer tokens and plain reads pass.
-    assert httpx.post(url, json={"title": "Từ trang của mình"}, headers={**cookie, "Origin": base, "Sec-Fetch-Site": "same-origin"}).status_code == 201
+    assert (
+        httpx.post(
+            url,
+            json={"title": "Từ trang của mình"},
+            headers={**cookie, "Origin": base, "Sec-Fetch-Site": "same-origin"},
+        ).status_code
+        == 201
+    )
     assert httpx.post(url, json={"title": "Từ chương trình"}, headers=cookie).status_code == 201
-    assert httpx.post(url, json={"title": "Bằng token"}, headers={"Authorization": f"Bearer {w.secretary.token}", "Origin": "http://evil.example"}).status_code == 201
-    assert httpx.get(f"{base}/api/meetings/{w.meeting_id}", headers={**cookie, "Origin": "http://evil.example"}).status_code == 200
+    assert (
+        httpx.post(
+            url,
+            json={"title": "Bằng token"},
+            headers={"Authorization": f"Bearer {w.secretary.token}", "Origin": "http://evil.example"},
+        ).status_code
+        == 201
+    )
+    assert (
+        httpx.get(
+            f"{base}/api/meetings/{w.meeting_id}", headers={**cookie, "Origin": "http://evil.example"}
+        ).status_code
+        == 200
+    )
     assert len(w.secretary.ok("GET", f"/api/meetings/{w.meeting_id}")["agenda"]) == agenda_before + 3
 
 
@@ -566,12 +714,21 @@ def test_downloads_have_safe_names_and_no_shared_cache_keeps_them(world, tmp_pat
     annotated PDF, which holds the caller's private notes, for no cache at all)."""
     w = world
     title = 'Báo "cáo"\r\nX-Injected: 1; filename=../../etc/passwd\\x'
-    meeting = w.secretary.ok("POST", "/api/meetings", 201, json={"title": title, "starts_at": "2026-11-27T08:00:00+07:00", "location": "x", "participants": []})
+    meeting = w.secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={"title": title, "starts_at": "2026-11-27T08:00:00+07:00", "location": "x", "participants": []},
+    )
     item = w.secretary.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": title})
     response = upload(w.secretary, item["id"], make_pdf(tmp_path / "x.pdf", pages=1), title=title)
     assert response.status_code == 201, response.text
     doc = response.json()["id"]
-    urls = [f"/api/documents/{doc}/file", *(f"/api/documents/{doc}/annotated.pdf?scope={s}" for s in SCOPES), f"/api/meetings/{meeting['id']}/minutes.pdf"]
+    urls = [
+        f"/api/documents/{doc}/file",
+        *(f"/api/documents/{doc}/annotated.pdf?scope={s}" for s in SCOPES),
+        f"/api/meetings/{meeting['id']}/minutes.pdf",
+    ]
     w.secretary.ok("POST", f"/api/meetings/{meeting['id']}/close")
     urls.append(f"/api/meetings/{meeting['id']}/archive.zip")
     for url in urls:
@@ -586,10 +743,10 @@ def test_downloads_have_safe_names_and_no_shared_cache_keeps_them(world, tmp_pat
         assert kind in ("inline", "attachment"), disposition
         name = params.strip()
         if name.startswith("filename*=utf-8''"):
-            name = unquote(name[len("filename*=utf-8''"):])
+            name = unquote(name[len("filename*=utf-8''") :])
         else:
             assert name.startswith('filename="') and name.endswith('"') and name.count('"') == 2, disposition
-            name = name[len('filename="'):-1]
+            name = name[len('filename="') : -1]
         assert not any(ch in name for ch in '/\\"\r\n'), (url, name)
         if "/minutes.pdf" not in url:
             assert name.startswith(("Báo", "2026-11-27-Báo")), (url, name)

@@ -17,7 +17,7 @@ def poppler_pages(path) -> int | None:
     result = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, timeout=30)
     if result.returncode != 0 or result.stderr.strip():
         return None
-    line = next((l for l in result.stdout.splitlines() if l.startswith("Pages:")), None)
+    line = next((row for row in result.stdout.splitlines() if row.startswith("Pages:")), None)
     return int(line.split()[-1]) if line else None
 
 
@@ -29,12 +29,16 @@ def test_the_whole_corpus(tmp_path):
     server = ServerProcess(data, env={"MEETING_INGEST_TIMEOUT_S": "20", "MEETING_RENDER_TIMEOUT_S": "20"}).start()
     try:
         admin = login(server.base_url, *ADMIN)
-        meeting = admin.ok("POST", "/api/meetings", 201, json={"title": "Corpus", "starts_at": "2026-11-27T08:00:00+07:00"})
+        meeting = admin.ok(
+            "POST", "/api/meetings", 201, json={"title": "Corpus", "starts_at": "2026-11-27T08:00:00+07:00"}
+        )
         item = admin.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "All"})
         taken, refused, disagreements = 0, 0, []
         for path in files:
             with open(path, "rb") as handle:
-                response = admin.post(f"/api/agenda/{item['id']}/documents", files={"file": (path.name, handle, "application/pdf")})
+                response = admin.post(
+                    f"/api/agenda/{item['id']}/documents", files={"file": (path.name, handle, "application/pdf")}
+                )
             assert response.status_code in (201, 413, 415, 422), f"{path.name}: {response.status_code} {response.text}"
             assert "error" in response.json() or response.status_code == 201
             if response.status_code != 201:

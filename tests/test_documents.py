@@ -11,7 +11,7 @@ import pytest
 from PIL import Image
 
 from tests.conftest import World
-from tests.support import ROOT, ServerProcess, corpus_pdf, login, make_pdf, run_cli, ADMIN
+from tests.support import ADMIN, ROOT, ServerProcess, corpus_pdf, login, make_pdf, run_cli
 
 
 def pdfinfo_pages(path) -> int:
@@ -84,7 +84,9 @@ def test_vietnamese_text_layer_is_exact(world: World):
     for expected in ("ĐẢNG", "CỘNG", "SẢN", "VIỆT", "NAM", "Đảng", "phường"):
         assert expected in words
     # And what poppler reads from the same page agrees.
-    poppler = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(report), "-"], capture_output=True, text=True).stdout
+    poppler = subprocess.run(
+        ["pdftotext", "-f", "1", "-l", "1", str(report), "-"], capture_output=True, text=True
+    ).stdout
     assert all(w in poppler.split() for w in words if len(w) > 3)
 
 
@@ -94,7 +96,9 @@ def test_text_layer_follows_page_rotation(world: World, tmp_path):
     word = world.member.ok("GET", f"/api/documents/{doc['id']}/pages/1/text")["words"][0]
     # Rotated 90° clockwise: text written at the left runs down the right-hand side.
     assert word["x0"] > 0.8 and word["y0"] == pytest.approx(72 / 595, abs=0.02)
-    image = Image.open(io.BytesIO(world.member.get(f"/api/documents/{doc['id']}/pages/1", params={"width": 512}).content))
+    image = Image.open(
+        io.BytesIO(world.member.get(f"/api/documents/{doc['id']}/pages/1", params={"width": 512}).content)
+    )
     assert image.width == 512 and image.height < image.width
 
 
@@ -151,7 +155,9 @@ def test_upload_refusals_by_role_and_state(world: World, tmp_path):
 def small_server(tmp_path_factory):
     """A server configured with small limits, as an operator may set them."""
     data_dir = tmp_path_factory.mktemp("small")
-    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Admin", "--password", ADMIN[1], data_dir=data_dir)
+    run_cli(
+        "user", "add", ADMIN[0], "--role", "admin", "--full-name", "Admin", "--password", ADMIN[1], data_dir=data_dir
+    )
     server = ServerProcess(data_dir, env={"MEETING_MAX_UPLOAD_MB": "1", "MEETING_MAX_PAGES": "4"}).start()
     yield server
     server.stop()
@@ -204,7 +210,9 @@ def test_real_world_pdfs_ingest_with_poppler_page_counts(world: World, name):
     assert image.status_code == 200 and Image.open(io.BytesIO(image.content)).width == 512
 
 
-@pytest.mark.parametrize("name", ["scan-bad.pdf", "helloworld-bad.pdf", "poppler-395-0-fuzzed.pdf", "GHOSTSCRIPT-698804-1-fuzzed.pdf"])
+@pytest.mark.parametrize(
+    "name", ["scan-bad.pdf", "helloworld-bad.pdf", "poppler-395-0-fuzzed.pdf", "GHOSTSCRIPT-698804-1-fuzzed.pdf"]
+)
 def test_damaged_real_world_pdfs_never_break_the_server(world: World, name):
     response = world.upload(corpus_pdf(name))
     assert response.status_code in (201, 422), response.text

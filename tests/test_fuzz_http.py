@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import pytest
 import schemathesis
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -44,10 +45,12 @@ def tokens(busy_demo) -> list[str]:
 
 @pytest.fixture(scope="module")
 def api_schema(busy_demo):
-    config = schemathesis.Config.from_dict({
-        "dictionaries": {"ids": {"values": [1, 2, 3, 4, 5, 0, -1, 2**63]}},
-        "generation": {"dictionaries": {"integer": {"dictionary": "ids", "probability": 0.6}}},
-    })
+    config = schemathesis.Config.from_dict(
+        {
+            "dictionaries": {"ids": {"values": [1, 2, 3, 4, 5, 0, -1, 2**63]}},
+            "generation": {"dictionaries": {"integer": {"dictionary": "ids", "probability": 0.6}}},
+        }
+    )
     schema = schemathesis.openapi.from_url(f"{busy_demo.base_url}/openapi.json", config=config)
     # Logging out would end the very sessions the fuzzer calls with.
     return schema.exclude(path="/api/auth/logout")

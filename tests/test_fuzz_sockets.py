@@ -12,7 +12,8 @@ import time
 import uuid
 
 import pytest
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from tests.support import Socket, make_pdf
 
@@ -27,8 +28,16 @@ EVENTS = (
 )
 # The codes a refusal may carry: all of them the client's doing, none "internal".
 CLIENT_CODES = {
-    "invalid", "not_found", "forbidden", "conflict", "meeting_closed", "already_voted", "unauthorized", "quorum_not_met",
-    "rate_limited", "too_large",
+    "invalid",
+    "not_found",
+    "forbidden",
+    "conflict",
+    "meeting_closed",
+    "already_voted",
+    "unauthorized",
+    "quorum_not_met",
+    "rate_limited",
+    "too_large",
 }
 NASTY_NUMBERS = (2**63, 2**64, -(2**63) - 1, -1, 0, 1e308, -1e308, float("nan"), float("inf"), float("-inf"), 0.5, True)
 
@@ -72,14 +81,24 @@ class Room:
                 "meeting_id": self.meeting_id,
                 "client_time": int(time.time() * 1000),
                 "annotation": {
-                    "id": annotation_id, "document_id": self.document_id, "page": 1, "kind": "ink", "visibility": "private",
+                    "id": annotation_id,
+                    "document_id": self.document_id,
+                    "page": 1,
+                    "kind": "ink",
+                    "visibility": "private",
                     "data": {"points": stroke, "color": "#D32F2F", "width": 0.004},
                 },
             },
             "annotation:delete": {"meeting_id": self.meeting_id, "id": annotation_id},
             "annotation:drawing": {
-                "meeting_id": self.meeting_id, "id": annotation_id, "document_id": self.document_id, "page": 1,
-                "start": 0, "points": stroke, "color": "#D32F2F", "width": 0.004,
+                "meeting_id": self.meeting_id,
+                "id": annotation_id,
+                "document_id": self.document_id,
+                "page": 1,
+                "start": 0,
+                "points": stroke,
+                "color": "#D32F2F",
+                "width": 0.004,
             },
             "vote:cast": {"meeting_id": self.meeting_id, "vote_id": self.vote_id, "choice": "yes"},
         }[event]
@@ -88,13 +107,25 @@ class Room:
 @pytest.fixture(scope="module")
 def room(cast, tmp_path_factory):
     secretary, member = cast["secretary"], cast["member"]
-    meeting = secretary.ok("POST", "/api/meetings", 201, json={
-        "title": "Phiên thử dữ liệu hỏng", "starts_at": "2026-11-27T08:00:00+07:00", "location": "Hội trường",
-        "participants": [{"user_id": member.id}],
-    })
+    meeting = secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Phiên thử dữ liệu hỏng",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "location": "Hội trường",
+            "participants": [{"user_id": member.id}],
+        },
+    )
     item = secretary.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "Tài liệu"})
     with open(make_pdf(tmp_path_factory.mktemp("fuzz") / "tai-lieu.pdf", pages=3), "rb") as handle:
-        document = secretary.ok("POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("tai-lieu.pdf", handle, "application/pdf")})
+        document = secretary.ok(
+            "POST",
+            f"/api/agenda/{item['id']}/documents",
+            201,
+            files={"file": ("tai-lieu.pdf", handle, "application/pdf")},
+        )
     secretary.ok("POST", f"/api/meetings/{meeting['id']}/open")
     # A vote that stays open whatever is cast: the voter's ballot is only ever "yes" once.
     vote = secretary.ok("POST", f"/api/meetings/{meeting['id']}/votes", 201, json={"title": "Thông qua"})
@@ -151,7 +182,9 @@ def mutants(draw, payload: dict):
     return payload
 
 
-FUZZ = settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 
 
 @pytest.mark.parametrize("event", EVENTS)

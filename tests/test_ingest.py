@@ -60,7 +60,9 @@ def peak_rss_mb(pid: int) -> float:
 
 def test_a_large_text_layer_is_streamed_and_complete(chunky_server, tmp_path):
     server, admin = chunky_server
-    meeting = admin.ok("POST", "/api/meetings", 201, json={"title": "Công báo", "starts_at": "2026-11-27T08:00:00+07:00"})
+    meeting = admin.ok(
+        "POST", "/api/meetings", 201, json={"title": "Công báo", "starts_at": "2026-11-27T08:00:00+07:00"}
+    )
     item = admin.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "I"})
     url = f"/api/agenda/{item['id']}/documents"
     with open(make_pdf(tmp_path / "s.pdf", 1), "rb") as handle:  # warm up: the first upload starts the ingest worker

@@ -14,7 +14,6 @@ import pytest
 import websocket
 
 from tests.conftest import make_cast, make_world, start_server
-from tests.support import Socket
 
 PING_INTERVAL_S, PING_TIMEOUT_S = 1.0, 3.0
 
@@ -61,7 +60,7 @@ class RawSocket:
         ack_id = next(self._ids)
         self.ws.send(f"42{ack_id}" + json.dumps([event, data]))
         reply = self.recv_until(lambda m: m.startswith(f"43{ack_id}["))
-        return json.loads(reply[len(f"43{ack_id}"):])[0]
+        return json.loads(reply[len(f"43{ack_id}") :])[0]
 
     def answer_one_ping(self) -> None:
         self.recv_until(lambda m: m == "2")
@@ -132,7 +131,9 @@ def test_a_client_cannot_send_the_events_the_server_raises(quick, world):
         refused = tablet.call("connect", {"token": world.secretary.token})
         assert refused["ok"] is False and refused["error"]["code"] == "invalid"
         # Still the member: turning the room's pages is the secretary's.
-        turn = tablet.call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 2})
+        turn = tablet.call(
+            "page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 2}
+        )
         assert turn["ok"] is False and turn["error"]["code"] == "forbidden"
         refused = tablet.call("disconnect", {})
         assert refused["ok"] is False and refused["error"]["code"] == "invalid"
@@ -186,7 +187,9 @@ def test_a_long_absence_is_replayed_in_pages(world):
         answer = tablet.call("meeting:join", {"meeting_id": world.meeting_id, "since_seq": since})
         pages = [answer]
         while pages[-1]["more"]:
-            pages.append(tablet.call("meeting:replay", {"meeting_id": world.meeting_id, "since_seq": pages[-1]["until"]}))
+            pages.append(
+                tablet.call("meeting:replay", {"meeting_id": world.meeting_id, "since_seq": pages[-1]["until"]})
+            )
             assert pages[-1]["ok"], pages[-1]
         assert len(pages) >= 3
         seen = [item["data"]["seq"] for page in pages for item in page["missed"]]
@@ -215,7 +218,9 @@ def test_an_oversized_message_closes_only_its_own_socket(quick, world):
         flooder.ws.send("42" + json.dumps(["annotation:put", {"blob": "x" * (2 * 1024 * 1024)}]))
         with pytest.raises((websocket.WebSocketConnectionClosedException, ConnectionError, OSError)):
             flooder.recv_until(lambda m: False, timeout=10)
-        ack = console.call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 3})
+        ack = console.call(
+            "page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 3}
+        )
         assert ack["ok"], ack
     finally:
         console.close()

@@ -28,8 +28,11 @@ from tests.support import ADMIN, PASSWORD, ServerProcess, login, run_cli
 
 LIMIT = 10  # MEETING_LOGIN_MAX_FAILURES, the default
 ADDRESS_FAILURES = 30  # MEETING_LOGIN_ADDRESS_FAILURES, the default
-WIDE_OPEN = {"MEETING_LOGIN_MAX_IN_FLIGHT": "100", "MEETING_LOGIN_ADDRESS_IN_FLIGHT": "100",
-             "MEETING_LOGIN_ADDRESS_FAILURES": "100"}
+WIDE_OPEN = {
+    "MEETING_LOGIN_MAX_IN_FLIGHT": "100",
+    "MEETING_LOGIN_ADDRESS_IN_FLIGHT": "100",
+    "MEETING_LOGIN_ADDRESS_FAILURES": "100",
+}
 PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Answers that do not wait behind the flood come in well under this; before
 # the fix, /api/me took 11-20 s and page turns 3-5 s.
@@ -110,7 +113,10 @@ def test_a_login_flood_is_refused_at_once_and_stalls_nobody(defaults, tmp_path):
                 assert world.member.get("/api/me").status_code == 200
                 me_times.append(time.monotonic() - started)
                 started = time.monotonic()
-                ack = console.call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": page % 5 + 1})
+                ack = console.call(
+                    "page:turn",
+                    {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": page % 5 + 1},
+                )
                 turn_times.append(time.monotonic() - started)
                 assert ack["ok"], ack
                 time.sleep(0.25)
@@ -193,7 +199,19 @@ def test_c_the_count_holds_across_two_nodes_on_postgresql(tmp_path_factory):
         **WIDE_OPEN,
     }
     data_dir = tmp_path_factory.mktemp("login-nodes")
-    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị", "--password", ADMIN[1], data_dir=data_dir, env=env)
+    run_cli(
+        "user",
+        "add",
+        ADMIN[0],
+        "--role",
+        "admin",
+        "--full-name",
+        "Quản trị",
+        "--password",
+        ADMIN[1],
+        data_dir=data_dir,
+        env=env,
+    )
     node_a, node_b = ServerProcess(data_dir, env=env).start(), ServerProcess(data_dir, env=env).start()
     try:
         admin = login(node_a.base_url, *ADMIN)
@@ -222,7 +240,9 @@ def test_d_one_address_gets_a_budget_of_failures(defaults):
     count never stops them: the address's own budget does."""
     server, admin = defaults
     with client_from(server, "127.0.4.1") as attacker, client_from(server, "127.0.4.2") as other:
-        statuses = [log_in(attacker, f"x{uuid.uuid4().hex[:12]}", "nope-nope").status_code for _ in range(ADDRESS_FAILURES + 2)]
+        statuses = [
+            log_in(attacker, f"x{uuid.uuid4().hex[:12]}", "nope-nope").status_code for _ in range(ADDRESS_FAILURES + 2)
+        ]
         assert statuses == [401] * ADDRESS_FAILURES + [429] * 2
         assert code(log_in(attacker, admin.user["username"], "admin-password-1")) == "rate_limited"
         assert log_in(other, admin.user["username"], "admin-password-1").status_code == 200
@@ -232,10 +252,21 @@ def test_creating_users_hashes_in_the_password_pool(defaults):
     """The admin's user creation still works through the bounded pool (one and many)."""
     server, admin = defaults
     name = f"u{uuid.uuid4().hex[:10]}"
-    admin.ok("POST", "/api/users", 201, json={"username": name, "password": PASSWORD, "full_name": "Một Người", "role": "member"})
-    batch = admin.ok("POST", "/api/users/batch", 201, json={
-        "password": PASSWORD, "users": [{"username": f"{name}b{i}", "full_name": "Người Khác", "role": "member"} for i in range(3)],
-    })
+    admin.ok(
+        "POST",
+        "/api/users",
+        201,
+        json={"username": name, "password": PASSWORD, "full_name": "Một Người", "role": "member"},
+    )
+    batch = admin.ok(
+        "POST",
+        "/api/users/batch",
+        201,
+        json={
+            "password": PASSWORD,
+            "users": [{"username": f"{name}b{i}", "full_name": "Người Khác", "role": "member"} for i in range(3)],
+        },
+    )
     with client_from(server, "127.0.5.1") as http:
         for username in (name, *(u["username"] for u in batch)):
             assert log_in(http, username, PASSWORD).status_code == 200

@@ -13,7 +13,12 @@ def test_meeting_detail_as_the_protocol_says(world):
     people = {p["user_id"]: p for p in detail["participants"]}
     # The creating secretary is invited so she can run the meeting.
     assert set(people) == {world.secretary.id, world.chair.id, world.member.id, world.member2.id}
-    assert people[world.member.id] == {"user_id": world.member.id, "full_name": "Lê Văn Ủy Viên", "role": "member", "voting": True}
+    assert people[world.member.id] == {
+        "user_id": world.member.id,
+        "full_name": "Lê Văn Ủy Viên",
+        "role": "member",
+        "voting": True,
+    }
     [item] = detail["agenda"]
     assert item["position"] == 1 and item["title"] == "Báo cáo tình hình"
     [doc] = item["documents"]
@@ -27,7 +32,12 @@ def test_nobody_sees_a_meeting_they_are_not_in(world):
     assert world.meeting_id in [m["id"] for m in world.member.ok("GET", "/api/meetings")]
     # Its documents stay hidden too.
     doc = world.document["id"]
-    for url in (f"/api/documents/{doc}", f"/api/documents/{doc}/pages/1", f"/api/documents/{doc}/pages/1/text", f"/api/documents/{doc}/file"):
+    for url in (
+        f"/api/documents/{doc}",
+        f"/api/documents/{doc}/pages/1",
+        f"/api/documents/{doc}/pages/1/text",
+        f"/api/documents/{doc}/file",
+    ):
         assert world.outsider.get(url).status_code == 404, url
     # Admins see everything.
     assert world.admin.get(f"/api/meetings/{world.meeting_id}").status_code == 200
@@ -61,7 +71,9 @@ def test_guests_do_not_vote_and_archivists_cannot(world, admin):
     meeting = world.secretary.ok("POST", "/api/meetings", 201, json=body)
     voting = {p["user_id"]: p["voting"] for p in meeting["participants"]}
     assert voting[world.member.id] is False and voting[archivist.id] is False
-    refused = world.secretary.post("/api/meetings", json={**body, "participants": [{"user_id": archivist.id, "voting": True}]})
+    refused = world.secretary.post(
+        "/api/meetings", json={**body, "participants": [{"user_id": archivist.id, "voting": True}]}
+    )
     assert refused.status_code == 422
 
 
@@ -80,7 +92,9 @@ def test_agenda_items_by_controllers_only(world):
     # An item with a document stays; an empty one can go.
     assert world.secretary.delete(f"/api/agenda/{world.item['id']}").status_code == 409
     assert world.secretary.delete(f"/api/agenda/{second['id']}").status_code == 204
-    positions = [(i["title"], i["position"]) for i in world.member.ok("GET", f"/api/meetings/{world.meeting_id}")["agenda"]]
+    positions = [
+        (i["title"], i["position"]) for i in world.member.ok("GET", f"/api/meetings/{world.meeting_id}")["agenda"]
+    ]
     assert positions == [("Kế hoạch 2027", 1), ("Báo cáo tình hình", 2)]
 
 
@@ -93,7 +107,10 @@ def test_open_then_close_makes_the_meeting_read_only(world):
     refused = world.secretary.post(f"/api/meetings/{world.meeting_id}/agenda", json={"title": "Late"})
     assert refused.status_code == 409 and refused.json()["error"]["code"] == "meeting_closed"
     assert world.secretary.post(f"/api/meetings/{world.meeting_id}/open").json()["error"]["code"] == "meeting_closed"
-    assert world.secretary.patch(f"/api/agenda/{world.item['id']}", json={"title": "Y"}).json()["error"]["code"] == "meeting_closed"
+    assert (
+        world.secretary.patch(f"/api/agenda/{world.item['id']}", json={"title": "Y"}).json()["error"]["code"]
+        == "meeting_closed"
+    )
 
 
 def test_unknown_things_are_404_with_error_body(world):

@@ -133,37 +133,79 @@ def seed(engine: sa.Engine) -> Seeded:
 
         at = "2026-12-05 07:00:00.000000"
         secretary = insert(
-            "user", username=SECRETARY[0], full_name="Nguyễn Thị Thư Ký", role="secretary",
-            password_hash=hash_password(SECRETARY[1]), active=True, created_at=at,
+            "user",
+            username=SECRETARY[0],
+            full_name="Nguyễn Thị Thư Ký",
+            role="secretary",
+            password_hash=hash_password(SECRETARY[1]),
+            active=True,
+            created_at=at,
         )
         member = insert(
-            "user", username=MEMBER[0], full_name="Trần Văn Ủy Viên", role="member",
-            password_hash=hash_password(MEMBER[1]), active=True, created_at=at,
+            "user",
+            username=MEMBER[0],
+            full_name="Trần Văn Ủy Viên",
+            role="member",
+            password_hash=hash_password(MEMBER[1]),
+            active=True,
+            created_at=at,
         )
         meeting = insert(
-            "meeting", title="Họp Chi bộ tháng 12 năm 2026", starts_at="2026-12-05T14:00:00+07:00",
-            location="Phòng họp tầng 2", status="open", last_seq=2, created_by=secretary, created_at=at, opened_at=at,
+            "meeting",
+            title="Họp Chi bộ tháng 12 năm 2026",
+            starts_at="2026-12-05T14:00:00+07:00",
+            location="Phòng họp tầng 2",
+            status="open",
+            last_seq=2,
+            created_by=secretary,
+            created_at=at,
+            opened_at=at,
         )
         for user, status, reason in ((secretary, "present", ""), (member, "absent", "Đi công tác")):
             insert("participant", returning=None, meeting_id=meeting, user_id=user, voting=True)
             insert(
-                "attendance", returning=None, meeting_id=meeting, user_id=user, status=status, reason=reason,
-                checked_in_at=at if status == "present" else None, updated_by=secretary, updated_at=at,
+                "attendance",
+                returning=None,
+                meeting_id=meeting,
+                user_id=user,
+                status=status,
+                reason=reason,
+                checked_in_at=at if status == "present" else None,
+                updated_by=secretary,
+                updated_at=at,
             )
         insert("meeting_quorum", returning=None, meeting_id=meeting, numerator=3, denominator=4)
         item = insert("agenda_item", meeting_id=meeting, position=1, title="Thông qua Nghị quyết chuyển đổi số")
         document = insert(
-            "document", agenda_item_id=item, title="Dự thảo Nghị quyết", sha256="ab" * 32, size_bytes=12345,
-            page_count=2, uploaded_by=secretary, created_at=at,
+            "document",
+            agenda_item_id=item,
+            title="Dự thảo Nghị quyết",
+            sha256="ab" * 32,
+            size_bytes=12345,
+            page_count=2,
+            uploaded_by=secretary,
+            created_at=at,
         )
         for number in (1, 2):
             insert(
-                "document_page", returning=None, document_id=document, number=number, width=595.0, height=842.0,
-                words=_dumps([["Biên", 0.1, 0.1, 0.16, 0.12], ["bản", 0.17, 0.1, 0.22, 0.12]]), text="Biên bản",
+                "document_page",
+                returning=None,
+                document_id=document,
+                number=number,
+                width=595.0,
+                height=842.0,
+                words=_dumps([["Biên", 0.1, 0.1, 0.16, 0.12], ["bản", 0.17, 0.1, 0.22, 0.12]]),
+                text="Biên bản",
             )
         title, text = "Dự thảo Nghị quyết", "Biên bản cuộc họp Chi bộ"
         insert(
-            "search_entry", meeting_id=meeting, kind="document", ref_id=document, page=1, title=title, text=text,
+            "search_entry",
+            meeting_id=meeting,
+            kind="document",
+            ref_id=document,
+            page=1,
+            title=title,
+            text=text,
             folded=fold(f"{title}\n{text}"),
         )
 
@@ -177,14 +219,31 @@ def seed(engine: sa.Engine) -> Seeded:
         for kind, visibility, owner, data, deleted_at in annotations:
             annotation_id = str(uuid.uuid4())
             insert(
-                "annotation", returning=None, id=annotation_id, document_id=document, meeting_id=meeting, page=1,
-                kind=kind, visibility=visibility, owner_id=owner, data=_dumps(data), client_time=1_796_000_000_000,
-                created_at=at, updated_at=at, deleted_at=deleted_at,
+                "annotation",
+                returning=None,
+                id=annotation_id,
+                document_id=document,
+                meeting_id=meeting,
+                page=1,
+                kind=kind,
+                visibility=visibility,
+                owner_id=owner,
+                data=_dumps(data),
+                client_time=1_796_000_000_000,
+                created_at=at,
+                updated_at=at,
+                deleted_at=deleted_at,
             )
             seeded.annotations[annotation_id] = data
         insert(
-            "annotation_usage", returning=None, meeting_id=meeting, user_id=secretary, document_id=document, page=1,
-            count=2, bytes=len(_dumps(annotations[0][3]).encode()) + len(_dumps(annotations[1][3]).encode()),
+            "annotation_usage",
+            returning=None,
+            meeting_id=meeting,
+            user_id=secretary,
+            document_id=document,
+            page=1,
+            count=2,
+            bytes=len(_dumps(annotations[0][3]).encode()) + len(_dumps(annotations[1][3]).encode()),
         )
 
         # Votes as votes/service.py wrote them: json.dumps with its default separators.
@@ -192,16 +251,39 @@ def seed(engine: sa.Engine) -> Seeded:
         tally = {"yes": 1, "no": 0, "abstain": 0}
         result = decide(VoteRule.majority_of_members, tally, options, 2, 1).as_dict()
         seeded.vote_closed = insert(
-            "vote", meeting_id=meeting, agenda_item_id=item, title="Thông qua Nghị quyết",
-            options=json.dumps(options, ensure_ascii=False), secret=False, rule="majority_of_members",
-            status="closed", eligible=2, quorum_required=2, quorum_present=1, quorum_met=False,
-            quorum_overridden=True, tally=json.dumps(tally, ensure_ascii=False), result=json.dumps(result),
-            created_by=secretary, opened_by=secretary, closed_by=secretary, created_at=at, opened_at=at, closed_at=at,
+            "vote",
+            meeting_id=meeting,
+            agenda_item_id=item,
+            title="Thông qua Nghị quyết",
+            options=json.dumps(options, ensure_ascii=False),
+            secret=False,
+            rule="majority_of_members",
+            status="closed",
+            eligible=2,
+            quorum_required=2,
+            quorum_present=1,
+            quorum_met=False,
+            quorum_overridden=True,
+            tally=json.dumps(tally, ensure_ascii=False),
+            result=json.dumps(result),
+            created_by=secretary,
+            opened_by=secretary,
+            closed_by=secretary,
+            created_at=at,
+            opened_at=at,
+            closed_at=at,
         )
         seeded.vote_draft = insert(
-            "vote", meeting_id=meeting, agenda_item_id=None, title="Bầu Bí thư",
-            options=json.dumps(["Đồng ý", "Không đồng ý"], ensure_ascii=False), secret=True, rule="majority_of_cast",
-            status="draft", created_by=secretary, created_at=at,
+            "vote",
+            meeting_id=meeting,
+            agenda_item_id=None,
+            title="Bầu Bí thư",
+            options=json.dumps(["Đồng ý", "Không đồng ý"], ensure_ascii=False),
+            secret=True,
+            rule="majority_of_cast",
+            status="draft",
+            created_by=secretary,
+            created_at=at,
         )
         insert("named_ballot", returning=None, vote_id=seeded.vote_closed, user_id=secretary, choice="yes")
         insert("vote_voter", returning=None, vote_id=seeded.vote_closed, user_id=secretary)
@@ -209,14 +291,31 @@ def seed(engine: sa.Engine) -> Seeded:
             insert("vote_roll", returning=None, vote_id=seeded.vote_closed, user_id=user, attending=attending)
 
         insert(
-            "minutes", returning=None, meeting_id=meeting, status="draft", version=1, issuer_parent="",
-            issuer_name="", issuer_number="", locality="", subject="", chair_position="", secretary_position="",
-            updated_at=at, updated_by=secretary,
+            "minutes",
+            returning=None,
+            meeting_id=meeting,
+            status="draft",
+            version=1,
+            issuer_parent="",
+            issuer_name="",
+            issuer_number="",
+            locality="",
+            subject="",
+            chair_position="",
+            secretary_position="",
+            updated_at=at,
+            updated_by=secretary,
         )
         insert(
-            "minutes_item", returning=None, agenda_item_id=item, meeting_id=meeting,
-            discussion="Các đồng chí thảo luận dự thảo.", conclusion="Chi bộ thống nhất thông qua.", version=1,
-            updated_at=at, updated_by=secretary,
+            "minutes_item",
+            returning=None,
+            agenda_item_id=item,
+            meeting_id=meeting,
+            discussion="Các đồng chí thảo luận dự thảo.",
+            conclusion="Chi bộ thống nhất thông qua.",
+            version=1,
+            updated_at=at,
+            updated_by=secretary,
         )
         for seq, name, payload in (
             (1, "meeting:status", {"meeting_id": meeting, "seq": 1, "status": "open"}),
@@ -226,8 +325,15 @@ def seed(engine: sa.Engine) -> Seeded:
             seeded.events.append((name, _dumps(payload)))
         for seq, action, details in ((1, "meeting.opened", "{}"), (2, "vote.closed", '{"passed":false,"vote_id":1}')):
             insert(
-                "audit_entry", meeting_id=meeting, seq=seq, at=at, actor_id=secretary, action=action, details=details,
-                prev_hash=f"{seq - 1:064x}", hash=f"{seq:064x}",
+                "audit_entry",
+                meeting_id=meeting,
+                seq=seq,
+                at=at,
+                actor_id=secretary,
+                action=action,
+                details=details,
+                prev_hash=f"{seq - 1:064x}",
+                hash=f"{seq:064x}",
             )
         insert("loginfailure", username="ai-do", at=at)
     return seeded
@@ -299,7 +405,8 @@ def served(backend: Backend, seeded: Seeded) -> None:
         assert meeting["quorum"] == {"numerator": 3, "denominator": 4}
         assert meeting["counts"]["quorum_required"] == math.ceil(2 * 3 / 4)
         assert {a["user_id"]: (a["status"], a["reason"]) for a in meeting["attendance"]} == {
-            seeded.secretary: ("present", ""), seeded.member: ("absent", "Đi công tác"),
+            seeded.secretary: ("present", ""),
+            seeded.member: ("absent", "Đi công tác"),
         }
         assert meeting["agenda"][0]["documents"][0]["pages"] == [{"width": 595.0, "height": 842.0}] * 2
 
@@ -347,7 +454,9 @@ def served(backend: Backend, seeded: Seeded) -> None:
         changed = secretary.ok("PATCH", f"/api/meetings/{seeded.meeting}/quorum", json=quorum)
         assert changed["quorum"] == quorum
         made = secretary.ok(
-            "POST", f"/api/meetings/{seeded.meeting}/votes", status=201,
+            "POST",
+            f"/api/meetings/{seeded.meeting}/votes",
+            status=201,
             json={"title": "Biểu quyết mới", "options": ["Tán thành", "Không tán thành"]},
         )
         assert secretary.ok("GET", f"/api/votes/{made['id']}")["options"] == ["Tán thành", "Không tán thành"]
@@ -424,9 +533,11 @@ def _sqlite_schema(backend: Backend) -> list[tuple]:
     engine = backend.engine()
     with engine.connect() as connection:
         rows = connection.execute(sa.text("SELECT type, name, sql FROM sqlite_master ORDER BY type, name")).all()
-        version = connection.execute(sa.text("SELECT * FROM alembic_version")).all() if any(
-            name == "alembic_version" for _, name, _ in rows
-        ) else []
+        version = (
+            connection.execute(sa.text("SELECT * FROM alembic_version")).all()
+            if any(name == "alembic_version" for _, name, _ in rows)
+            else []
+        )
     engine.dispose()
     return [tuple(row) for row in rows] + [tuple(row) for row in version]
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import hashlib
 import json
 import subprocess
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,8 +17,8 @@ from meeting_server.archive.audit import export_chain, verify_chain
 from meeting_server.archive.canonical import canonical_json
 from meeting_server.config import Settings
 from meeting_server.db import Database
-from meeting_server.minutes.record import minutes_pdf_bytes, minutes_record
 from meeting_server.documents.storage import BlobStore
+from meeting_server.minutes.record import minutes_pdf_bytes, minutes_record
 from tests.conftest import new_user
 from tests.votes_support import attend, ballot, close, open_meeting, start
 
@@ -45,8 +45,11 @@ def held(world):
     w = world
     open_meeting(w.secretary, w.meeting_id)
     attend(w.secretary, w.meeting_id, w.secretary, w.chair, w.member)
-    w.secretary.ok("PUT", f"/api/meetings/{w.meeting_id}/attendance/{w.member2.id}",
-                   json={"status": "absent", "reason": "Đi công tác"})
+    w.secretary.ok(
+        "PUT",
+        f"/api/meetings/{w.meeting_id}/attendance/{w.member2.id}",
+        json={"status": "absent", "reason": "Đi công tác"},
+    )
     vote = start(w.secretary, w.meeting_id, agenda_item_id=w.item["id"], title="Thông qua Báo cáo tình hình")
     for voter, choice in ((w.secretary, "yes"), (w.chair, "yes"), (w.member, "no")):
         assert ballot(voter, vote["id"], choice).status_code == 201
@@ -87,11 +90,18 @@ def test_the_draft_fills_in_attendance_documents_and_votes_by_itself(held):
     m = w.member.ok("GET", minutes_url(w))
     assert (m["status"], m["version"], m["sha256"], m["pdf_sha256"]) == ("draft", 0, None, None)
     assert m["meeting"]["opened_at"] and m["meeting"]["closed_at"] is None and m["meeting"]["status"] == "open"
-    today = datetime.now(timezone.utc).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
+    today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
     assert m["header"] == {
-        "issuer_parent": "", "issuer_name": "Hội nghị Ban Chấp hành tháng 11", "issuer_number": "",
-        "locality": "Hội trường", "subject": "hội nghị Ban Chấp hành tháng 11", "date": today,
-        "timezone": "Asia/Ho_Chi_Minh", "chair_id": None, "chair_position": "", "secretary_id": None,
+        "issuer_parent": "",
+        "issuer_name": "Hội nghị Ban Chấp hành tháng 11",
+        "issuer_number": "",
+        "locality": "Hội trường",
+        "subject": "hội nghị Ban Chấp hành tháng 11",
+        "date": today,
+        "timezone": "Asia/Ho_Chi_Minh",
+        "chair_id": None,
+        "chair_position": "",
+        "secretary_id": None,
         "secretary_position": "",
     }
     assert m["chair"] == {"user_id": w.chair.id, "name": "Nguyễn Văn Chủ Trì", "position": ""}
@@ -105,8 +115,15 @@ def test_the_draft_fills_in_attendance_documents_and_votes_by_itself(held):
 
     [item] = m["items"]
     assert (item["agenda_item_id"], item["title"], item["discussion"], item["conclusion"], item["version"]) == (
-        w.item["id"], "Báo cáo tình hình", "", "", 0)
-    assert item["documents"] == [{"id": w.document["id"], "title": w.document["title"], "pages": 5, "sha256": w.document["sha256"]}]
+        w.item["id"],
+        "Báo cáo tình hình",
+        "",
+        "",
+        0,
+    )
+    assert item["documents"] == [
+        {"id": w.document["id"], "title": w.document["title"], "pages": 5, "sha256": w.document["sha256"]}
+    ]
     [vote] = item["votes"]
     assert vote["title"] == "Thông qua Báo cáo tình hình" and vote["rule"] == "majority_of_members"
     assert vote["results"] == [
@@ -124,10 +141,17 @@ def test_the_draft_fills_in_attendance_documents_and_votes_by_itself(held):
 
 def test_guests_are_listed_but_not_counted_and_a_quorum_override_is_recorded(admin, cast):
     secretary, chair, member, guest = cast["secretary"], cast["chair"], cast["member"], cast["member2"]
-    meeting = secretary.ok("POST", "/api/meetings", 201, json={
-        "title": "UBND phường họp giao ban", "starts_at": "2026-11-27T08:00:00+07:00", "location": "",
-        "participants": [{"user_id": chair.id}, {"user_id": member.id}, {"user_id": guest.id, "voting": False}],
-    })
+    meeting = secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "UBND phường họp giao ban",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "location": "",
+            "participants": [{"user_id": chair.id}, {"user_id": member.id}, {"user_id": guest.id, "voting": False}],
+        },
+    )
     mid = meeting["id"]
     open_meeting(secretary, mid)
     attend(secretary, mid, secretary, guest)
@@ -136,7 +160,13 @@ def test_guests_are_listed_but_not_counted_and_a_quorum_override_is_recorded(adm
     close(secretary, vote["id"])
     m = secretary.ok("GET", f"/api/meetings/{mid}/minutes")
     assert {k: v for k, v in m["attendance"].items() if k != "people"} == {
-        "members": 3, "present": 1, "online": 0, "absent": 2, "excused": 0, "guests": 1}
+        "members": 3,
+        "present": 1,
+        "online": 0,
+        "absent": 2,
+        "excused": 0,
+        "guests": 1,
+    }
     assert {p["user_id"]: p["voting"] for p in m["attendance"]["people"]}[guest.id] is False
     # An abbreviation keeps its capitals; no location: the issuer's name dates the minutes.
     assert m["header"]["subject"] == "UBND phường họp giao ban"
@@ -158,11 +188,21 @@ def test_an_item_save_is_seen_by_everyone_and_in_the_document(held):
         assert saved.status_code == 200, saved.text
         body = saved.json()
         assert body["minutes_version"] == 1
-        assert (body["item"]["version"], body["item"]["discussion"], body["item"]["conclusion"]) == (1, DISCUSSION, CONCLUSION)
+        assert (body["item"]["version"], body["item"]["discussion"], body["item"]["conclusion"]) == (
+            1,
+            DISCUSSION,
+            CONCLUSION,
+        )
         assert body["item"]["updated_by"] == w.secretary.id and body["item"]["votes"]
         _, event = listener.next_event("minutes:changed")
-        assert event == {"meeting_id": w.meeting_id, "seq": event["seq"], "version": 1, "status": "draft",
-                         "agenda_item_id": w.item["id"], "item_version": 1}
+        assert event == {
+            "meeting_id": w.meeting_id,
+            "seq": event["seq"],
+            "version": 1,
+            "status": "draft",
+            "agenda_item_id": w.item["id"],
+            "item_version": 1,
+        }
     finally:
         listener.close()
     m = w.member.ok("GET", minutes_url(w))
@@ -175,10 +215,14 @@ def test_an_item_save_is_seen_by_everyone_and_in_the_document(held):
 
 def test_different_items_never_conflict(held):
     w = held
-    second = w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/agenda", 201, json={"title": "Công tác phát triển đảng viên"})
+    second = w.secretary.ok(
+        "POST", f"/api/meetings/{w.meeting_id}/agenda", 201, json={"title": "Công tác phát triển đảng viên"}
+    )
     assert write(w).status_code == 200
     # Started from version 0 of its own item while the minutes moved on: fine.
-    other = w.chair.put(item_url(w, second["id"]), json={"base_version": 0, "discussion": "Kết nạp 2 quần chúng ưu tú."})
+    other = w.chair.put(
+        item_url(w, second["id"]), json={"base_version": 0, "discussion": "Kết nạp 2 quần chúng ưu tú."}
+    )
     assert other.status_code == 200, other.text
     assert other.json()["minutes_version"] == 2 and other.json()["item"]["version"] == 1
     items = {i["agenda_item_id"]: i for i in w.member.ok("GET", minutes_url(w))["items"]}
@@ -193,13 +237,22 @@ def test_the_whole_document_saves_against_its_version(held):
     try:
         listener.join(w.meeting_id)
         listener.drain()
-        put = w.secretary.ok("PUT", minutes_url(w), json={
-            "version": 1,
-            "header": {"issuer_parent": "Đảng bộ phường Phan Đình Phùng", "issuer_name": "  Chi bộ   Khu phố 3 ",
-                       "issuer_number": "12-BB/CB", "locality": "Phường Phan Đình Phùng",
-                       "chair_position": "Bí thư Chi bộ", "secretary_id": w.member.id},
-            "items": [{"agenda_item_id": w.item["id"], "discussion": "Thảo luận đã sửa."}],
-        })
+        put = w.secretary.ok(
+            "PUT",
+            minutes_url(w),
+            json={
+                "version": 1,
+                "header": {
+                    "issuer_parent": "Đảng bộ phường Phan Đình Phùng",
+                    "issuer_name": "  Chi bộ   Khu phố 3 ",
+                    "issuer_number": "12-BB/CB",
+                    "locality": "Phường Phan Đình Phùng",
+                    "chair_position": "Bí thư Chi bộ",
+                    "secretary_id": w.member.id,
+                },
+                "items": [{"agenda_item_id": w.item["id"], "discussion": "Thảo luận đã sửa."}],
+            },
+        )
         _, event = listener.next_event("minutes:changed")
         assert (event["version"], event["agenda_item_id"]) == (2, None)
     finally:
@@ -209,7 +262,10 @@ def test_the_whole_document_saves_against_its_version(held):
     assert put["chair"]["position"] == "Bí thư Chi bộ"
     assert put["secretary"] == {"user_id": w.member.id, "name": "Lê Văn Ủy Viên", "position": ""}
     assert (put["items"][0]["discussion"], put["items"][0]["conclusion"], put["items"][0]["version"]) == (
-        "Thảo luận đã sửa.", CONCLUSION, 2)
+        "Thảo luận đã sửa.",
+        CONCLUSION,
+        2,
+    )
     # A document sent back as it was read is taken (read-only parts ignored); an empty field is the default again.
     again = dict(put, header={"issuer_name": "", "secretary_id": None})
     back = w.secretary.ok("PUT", minutes_url(w), json=again)
@@ -249,8 +305,12 @@ def test_a_stale_version_is_a_conflict_that_changes_nothing(held):
 
 def test_bad_input_changes_nothing(held, admin, cast):
     w = held
-    elsewhere = w.secretary.ok("POST", "/api/meetings", 201, json={
-        "title": "Cuộc họp khác", "starts_at": "2026-12-01T08:00:00+07:00", "participants": []})
+    elsewhere = w.secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={"title": "Cuộc họp khác", "starts_at": "2026-12-01T08:00:00+07:00", "participants": []},
+    )
     foreign = w.secretary.ok("POST", f"/api/meetings/{elsewhere['id']}/agenda", 201, json={"title": "Mục khác"})
     cases = [
         (item_url(w, foreign["id"]), {"base_version": 0, "discussion": "x"}, 404, "not_found"),
@@ -260,8 +320,18 @@ def test_bad_input_changes_nothing(held, admin, cast):
         (item_url(w), {"base_version": 0, "discussion": 7}, 422, "invalid"),
         (item_url(w), {"base_version": 0, "discussion": "x" * 100_001}, 422, "invalid"),
         (item_url(w), {"base_version": 0, "summary": "x"}, 422, "invalid"),
-        (minutes_url(w), {"version": 0, "items": [{"agenda_item_id": foreign["id"], "discussion": "x"}]}, 422, "invalid"),
-        (minutes_url(w), {"version": 0, "items": [{"agenda_item_id": w.item["id"]}, {"agenda_item_id": w.item["id"]}]}, 422, "invalid"),
+        (
+            minutes_url(w),
+            {"version": 0, "items": [{"agenda_item_id": foreign["id"], "discussion": "x"}]},
+            422,
+            "invalid",
+        ),
+        (
+            minutes_url(w),
+            {"version": 0, "items": [{"agenda_item_id": w.item["id"]}, {"agenda_item_id": w.item["id"]}]},
+            422,
+            "invalid",
+        ),
         (minutes_url(w), {"version": 0, "header": {"chair_id": w.outsider.id}}, 422, "invalid"),
         (minutes_url(w), {"version": 0, "header": {"issuer_name": None}}, 422, "invalid"),
         (minutes_url(w), {"version": 0, "header": {"issuer_name": "x" * 201}}, 422, "invalid"),
@@ -271,9 +341,16 @@ def test_bad_input_changes_nothing(held, admin, cast):
     for url, body, status, code in cases:
         response = w.secretary.put(url, json=body)
         assert (response.status_code, error_code(response)) == (status, code), (url, body, response.text)
-    assert w.secretary.put(item_url(w), content=b"{not json", headers={"Content-Type": "application/json"}).status_code == 422
+    assert (
+        w.secretary.put(item_url(w), content=b"{not json", headers={"Content-Type": "application/json"}).status_code
+        == 422
+    )
     m = w.secretary.ok("GET", minutes_url(w))
-    assert m["version"] == 0 and m["items"][0]["discussion"] == "" and m["header"]["issuer_name"] == "Hội nghị Ban Chấp hành tháng 11"
+    assert (
+        m["version"] == 0
+        and m["items"][0]["discussion"] == ""
+        and m["header"]["issuer_name"] == "Hội nghị Ban Chấp hành tháng 11"
+    )
     assert w.secretary.get("/api/meetings/999999/minutes").status_code == 404
 
 
@@ -327,7 +404,12 @@ def test_a_closed_meeting_refuses_edits_and_finalize_waits_for_the_close(held):
     ):
         assert (response.status_code, error_code(response)) == (409, "meeting_closed")
     m = w.secretary.ok("GET", minutes_url(w))
-    assert (m["version"], m["can_edit"], m["can_finalize"], m["meeting"]["closed_at"] is not None) == (1, False, True, True)
+    assert (m["version"], m["can_edit"], m["can_finalize"], m["meeting"]["closed_at"] is not None) == (
+        1,
+        False,
+        True,
+        True,
+    )
     assert w.member.ok("GET", minutes_url(w))["can_finalize"] is False
 
     done = w.secretary.ok("POST", f"{minutes_url(w)}/finalize")
@@ -380,11 +462,20 @@ def test_the_pdf_reads_back_the_names_the_conclusion_and_the_vote(held, tmp_path
     text = pdftotext(w.member.get(f"{minutes_url(w)}.pdf").content, tmp_path)
     flat = " ".join(text.split())
     for expected in (
-        "ĐẢNG CỘNG SẢN VIỆT NAM", "BIÊN BẢN", "hội nghị Ban Chấp hành tháng 11",
-        "Nguyễn Văn Chủ Trì", "Trần Thị Thư Ký", "Lê Văn Ủy Viên", "Phạm Thị Đảng Viên (Đi công tác)",
-        "Có mặt 3/4 đồng chí", "Báo cáo tình hình", "Thông qua Báo cáo tình hình",
-        "Đồng ý: 2; Không đồng ý: 1; Không biểu quyết: 0", "Nội dung không được thông qua",
-        "giao đồng chí Chủ Trì hoàn chỉnh trước ngày 05/12/2026", "Đồng chí Ủy Viên đề nghị làm rõ kinh phí",
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "BIÊN BẢN",
+        "hội nghị Ban Chấp hành tháng 11",
+        "Nguyễn Văn Chủ Trì",
+        "Trần Thị Thư Ký",
+        "Lê Văn Ủy Viên",
+        "Phạm Thị Đảng Viên (Đi công tác)",
+        "Có mặt 3/4 đồng chí",
+        "Báo cáo tình hình",
+        "Thông qua Báo cáo tình hình",
+        "Đồng ý: 2; Không đồng ý: 1; Không biểu quyết: 0",
+        "Nội dung không được thông qua",
+        "giao đồng chí Chủ Trì hoàn chỉnh trước ngày 05/12/2026",
+        "Đồng chí Ủy Viên đề nghị làm rõ kinh phí",
         f"Mã kiểm tra (SHA-256): {done['sha256']}",
     ):
         assert expected in flat, expected
@@ -410,7 +501,10 @@ def test_the_chair_and_the_secretary_confirm_in_the_audit_chain(held, server_db)
     assert (again.status_code, error_code(again)) == (409, "conflict")
     w.secretary.ok("POST", f"{minutes_url(w)}/confirm")
     m = w.member.ok("GET", minutes_url(w))
-    assert [(c["role"], c["user_id"]) for c in m["confirmations"]] == [("chair", w.chair.id), ("secretary", w.secretary.id)]
+    assert [(c["role"], c["user_id"]) for c in m["confirmations"]] == [
+        ("chair", w.chair.id),
+        ("secretary", w.secretary.id),
+    ]
     assert m["sha256"] == done["sha256"]  # confirming changes nothing of the record
 
     with server_db.read() as session:
@@ -466,5 +560,9 @@ def test_search_finds_minutes_text_without_diacritics(held):
     assert w.outsider.ok("GET", "/api/search", params={"q": "camera giam sat"})["hits"] == []
     # The text that replaced it is what is found.
     write(w, conclusion="Tạm hoãn việc lắp đặt.", base_version=1)
-    assert not [h for h in w.member.ok("GET", "/api/search", params={"q": "camera giam sat"})["hits"] if h["kind"] == "minutes"]
-    assert [h["kind"] for h in w.member.ok("GET", "/api/search", params={"q": "tam hoan lap dat"})["hits"]] == ["minutes"]
+    assert not [
+        h for h in w.member.ok("GET", "/api/search", params={"q": "camera giam sat"})["hits"] if h["kind"] == "minutes"
+    ]
+    assert [h["kind"] for h in w.member.ok("GET", "/api/search", params={"q": "tam hoan lap dat"})["hits"]] == [
+        "minutes"
+    ]

@@ -12,7 +12,7 @@ import re
 import subprocess
 import unicodedata
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 
 import pydantic
 import pymupdf
@@ -44,7 +44,7 @@ CONCLUSION = (
 )
 # Stacked diacritics, the letters most likely to come back decomposed or as the wrong glyph.
 STACKED = "Đặng Ẫn Ửng Ỡm Ậm Ẩn Ặc Ỗi Ữa Ựa Ỵ Ỷ Ỹ Ặt ẫn ửa ỡ đặc"
-SPECIAL = 'Chỉ tiêu <b>in đậm</b> & "trích dẫn" \'đơn\' <script>alert(1)</script> {{ 7*7 }} a<b & c>d'
+SPECIAL = "Chỉ tiêu <b>in đậm</b> & \"trích dẫn\" 'đơn' <script>alert(1)</script> {{ 7*7 }} a<b & c>d"
 
 MEMBERS = [
     ("Trần Đức Lương", "Bí thư Chi bộ"),
@@ -85,12 +85,19 @@ def minutes(status: str = "draft", *, extra_items: list[AgendaEntry] = (), atten
         cast=9,
         passed=False,
         quorum=VoteQuorum(required=8, present=7, met=False, overridden=True),
-        results=[OptionCount(label="Đồng ý", count=6), OptionCount(label="Không đồng ý", count=2), OptionCount(label="Không biểu quyết", count=1)],
+        results=[
+            OptionCount(label="Đồng ý", count=6),
+            OptionCount(label="Không đồng ý", count=2),
+            OptionCount(label="Không biểu quyết", count=1),
+        ],
     )
     items = [
         AgendaEntry(
             title="Đánh giá kết quả thực hiện nhiệm vụ tháng 11, phương hướng tháng 12 năm 2026",
-            documents=[DocumentRef(title="Báo cáo kết quả tháng 11", pages=5), DocumentRef(title="Dự thảo Nghị quyết tháng 12", pages=3)],
+            documents=[
+                DocumentRef(title="Báo cáo kết quả tháng 11", pages=5),
+                DocumentRef(title="Dự thảo Nghị quyết tháng 12", pages=3),
+            ],
             discussion=(
                 "Đồng chí Lê Văn Bình đề nghị bổ sung chỉ tiêu về cải cách hành chính gắn với chuyển đổi số.\n\n"
                 "Đồng chí Phạm Thị Ngọc Ánh đề nghị làm rõ kinh phí cho phòng họp không giấy."
@@ -115,7 +122,7 @@ def minutes(status: str = "draft", *, extra_items: list[AgendaEntry] = (), atten
         title="hội nghị Chi bộ thường kỳ tháng 11 năm 2026",
         location="Hội trường Đảng ủy phường Phan Đình Phùng",
         opened_at=datetime(2026, 11, 27, 8, 0, tzinfo=VN),
-        closed_at=datetime(2026, 11, 27, 4, 30, tzinfo=timezone.utc),  # 11:30 in Hà Nội
+        closed_at=datetime(2026, 11, 27, 4, 30, tzinfo=UTC),  # 11:30 in Hà Nội
         chair=Person(name="Trần Đức Lương", position="Bí thư Chi bộ"),
         secretary=Person(name="Nguyễn Thị Hằng", position="Phó Bí thư Chi bộ"),
         attendees=attendees,
@@ -146,7 +153,9 @@ def long_items(count: int = 6) -> list[AgendaEntry]:
 def poppler(tool: str, pdf: bytes, *args: str, tmp_path) -> str:
     path = tmp_path / f"minutes-{abs(hash(pdf))}.pdf"
     path.write_bytes(pdf)
-    done = subprocess.run([tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])], capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [tool, *args, str(path), *(["-"] if tool == "pdftotext" else [])], capture_output=True, text=True, timeout=60
+    )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
@@ -194,7 +203,9 @@ def boxes(pdf: bytes, tmp_path) -> list[Page]:
         size = dict(re.findall(r'(\w+)="([\d.]+)"', attrs))
         words = [
             Word(html.unescape(text), float(a), float(b), float(c), float(d))
-            for a, b, c, d, text in re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body)
+            for a, b, c, d, text in re.findall(
+                r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', body
+            )
         ]
         pages.append(Page(float(size["width"]), float(size["height"]), words))
     return pages
@@ -221,8 +232,18 @@ def long_pdf() -> bytes:
 def test_vietnamese_text_reads_back_exactly(final, tmp_path):
     text = poppler("pdftotext", final, tmp_path=tmp_path)
     lines = [line.strip() for line in text.splitlines()]
-    for line in ("ĐẢNG CỘNG SẢN VIỆT NAM", "BIÊN BẢN", "hội nghị Chi bộ thường kỳ tháng 11 năm 2026", "THƯ KÝ HỘI NGHỊ", "CHỦ TRÌ HỘI NGHỊ",
-                 "CHI BỘ KHU PHỐ 3", "Số 12-BB/CB", "Nguyễn Thị Hằng", "Trần Đức Lương", "*"):
+    for line in (
+        "ĐẢNG CỘNG SẢN VIỆT NAM",
+        "BIÊN BẢN",
+        "hội nghị Chi bộ thường kỳ tháng 11 năm 2026",
+        "THƯ KÝ HỘI NGHỊ",
+        "CHỦ TRÌ HỘI NGHỊ",
+        "CHI BỘ KHU PHỐ 3",
+        "Số 12-BB/CB",
+        "Nguyễn Thị Hằng",
+        "Trần Đức Lương",
+        "*",
+    ):
         assert line in lines, line
     whole = flat(text)
     for phrase in (
@@ -304,7 +325,13 @@ def test_user_text_prints_literally(tmp_path):
     assert "Dòng hai" in whole and "49" not in whole
     # The <b> was not taken for markup: those words are set in the regular face.
     with pymupdf.open("pdf", pdf) as doc:
-        spans = [s for page in doc for b in page.get_text("dict")["blocks"] for l in b.get("lines", []) for s in l["spans"]]
+        spans = [
+            s
+            for page in doc
+            for b in page.get_text("dict")["blocks"]
+            for line in b.get("lines", [])
+            for s in line["spans"]
+        ]
     paragraph = [s for s in spans if "<b>in đậm</b>" in s["text"] and "Bold" not in s["font"]]
     assert paragraph, "user text with <b> is drawn in bold or lost"
 
@@ -370,14 +397,17 @@ def test_header_sits_top_left_and_top_right(draft, tmp_path):
     assert abs((title.x0 + title.x1) / 2 - (31 * MM + page.width - 16 * MM) / 2) < 2  # centred in the text area
     # Bold underlined party name, italic date line: the faces and the line as drawn.
     with pymupdf.open("pdf", draft) as doc:
-        spans = [s for b in doc[0].get_text("dict")["blocks"] for l in b.get("lines", []) for s in l["spans"]]
+        spans = [s for b in doc[0].get_text("dict")["blocks"] for line in b.get("lines", []) for s in line["spans"]]
         lines = [d["rect"] for d in doc[0].get_drawings() if d["rect"].height < 2 and d["rect"].width > 100]
     assert any(s["text"] == "ĐẢNG CỘNG SẢN VIỆT NAM" and s["font"].endswith("Bold") for s in spans)
     dateline_spans = [s for s in spans if s["text"] in ("Phường Phan Đình Phùng,", "ngày 27 tháng 11 năm 2026")]
     assert len(dateline_spans) == 2 and all(s["font"].endswith("Italic") for s in dateline_spans)
     # The underline: as long as the words, just below their baseline.
     baseline_zone = (party.y0 + 0.6 * (party.y1 - party.y0), party.y1 + 3)
-    assert any(abs(r.x0 - party.x0) < 2 and abs(r.x1 - party.x1) < 2 and baseline_zone[0] < r.y0 < baseline_zone[1] for r in lines), lines
+    assert any(
+        abs(r.x0 - party.x0) < 2 and abs(r.x1 - party.x1) < 2 and baseline_zone[0] < r.y0 < baseline_zone[1]
+        for r in lines
+    ), lines
 
 
 def test_signatures_secretary_left_chair_right(final, tmp_path):
@@ -428,7 +458,9 @@ def test_words_with_hyphens_and_slashes_are_never_split_across_lines(tmp_path):
 
 def test_a_long_unbroken_run_wraps_inside_the_margins(tmp_path):
     url = "https://hoso.phanđinhphung.vn/" + "tài-liệu_" * 40 + "cuối.pdf"
-    pdf = render_minutes_pdf(minutes("final", extra_items=[AgendaEntry(title="Đường dẫn", discussion=f"Xem {url} nhé")]))
+    pdf = render_minutes_pdf(
+        minutes("final", extra_items=[AgendaEntry(title="Đường dẫn", discussion=f"Xem {url} nhé")])
+    )
     for page in boxes(pdf, tmp_path):
         assert max(w.x1 for w in page.words) <= page.width - 15 * MM
     text = poppler("pdftotext", pdf, tmp_path=tmp_path)
@@ -451,7 +483,12 @@ def test_signature_block_is_never_torn_across_pages():
             }
             last = doc.page_count - 1
             title_y = found["THƯ KÝ HỘI NGHỊ"][0][1]
-            names = [(page.number, rect.y0) for page in doc for rect in page.search_for("Trần Đức Lương") if rect.y0 > title_y]
+            names = [
+                (page.number, rect.y0)
+                for page in doc
+                for rect in page.search_for("Trần Đức Lương")
+                if rect.y0 > title_y
+            ]
         assert all(len(hits) == 1 and hits[0][0] == last for hits in found.values()), (lines, found)
         assert [n for n, _ in names if n == last], (lines, names)
         if found["Hội nghị kết thúc lúc"][0][1] < 35 * MM:
@@ -496,11 +533,17 @@ def test_attendance_wording_counts_members_only():
 
     people = [Attendee(name=f"Đồng chí {n}", status="present") for n in "ABC"]
     assert counts_line(people) == "- Thành phần: Có mặt 3/3 đồng chí."
-    people += [Attendee(name="Khách", voting=False, status="present"), Attendee(name="Khách vắng", voting=False, status="absent")]
+    people += [
+        Attendee(name="Khách", voting=False, status="present"),
+        Attendee(name="Khách vắng", voting=False, status="absent"),
+    ]
     assert counts_line(people) == "- Thành phần: Có mặt 3/3 đồng chí."
     people += [Attendee(name="D", status="absent", reason="Ốm"), Attendee(name="E", status="absent")]
     assert counts_line(people) == "- Thành phần: Có mặt 3/5 đồng chí; vắng 2 (1 có lý do, 1 không có lý do)."
-    assert counts_line(people[:3] + [Attendee(name="E", status="absent")]) == "- Thành phần: Có mặt 3/4 đồng chí; vắng 1 (không có lý do)."
+    assert (
+        counts_line([*people[:3], Attendee(name="E", status="absent")])
+        == "- Thành phần: Có mặt 3/4 đồng chí; vắng 1 (không có lý do)."
+    )
 
 
 def test_dates_and_numbers_the_vietnamese_way():
@@ -509,12 +552,18 @@ def test_dates_and_numbers_the_vietnamese_way():
     assert long_date(date(2026, 2, 28)) == "ngày 28 tháng 02 năm 2026"
     assert long_date(date(2026, 3, 9)) == "ngày 09 tháng 3 năm 2026"
     assert percent(9, 11) == "81,8%" and percent(2, 2) == "100%" and percent(1, 3) == "33,3%"
-    assert option_label("yes") == "Đồng ý" and option_label("abstain") == "Không biểu quyết" and option_label("Phương án A") == "Phương án A"
+    assert (
+        option_label("yes") == "Đồng ý"
+        and option_label("abstain") == "Không biểu quyết"
+        and option_label("Phương án A") == "Phương án A"
+    )
 
 
 def test_closing_on_another_day_names_the_day(tmp_path):
     pdf = render_minutes_pdf(minutes("final", closed_at=datetime(2026, 11, 28, 9, 5, tzinfo=VN)))
-    assert "Hội nghị kết thúc lúc 9 giờ 05 phút, ngày 28 tháng 11 năm 2026." in flat(poppler("pdftotext", pdf, tmp_path=tmp_path))
+    assert "Hội nghị kết thúc lúc 9 giờ 05 phút, ngày 28 tháng 11 năm 2026." in flat(
+        poppler("pdftotext", pdf, tmp_path=tmp_path)
+    )
     still_open = flat(poppler("pdftotext", render_minutes_pdf(minutes("draft", closed_at=None)), tmp_path=tmp_path))
     assert "kết thúc" not in still_open and "THƯ KÝ HỘI NGHỊ" in still_open
 
@@ -541,7 +590,19 @@ def test_screenshot_of_page_one(final, tmp_path):
     path.write_bytes(final)
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "80", "-f", "1", "-l", "1", "-singlefile", str(path), str(SCREENSHOT.with_suffix(""))],
+        [
+            "pdftoppm",
+            "-png",
+            "-r",
+            "80",
+            "-f",
+            "1",
+            "-l",
+            "1",
+            "-singlefile",
+            str(path),
+            str(SCREENSHOT.with_suffix("")),
+        ],
         check=True,
         timeout=60,
     )

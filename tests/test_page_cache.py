@@ -60,7 +60,9 @@ def test_cache_stays_under_its_byte_bound_with_files_from_before_start_up(tmp_pa
         os.utime(stale / f"{n}-1024.jpg", (time.time() - 86400, time.time() - 86400))
     server, admin = start_server(data, env={"MEETING_PAGE_CACHE_MB": "1"})
     try:
-        meeting = admin.ok("POST", "/api/meetings", 201, json={"title": "Cache", "starts_at": "2026-11-27T08:00:00+07:00"})
+        meeting = admin.ok(
+            "POST", "/api/meetings", 201, json={"title": "Cache", "starts_at": "2026-11-27T08:00:00+07:00"}
+        )
         item = admin.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "I"})
         path = dense_pdf(tmp_path / "dense.pdf", pages=12, words_per_page=600)
         with open(path, "rb") as handle:

@@ -20,14 +20,23 @@ def browser(server, api=None, lang: str | None = None) -> httpx.Client:
 
 def test_pages_ask_for_login_first(server, world):
     anonymous = browser(server)
-    for path in ("/", f"/meetings/{world.meeting_id}", f"/meetings/{world.meeting_id}/console", f"/meetings/{world.meeting_id}/screen"):
+    for path in (
+        "/",
+        f"/meetings/{world.meeting_id}",
+        f"/meetings/{world.meeting_id}/console",
+        f"/meetings/{world.meeting_id}/screen",
+    ):
         response = anonymous.get(path)
         assert response.status_code == 303 and response.headers["location"].startswith("/login?next="), path
     assert anonymous.get("/login").status_code == 200
 
 
 def test_each_view_for_who_may_see_it(server, world):
-    member, secretary, outsider = browser(server, world.member), browser(server, world.secretary), browser(server, world.outsider)
+    member, secretary, outsider = (
+        browser(server, world.member),
+        browser(server, world.secretary),
+        browser(server, world.outsider),
+    )
     assert member.get(f"/meetings/{world.meeting_id}").status_code == 200
     assert member.get(f"/meetings/{world.meeting_id}/screen").status_code == 200
     console = member.get(f"/meetings/{world.meeting_id}/console")
@@ -50,7 +59,14 @@ def test_vietnamese_by_default_english_on_request(server, world):
 
 def test_nothing_is_loaded_from_the_internet(server, world):
     client = browser(server, world.secretary)
-    pages = ["/login", "/", f"/meetings/{world.meeting_id}", f"/meetings/{world.meeting_id}/console", f"/meetings/{world.meeting_id}/screen", "/docs"]
+    pages = [
+        "/login",
+        "/",
+        f"/meetings/{world.meeting_id}",
+        f"/meetings/{world.meeting_id}/console",
+        f"/meetings/{world.meeting_id}/screen",
+        "/docs",
+    ]
     for path in pages:
         html = client.get(path).text
         external = re.findall(r'(?:src|href)=["\'](https?:)?//', html)
@@ -61,6 +77,8 @@ def test_nothing_is_loaded_from_the_internet(server, world):
 
 
 def test_login_page_logs_in_through_the_api(server, world):
-    response = httpx.post(f"{server.base_url}/api/auth/login", json={"username": world.member.user["username"], "password": PASSWORD})
+    response = httpx.post(
+        f"{server.base_url}/api/auth/login", json={"username": world.member.user["username"], "password": PASSWORD}
+    )
     cookie = response.cookies["meeting_session"]
     assert httpx.get(f"{server.base_url}/", cookies={"meeting_session": cookie}).status_code == 200

@@ -24,7 +24,9 @@ def _engineio_connect(server, cookie_token: str, origin: str) -> str:
     """A raw Engine.IO handshake (websocket-client lets us set Origin exactly as a browser would)."""
     url = server.base_url.replace("http://", "ws://") + "/socket.io/?EIO=4&transport=websocket"
     try:
-        ws = websocket.create_connection(url, header=[f"Cookie: meeting_session={cookie_token}"], origin=origin, timeout=10)
+        ws = websocket.create_connection(
+            url, header=[f"Cookie: meeting_session={cookie_token}"], origin=origin, timeout=10
+        )
     except websocket.WebSocketBadStatusException as exc:
         return f"refused {exc.status_code}"
     try:
@@ -110,7 +112,13 @@ def test_page_turn_reaches_everyone_with_seq(world):
         assert ack["ok"] and isinstance(ack["seq"], int)
         for s in (member, member2, secretary):
             _, turned = s.next_event("page:turned")
-            assert turned == {"meeting_id": world.meeting_id, "seq": ack["seq"], "document_id": world.document["id"], "page": 3, "by": world.secretary.id}
+            assert turned == {
+                "meeting_id": world.meeting_id,
+                "seq": ack["seq"],
+                "document_id": world.document["id"],
+                "page": 3,
+                "by": world.secretary.id,
+            }
         again = _turn(world.chair.socket(), world, 4)
         assert again["seq"] > ack["seq"]
         state = member.call("meeting:join", {"meeting_id": world.meeting_id})["state"]
@@ -252,9 +260,13 @@ def test_a_watching_screen_does_not_count_as_present(world):
         ack = screen.call("meeting:join", {"meeting_id": world.meeting_id, "watch": True})
         assert ack["ok"] and world.chair.id not in ack["state"]["present"]
         # It still sees everything that happens.
-        assert watcher.call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 2})["ok"]
+        assert watcher.call(
+            "page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 2}
+        )["ok"]
         assert screen.next_event("page:turned")[1]["page"] == 2
-        assert all(world.chair.id not in data["present"] for name, data in watcher.drain() if name == "attendance:changed")
+        assert all(
+            world.chair.id not in data["present"] for name, data in watcher.drain() if name == "attendance:changed"
+        )
     finally:
         screen.close()
         watcher.close()

@@ -4,6 +4,7 @@ worker outlives a server killed with -9."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import signal
@@ -27,12 +28,16 @@ SLOW_ENV = {"MEETING_RENDER_TIMEOUT_S": "3", "MEETING_RENDER_WORKERS": "2", "MEE
 
 def upload(admin, item_id: int, path: Path) -> dict:
     with open(path, "rb") as handle:
-        return admin.ok("POST", f"/api/agenda/{item_id}/documents", 201, files={"file": (path.name, handle, "application/pdf")})
+        return admin.ok(
+            "POST", f"/api/agenda/{item_id}/documents", 201, files={"file": (path.name, handle, "application/pdf")}
+        )
 
 
 def meeting_with(admin, tmp_path: Path) -> tuple[dict, dict]:
     """A meeting with one slow (nested forms) and one ordinary 8-page document."""
-    meeting = admin.ok("POST", "/api/meetings", 201, json={"title": "Renders", "starts_at": "2026-11-27T08:00:00+07:00"})
+    meeting = admin.ok(
+        "POST", "/api/meetings", 201, json={"title": "Renders", "starts_at": "2026-11-27T08:00:00+07:00"}
+    )
     item = admin.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "I"})
     slow = upload(admin, item["id"], nested_forms_pdf(tmp_path / "slow.pdf", depth=6))
     normal = upload(admin, item["id"], make_pdf(tmp_path / "normal.pdf", pages=8))
@@ -90,7 +95,7 @@ def test_a_render_past_its_timeout_fails_alone_and_in_json(slow_server, tmp_path
 def test_queue_time_does_not_count_toward_the_timeout(slow_server, tmp_path):
     """Many ordinary renders queued behind each other, together longer than
     the timeout: each is timed from when a worker takes it, so none fails."""
-    server, admin = slow_server
+    _server, admin = slow_server
     _, normal = meeting_with(admin, tmp_path)
     big = upload(admin, normal["agenda_item_id"], make_pdf(tmp_path / "many.pdf", pages=60))
     with ThreadPoolExecutor(30) as pool:
@@ -141,14 +146,10 @@ def test_workers_die_with_a_killed_server(tmp_path):
             time.sleep(0.2)
         assert left == [], f"workers outlived the server: {left}"
     finally:
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
 
 
 def _quietly(fn, *args, **kw):
-    try:
+    with contextlib.suppress(Exception):
         fn(*args, **kw)
-    except Exception:
-        pass

@@ -29,7 +29,19 @@ def cluster(tmp_path_factory):
         "MEETING_BROKER_URL": "redis://127.0.0.1:6379/0",
     }
     shared_files = tmp_path_factory.mktemp("node-a")
-    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Admin", "--password", ADMIN[1], data_dir=shared_files, env=env)
+    run_cli(
+        "user",
+        "add",
+        ADMIN[0],
+        "--role",
+        "admin",
+        "--full-name",
+        "Admin",
+        "--password",
+        ADMIN[1],
+        data_dir=shared_files,
+        env=env,
+    )
     # Both nodes share the files folder too, as they would share a network volume.
     nodes = [ServerProcess(shared_files, env=env).start(), ServerProcess(shared_files, env=env).start()]
     yield nodes
@@ -43,15 +55,26 @@ def test_a_page_turn_on_one_node_reaches_a_tablet_on_the_other(cluster, tmp_path
     node_a, node_b = cluster
     admin = login(node_a.base_url, *ADMIN)
     for name, role in (("thuky", "secretary"), ("uyvien", "member")):
-        admin.ok("POST", "/api/users", 201, json={"username": name, "password": PASSWORD, "full_name": name, "role": role})
+        admin.ok(
+            "POST", "/api/users", 201, json={"username": name, "password": PASSWORD, "full_name": name, "role": role}
+        )
     secretary_b = login(node_b.base_url, "thuky", PASSWORD)
     member_a = login(node_a.base_url, "uyvien", PASSWORD)
-    meeting = secretary_b.ok("POST", "/api/meetings", 201, json={
-        "title": "Họp liên nút", "starts_at": "2026-11-27T08:00:00+07:00", "participants": [{"user_id": member_a.id}],
-    })
+    meeting = secretary_b.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Họp liên nút",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "participants": [{"user_id": member_a.id}],
+        },
+    )
     item = secretary_b.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "Mục 1"})
     with open(make_pdf(tmp_path / "d.pdf", pages=3), "rb") as handle:
-        doc = secretary_b.ok("POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("d.pdf", handle, "application/pdf")})
+        doc = secretary_b.ok(
+            "POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("d.pdf", handle, "application/pdf")}
+        )
     # The page image renders on either node from the shared files.
     assert member_a.get(f"/api/documents/{doc['id']}/pages/2", params={"width": 200}).status_code == 200
 

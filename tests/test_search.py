@@ -5,10 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pymupdf
-
-import meeting_server
 import pytest
 
+import meeting_server
 from meeting_server.search.fold import fold, query_terms
 from tests.conftest import new_user
 
@@ -96,7 +95,9 @@ def test_filters_by_meeting_year_and_closed(world, indexed):
     assert hits(world.member, "dang uy", closed="true", **mine)
 
 
-@pytest.mark.parametrize("query", ['"', "*", "bien\" OR ban", "NEAR(bien ban)", "ban*", "-bien", "a:b", "(((", "đ" * 300])
+@pytest.mark.parametrize(
+    "query", ['"', "*", 'bien" OR ban', "NEAR(bien ban)", "ban*", "-bien", "a:b", "(((", "đ" * 300]
+)
 def test_odd_queries_answer_cleanly(world, indexed, query):
     response = world.member.get("/api/search", params={"q": query})
     assert response.status_code in (200, 400, 422), response.text

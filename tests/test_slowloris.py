@@ -22,7 +22,7 @@ import pytest
 import socketio
 
 from tests.conftest import start_server
-from tests.support import ADMIN, Socket, login, run_cli
+from tests.support import ADMIN, login, run_cli
 from tests.test_tls import HttpsServer, tls_init
 
 HEAD_TIMEOUT = 2.0
@@ -36,7 +36,7 @@ CLOSE_BOUND = HEAD_TIMEOUT + 3.0
 
 @pytest.fixture(scope="module")
 def guarded(tmp_path_factory):
-    process, admin = start_server(tmp_path_factory.mktemp("slowloris"), env=ENV)
+    process, _admin = start_server(tmp_path_factory.mktemp("slowloris"), env=ENV)
     yield process
     process.stop()
 

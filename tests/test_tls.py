@@ -109,10 +109,19 @@ def test_a_bad_host_fails_with_one_line_and_writes_nothing(tmp_path, host):
 class HttpsServer(ServerProcess):
     """`serve` after `tls init`: ready once its port accepts connections."""
 
-    def start(self) -> "HttpsServer":
+    def start(self) -> HttpsServer:
         handle = open(self.log, "ab")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "meeting_server", "serve", "--port", str(self.port), "--data-dir", str(self.data_dir)],
+            [
+                sys.executable,
+                "-m",
+                "meeting_server",
+                "serve",
+                "--port",
+                str(self.port),
+                "--data-dir",
+                str(self.data_dir),
+            ],
             stdout=handle,
             stderr=subprocess.STDOUT,
             env=self.env,
@@ -167,13 +176,18 @@ def test_serve_speaks_https_and_offers_the_ca(https_server, data_dir):
 
 def test_https_is_refused_without_trusting_the_ca(https_server):
     # Proof the handshake really checks the chain: the system store alone does not know our CA.
-    with pytest.raises(ssl.SSLCertVerificationError):
-        with socket.create_connection(("127.0.0.1", https_server.port), timeout=5) as sock:
-            ssl.create_default_context().wrap_socket(sock, server_hostname="127.0.0.1")
+    with (
+        pytest.raises(ssl.SSLCertVerificationError),
+        socket.create_connection(("127.0.0.1", https_server.port), timeout=5) as sock,
+    ):
+        ssl.create_default_context().wrap_socket(sock, server_hostname="127.0.0.1")
 
 
 def test_ca_routes_are_404_without_tls(server):
     for path in ("/ca.crt", "/ca.mobileconfig"):
         response = httpx.get(server.base_url + path, timeout=10)
         assert response.status_code == 404
-        assert response.json()["error"] == {"code": "not_found", "message": "TLS is not set up: run meeting-server tls init"}
+        assert response.json()["error"] == {
+            "code": "not_found",
+            "message": "TLS is not set up: run meeting-server tls init",
+        }

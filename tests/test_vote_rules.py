@@ -7,7 +7,8 @@ from __future__ import annotations
 from fractions import Fraction
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from meeting_server.votes.rules import VoteRule, decide, quorum, required_approvals
 
@@ -114,8 +115,15 @@ def test_cases_counted_by_hand(rule, yes, no, abstain, members, passed):
 def test_the_result_as_published():
     result = decide(VoteRule.majority_of_members, {"yes": 5, "no": 2, "abstain": 1}, OPTIONS, 9, 8)
     assert result.as_dict() == {
-        "passed": True, "approvals": 5, "required": 5, "base": 9, "base_kind": "members",
-        "rule": "majority_of_members", "cast": 8, "eligible": 9, "tie": False,
+        "passed": True,
+        "approvals": 5,
+        "required": 5,
+        "base": 9,
+        "base_kind": "members",
+        "rule": "majority_of_members",
+        "cast": 8,
+        "eligible": 9,
+        "tie": False,
     }
 
 

@@ -17,7 +17,17 @@ from tests.support import PASSWORD, Api, unique
 from tests.votes_support import attend, ballot, batch_users, close, new_receipt, open_meeting
 
 # Person-identifying column names, besides any foreign key to user.id.
-PERSON_COLUMNS = {"user_id", "owner_id", "voter_id", "audience_user_id", "by", "created_by", "updated_by", "opened_by", "closed_by"}
+PERSON_COLUMNS = {
+    "user_id",
+    "owner_id",
+    "voter_id",
+    "audience_user_id",
+    "by",
+    "created_by",
+    "updated_by",
+    "opened_by",
+    "closed_by",
+}
 # Options no other test uses, so finding them anywhere means finding this vote's choices.
 OPTIONS = ["Tán thành Sen7Q", "Không tán thành Cuc4Z", "Không biểu quyết Lan2X"]
 
@@ -29,8 +39,13 @@ def _db(server) -> sqlite3.Connection:
 def _voters(server, admin, count: int) -> list[Api]:
     users = batch_users(admin, unique("s"), count, PASSWORD)
     with ThreadPoolExecutor(8) as pool:
+
         def log_in(user):
-            response = httpx.post(f"{server.base_url}/api/auth/login", json={"username": user["username"], "password": PASSWORD}, timeout=60)
+            response = httpx.post(
+                f"{server.base_url}/api/auth/login",
+                json={"username": user["username"], "password": PASSWORD},
+                timeout=60,
+            )
             body = response.json()
             return Api(server.base_url, body["token"], body["user"])
 
@@ -44,17 +59,33 @@ def secret_vote(server, admin, cast):
     secretary = cast["secretary"]
     voters = _voters(server, admin, 30)
     meeting = secretary.ok(
-        "POST", "/api/meetings", 201,
-        json={"title": "Bầu Ban Thường vụ", "starts_at": "2026-11-27T08:00:00+07:00", "participants": [{"user_id": v.id} for v in voters]},
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Bầu Ban Thường vụ",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "participants": [{"user_id": v.id} for v in voters],
+        },
     )
     open_meeting(secretary, meeting["id"])
     attend(secretary, meeting["id"], secretary, *voters)
-    vote = secretary.ok("POST", f"/api/meetings/{meeting['id']}/votes", 201, json={"title": "Bỏ phiếu kín", "secret": True, "options": OPTIONS})
+    vote = secretary.ok(
+        "POST",
+        f"/api/meetings/{meeting['id']}/votes",
+        201,
+        json={"title": "Bỏ phiếu kín", "secret": True, "options": OPTIONS},
+    )
     return secretary, voters, meeting["id"], vote["id"]
 
 
 def _person_columns(inspector, table: str) -> set[str]:
-    by_fk = {c for fk in inspector.get_foreign_keys(table) if fk["referred_table"] == "user" for c in fk["constrained_columns"]}
+    by_fk = {
+        c
+        for fk in inspector.get_foreign_keys(table)
+        if fk["referred_table"] == "user"
+        for c in fk["constrained_columns"]
+    }
     return by_fk | {c["name"] for c in inspector.get_columns(table) if c["name"] in PERSON_COLUMNS}
 
 
@@ -74,7 +105,9 @@ def test_no_table_holds_a_person_beside_a_secret_choice(server, secret_vote):
         columns = {c["name"]: c for c in inspector.get_columns("secret_ballot")}
         assert set(columns) == {"id", "vote_id", "choice", "receipt_hash"}
         assert not _person_columns(inspector, "secret_ballot")
-        assert not any(isinstance(c["type"], (sa.DateTime, sa.Date, sa.Integer)) for n, c in columns.items() if n != "vote_id")
+        assert not any(
+            isinstance(c["type"], (sa.DateTime, sa.Date, sa.Integer)) for n, c in columns.items() if n != "vote_id"
+        )
         # Who voted, apart: no choice, no time.
         assert {c["name"] for c in inspector.get_columns("vote_voter")} == {"vote_id", "user_id"}
     finally:
@@ -87,7 +120,9 @@ def test_no_table_holds_a_person_beside_a_secret_choice(server, secret_vote):
             db.execute("SELECT rowid FROM secret_ballot").fetchall()
         secret_ids = [row[0] for row in db.execute("SELECT id FROM vote WHERE secret")]
         marks = ",".join("?" * len(secret_ids))
-        assert db.execute(f"SELECT count(*) FROM named_ballot WHERE vote_id IN ({marks})", secret_ids).fetchone() == (0,)
+        assert db.execute(f"SELECT count(*) FROM named_ballot WHERE vote_id IN ({marks})", secret_ids).fetchone() == (
+            0,
+        )
         assert db.execute("SELECT count(*) FROM secret_ballot WHERE vote_id = ?", (vote_id,)).fetchone() == (5,)
 
 
@@ -151,7 +186,15 @@ def test_nothing_said_or_logged_ties_a_choice_to_a_voter(server, secret_vote):
         said.append(secretary.ok("POST", f"/api/votes/{vote_id}/open"))
         for index, (voter, tablet) in enumerate(zip(voters, tablets)):
             _, receipt_hash = new_receipt()
-            ack = tablet.call("vote:cast", {"meeting_id": meeting_id, "vote_id": vote_id, "choice": OPTIONS[index % 3], "receipt_hash": receipt_hash})
+            ack = tablet.call(
+                "vote:cast",
+                {
+                    "meeting_id": meeting_id,
+                    "vote_id": vote_id,
+                    "choice": OPTIONS[index % 3],
+                    "receipt_hash": receipt_hash,
+                },
+            )
             # The voter's own answer: that it counted, and the receipt; not even the choice echoed.
             assert ack == {"ok": True, "vote_id": vote_id, "receipt": {"hash": receipt_hash}}
             said.append(voter.ok("GET", f"/api/votes/{vote_id}"))
@@ -168,7 +211,7 @@ def test_nothing_said_or_logged_ties_a_choice_to_a_voter(server, secret_vote):
     finally:
         for sock in (console, *tablets):
             sock.close()
-    for sock, events in heard.items():
+    for events in heard.values():
         # While the vote ran, casting made the room hear counts only: nothing that names anyone.
         during = [(name, data) for name, data in events if name not in ("vote:opened", "vote:closed")]
         assert {name for name, _ in during} == {"vote:progress"}, {name for name, _ in during}
@@ -182,7 +225,11 @@ def test_nothing_said_or_logged_ties_a_choice_to_a_voter(server, secret_vote):
 
     # The event log, as stored: no choice outside the vote's options and tally, no vote event for one person.
     with _db(server) as db:
-        rows = list(db.execute("SELECT name, payload, audience_user_id FROM event WHERE meeting_id = ? ORDER BY seq", (meeting_id,)))
+        rows = list(
+            db.execute(
+                "SELECT name, payload, audience_user_id FROM event WHERE meeting_id = ? ORDER BY seq", (meeting_id,)
+            )
+        )
     for name, payload, audience in rows:
         data = json.loads(payload)
         assert _holds_choice_beside_person(data) == []

@@ -30,7 +30,9 @@ CHOICES = ["yes", "no", "abstain"]
 def storm(tmp_path_factory):
     """A server of its own (so a thousand accounts stay out of the shared one)."""
     data_dir = tmp_path_factory.mktemp("storm")
-    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị", "--password", ADMIN[1], data_dir=data_dir)
+    run_cli(
+        "user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị", "--password", ADMIN[1], data_dir=data_dir
+    )
     server = ServerProcess(data_dir).start()
     try:
         admin = login(server.base_url, *ADMIN)
@@ -46,6 +48,7 @@ def _voters(server, admin, count: int) -> list[tuple[int, str]]:
     of CPU on purpose): that is most of this file's time."""
     users = batch_users(admin, unique("v"), count, PASSWORD)
     with httpx.Client(base_url=server.base_url, timeout=120) as http, ThreadPoolExecutor(8) as pool:
+
         def token(user):
             response = http.post("/api/auth/login", json={"username": user["username"], "password": PASSWORD})
             assert response.status_code == 200, response.text
@@ -56,8 +59,14 @@ def _voters(server, admin, count: int) -> list[tuple[int, str]]:
 
 def _meeting(secretary, voter_ids) -> int:
     meeting = secretary.ok(
-        "POST", "/api/meetings", 201,
-        json={"title": "Đại hội", "starts_at": "2026-11-27T08:00:00+07:00", "participants": [{"user_id": i} for i in voter_ids]},
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Đại hội",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "participants": [{"user_id": i} for i in voter_ids],
+        },
     )
     open_meeting(secretary, meeting["id"])
     return meeting["id"]
@@ -171,9 +180,24 @@ def two_nodes(tmp_path_factory):
         pytest.fail(f"PostgreSQL and Redis must run on 127.0.0.1 (.ci/run starts them): {exc}")
     name = f"meeting_votes_{os.getpid()}_{uuid.uuid4().hex[:6]}"
     pg.execute(f'CREATE DATABASE "{name}"')
-    env = {"MEETING_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}", "MEETING_BROKER_URL": "redis://127.0.0.1:6379/0"}
+    env = {
+        "MEETING_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+        "MEETING_BROKER_URL": "redis://127.0.0.1:6379/0",
+    }
     data_dir = tmp_path_factory.mktemp("pg-votes")
-    run_cli("user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị", "--password", ADMIN[1], data_dir=data_dir, env=env)
+    run_cli(
+        "user",
+        "add",
+        ADMIN[0],
+        "--role",
+        "admin",
+        "--full-name",
+        "Quản trị",
+        "--password",
+        ADMIN[1],
+        data_dir=data_dir,
+        env=env,
+    )
     nodes = [ServerProcess(data_dir, env=env).start(), ServerProcess(data_dir, env=env).start()]
     try:
         yield nodes
@@ -200,7 +224,9 @@ def test_double_taps_split_across_two_nodes_on_postgresql(two_nodes):
         console.join(meeting_id)
         for sock in sockets:
             sock.join(meeting_id)  # checked in: the quorum is met for real
-        vote = secretary.ok("POST", f"/api/meetings/{meeting_id}/votes", 201, json={"title": "Bỏ phiếu kín", "secret": True})
+        vote = secretary.ok(
+            "POST", f"/api/meetings/{meeting_id}/votes", 201, json={"title": "Bỏ phiếu kín", "secret": True}
+        )
         opened = secretary.ok("POST", f"/api/votes/{vote['id']}/open")
         assert opened["quorum"]["met"] and opened["quorum"]["overridden"] is False
         barrier = threading.Barrier(2 * PG_VOTERS)
@@ -209,16 +235,26 @@ def test_double_taps_split_across_two_nodes_on_postgresql(two_nodes):
 
         def by_socket(index):
             barrier.wait()
-            ack = sockets[index].call("vote:cast", {"meeting_id": meeting_id, "vote_id": vote["id"], "choice": CHOICES[index % 3]}, timeout=120)
+            ack = sockets[index].call(
+                "vote:cast",
+                {"meeting_id": meeting_id, "vote_id": vote["id"], "choice": CHOICES[index % 3]},
+                timeout=120,
+            )
             with lock:
                 outcomes.append((index, CHOICES[index % 3], ack["ok"], None if ack["ok"] else ack["error"]["code"]))
 
         def by_http(index):
             choice = CHOICES[(index + 1) % 3]
             barrier.wait()
-            response = http.post(f"/api/votes/{vote['id']}/ballot", json={"choice": choice}, headers={"Authorization": f"Bearer {voters[index][1]}"})
+            response = http.post(
+                f"/api/votes/{vote['id']}/ballot",
+                json={"choice": choice},
+                headers={"Authorization": f"Bearer {voters[index][1]}"},
+            )
             with lock:
-                outcomes.append((index, choice, response.status_code == 201, response.json().get("error", {}).get("code")))
+                outcomes.append(
+                    (index, choice, response.status_code == 201, response.json().get("error", {}).get("code"))
+                )
 
         threads = [threading.Thread(target=f, args=(i,)) for i in range(PG_VOTERS) for f in (by_socket, by_http)]
         for thread in threads:

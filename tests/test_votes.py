@@ -38,7 +38,10 @@ def test_a_named_vote_from_draft_to_result(hall):
     assert opened["quorum"] == {"required": 3, "present": 4, "met": True, "overridden": False}
     vote_id = opened["id"]
     for method in ("PATCH", "DELETE"):
-        assert w.secretary.http.request(method, f"/api/votes/{vote_id}", json={"title": "x"}).json()["error"]["code"] == "conflict"
+        assert (
+            w.secretary.http.request(method, f"/api/votes/{vote_id}", json={"title": "x"}).json()["error"]["code"]
+            == "conflict"
+        )
     assert w.secretary.post(f"/api/votes/{vote_id}/open").json()["error"]["code"] == "conflict"
 
     assert ballot(w.member, vote_id, "yes").json() == {"ok": True, "vote_id": vote_id}
@@ -59,11 +62,22 @@ def test_a_named_vote_from_draft_to_result(hall):
     assert closed["tally"] == {"yes": 2, "no": 1, "abstain": 0}
     # Two of four members is not MORE than half of all members: the motion fails.
     assert closed["result"] == {
-        "passed": False, "approvals": 2, "required": 3, "base": 4, "base_kind": "members",
-        "rule": "majority_of_members", "cast": 3, "eligible": 4, "tie": False,
+        "passed": False,
+        "approvals": 2,
+        "required": 3,
+        "base": 4,
+        "base_kind": "members",
+        "rule": "majority_of_members",
+        "cast": 3,
+        "eligible": 4,
+        "tie": False,
     }
     assert closed["ballots"] == sorted(
-        [{"user_id": w.member.id, "choice": "yes"}, {"user_id": w.chair.id, "choice": "no"}, {"user_id": w.member2.id, "choice": "yes"}],
+        [
+            {"user_id": w.member.id, "choice": "yes"},
+            {"user_id": w.chair.id, "choice": "no"},
+            {"user_id": w.member2.id, "choice": "yes"},
+        ],
         key=lambda b: b["user_id"],
     )
     assert w.member.ok("GET", f"/api/votes/{vote_id}")["ballots"] == closed["ballots"]
@@ -108,9 +122,14 @@ def test_who_may_do_what(world, admin):
     w = world
     guest = new_user(admin, "member", "Khách mời")
     meeting = w.secretary.ok(
-        "POST", "/api/meetings", 201,
-        json={"title": "Hội nghị mở rộng", "starts_at": "2026-12-01T08:00:00+07:00",
-              "participants": [{"user_id": w.member.id}, {"user_id": guest.id, "voting": False}]},
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Hội nghị mở rộng",
+            "starts_at": "2026-12-01T08:00:00+07:00",
+            "participants": [{"user_id": w.member.id}, {"user_id": guest.id, "voting": False}],
+        },
     )
     mid = meeting["id"]
     assert w.member.post(f"/api/meetings/{mid}/votes", json={"title": "X"}).json()["error"]["code"] == "forbidden"
@@ -243,7 +262,9 @@ def test_receipts_prove_inclusion(hall):
     nonce, mine = new_receipt()
     sock = w.member.socket()
     try:
-        ack = sock.call("vote:cast", {"meeting_id": w.meeting_id, "vote_id": vote_id, "choice": "yes", "receipt_hash": mine.upper()})
+        ack = sock.call(
+            "vote:cast", {"meeting_id": w.meeting_id, "vote_id": vote_id, "choice": "yes", "receipt_hash": mine.upper()}
+        )
         assert ack == {"ok": True, "vote_id": vote_id, "receipt": {"hash": mine}}
     finally:
         sock.close()
@@ -267,14 +288,26 @@ def test_receipts_prove_inclusion(hall):
 
 def test_drafts_are_edited_validated_and_deleted(hall):
     w = hall
-    vote = draft(w.secretary, w.meeting_id, options=["Phương án A", "Phương án B", "Phương án C"], rule="majority_of_cast")
+    vote = draft(
+        w.secretary, w.meeting_id, options=["Phương án A", "Phương án B", "Phương án C"], rule="majority_of_cast"
+    )
     assert vote["options"] == ["Phương án A", "Phương án B", "Phương án C"]
     changed = w.secretary.ok(
-        "PATCH", f"/api/votes/{vote['id']}",
-        json={"secret": True, "rule": "two_thirds_of_members", "options": ["Tán thành", "Không tán thành"], "agenda_item_id": w.item["id"]},
+        "PATCH",
+        f"/api/votes/{vote['id']}",
+        json={
+            "secret": True,
+            "rule": "two_thirds_of_members",
+            "options": ["Tán thành", "Không tán thành"],
+            "agenda_item_id": w.item["id"],
+        },
     )
     assert (changed["secret"], changed["rule"], changed["options"], changed["agenda_item_id"]) == (
-        True, "two_thirds_of_members", ["Tán thành", "Không tán thành"], w.item["id"])
+        True,
+        "two_thirds_of_members",
+        ["Tán thành", "Không tán thành"],
+        w.item["id"],
+    )
     for bad in (
         {"options": ["Có"]},
         {"options": ["Có", "Có"]},
@@ -287,9 +320,16 @@ def test_drafts_are_edited_validated_and_deleted(hall):
     ):
         response = w.secretary.patch(f"/api/votes/{vote['id']}", json=bad)
         assert response.status_code == 422 and response.json()["error"]["code"] == "invalid", bad
-    other = w.secretary.ok("POST", "/api/meetings", 201, json={"title": "Khác", "starts_at": "2026-12-01T08:00:00+07:00"})
+    other = w.secretary.ok(
+        "POST", "/api/meetings", 201, json={"title": "Khác", "starts_at": "2026-12-01T08:00:00+07:00"}
+    )
     foreign_item = w.secretary.ok("POST", f"/api/meetings/{other['id']}/agenda", 201, json={"title": "Mục khác"})
-    assert w.secretary.post(f"/api/meetings/{w.meeting_id}/votes", json={"title": "X", "agenda_item_id": foreign_item["id"]}).status_code == 422
+    assert (
+        w.secretary.post(
+            f"/api/meetings/{w.meeting_id}/votes", json={"title": "X", "agenda_item_id": foreign_item["id"]}
+        ).status_code
+        == 422
+    )
     assert w.secretary.ok("GET", f"/api/votes/{vote['id']}")["secret"] is True
     # Removing an (empty) agenda item leaves its votes standing, unattached.
     spare = w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/agenda", 201, json={"title": "Mục bổ sung"})

@@ -84,9 +84,7 @@ def _svg(annotation: AnnotationPublic, width: float, height: float) -> str:
     else:
         cx, cy = at(data.x, data.y).split(",")
         shape = f"<circle cx='{cx}' cy='{cy}' r='{NOTE_MARK_RADIUS}'/>"
-    return (
-        f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {_num(width)} {_num(height)}'>{shape}</svg>"
-    )
+    return f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {_num(width)} {_num(height)}'>{shape}</svg>"
 
 
 def _num(value: float) -> str:

@@ -28,7 +28,7 @@ class AnnotationLimits:
     list_page_bytes: int
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> "AnnotationLimits":
+    def from_settings(cls, settings: Settings) -> AnnotationLimits:
         return cls(
             puts_per_s=settings.annotation_puts_per_s,
             put_burst=settings.annotation_put_burst,

@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -26,7 +26,7 @@ from meeting_server.annotations.models import Annotation, AnnotationPublic
 from meeting_server.errors import Invalid
 
 CURSOR = re.compile(r"^(\d{1,9})\.(\d{1,20})\.([0-9a-f-]{36})$")
-_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _MICROSECOND = datetime.resolution
 _NOT_A_CURSOR = "after: not a cursor from this listing (give the X-Next-Cursor of the page before)."
 _CHUNK = 25  # rows read at a time while filling a page
@@ -45,7 +45,7 @@ class Cursor:
         return f"{self.page}.{micros}.{self.id}"
 
     @classmethod
-    def parse(cls, text: str) -> "Cursor":
+    def parse(cls, text: str) -> Cursor:
         match = CURSOR.match(text)
         if not match:
             raise Invalid(_NOT_A_CURSOR)
@@ -89,7 +89,7 @@ def listing_page(
     rows: list[Annotation] = []
     spent = 0
     for start in range(0, len(wanted), _CHUNK):
-        chunk = [key.id for key in wanted[start:start + _CHUNK]]
+        chunk = [key.id for key in wanted[start : start + _CHUNK]]
         read = session.exec(select(Annotation, _STORED_CHARS).where(Annotation.id.in_(chunk)))
         by_id = {row.id: (row, chars) for row, chars in read}
         for annotation_id in chunk:

@@ -11,19 +11,26 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from enum import Enum
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 import sqlalchemy as sa
 from pydantic import (
-    AfterValidator, BaseModel, BeforeValidator, Field as PField, field_validator, model_validator,
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    field_validator,
+    model_validator,
+)
+from pydantic import (
+    Field as PField,
 )
 from pydantic_core import PydanticCustomError
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.config import Settings
 from meeting_server.ids import DB_INT_MAX
-from meeting_server.timeutil import UTCDateTime, utcnow
 from meeting_server.inputs import StrictInput
+from meeting_server.timeutil import UTCDateTime, utcnow
 
 Kind = Literal["ink", "highlight", "note"]
 Visibility = Literal["private", "shared"]
@@ -38,6 +45,7 @@ class AnnotationKind(str, Enum):
 class AnnotationVisibility(str, Enum):
     private = "private"
     shared = "shared"
+
 
 MAX_RECTS = 2_000
 MAX_NOTE_CHARS = 10_000
@@ -67,6 +75,7 @@ def _stroke_points(points: list) -> list:
             {"limit": StrokeLimit.points, "count": len(points)},
         )
     return points
+
 
 UUID_PATTERN = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
 
@@ -146,6 +155,7 @@ AnnotationId = Annotated[str, BeforeValidator(_uuid)]
 
 # ---- input -------------------------------------------------------------------
 
+
 class _AnnotationIn(StrictInput):
     id: AnnotationId
     document_id: Id
@@ -172,7 +182,7 @@ class NoteIn(_AnnotationIn):
     data: NoteData
 
 
-AnnotationIn = Annotated[Union[InkIn, HighlightIn, NoteIn], PField(discriminator="kind")]
+AnnotationIn = Annotated[InkIn | HighlightIn | NoteIn, PField(discriminator="kind")]
 
 
 class PutIn(StrictInput):
@@ -182,7 +192,7 @@ class PutIn(StrictInput):
     client_time: ClientTime | None = None
 
     @model_validator(mode="after")
-    def _one_client_time(self) -> "PutIn":
+    def _one_client_time(self) -> PutIn:
         inner = self.annotation.client_time
         if inner is not None and self.client_time is not None and inner != self.client_time:
             raise ValueError("client_time is given twice with different values")
@@ -210,7 +220,7 @@ class DrawingIn(StrictInput):
     width: InkWidth
 
     @model_validator(mode="after")
-    def _within_a_stroke(self) -> "DrawingIn":
+    def _within_a_stroke(self) -> DrawingIn:
         if self.start + len(self.points) > StrokeLimit.points:
             raise ValueError(f"a stroke has at most {StrokeLimit.points} points (the limit per stroke)")
         return self
@@ -233,6 +243,7 @@ class AnnotationPublic(BaseModel):
 
 
 # ---- what each participant holds ----------------------------------------------
+
 
 class AnnotationUsage(SQLModel, table=True):
     """One participant's live annotations on one page: how many, and the bytes

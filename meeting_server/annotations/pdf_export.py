@@ -35,7 +35,9 @@ log = logging.getLogger(__name__)
 NOTE_COLOR = (1.0, 0.8, 0.2)
 
 
-async def annotated_copy(pool: WorkerPool, store: BlobStore, source: ExportSource, out: Path, *, timeout: float) -> None:
+async def annotated_copy(
+    pool: WorkerPool, store: BlobStore, source: ExportSource, out: Path, *, timeout: float
+) -> None:
     """Write the source's annotations into a copy of its PDF at `out`, in `pool` (the render pool)."""
     try:
         await pool.run(

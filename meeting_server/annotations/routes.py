@@ -15,8 +15,8 @@ from meeting_server.annotations.listing import Cursor
 from meeting_server.annotations.models import AnnotationPublic
 from meeting_server.annotations.pdf_export import annotated_copy
 from meeting_server.annotations.service import Scope
+from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.filenames import portable_name
-from meeting_server.deps import CurrentUser, Ctx
 from meeting_server.ids import Id
 
 router = APIRouter(tags=["annotations"])
@@ -45,7 +45,15 @@ async def list_annotations(
     limits = AnnotationLimits.from_settings(ctx.settings)
     size = min(limit or limits.list_page_size, limits.list_page_size)
     cursor = Cursor.parse(after) if after is not None else None
-    result = await ctx.intents.read(service.list_annotations, user=user, document_id=document_id, page=page, after=cursor, size=size, max_bytes=limits.list_page_bytes)
+    result = await ctx.intents.read(
+        service.list_annotations,
+        user=user,
+        document_id=document_id,
+        page=page,
+        after=cursor,
+        size=size,
+        max_bytes=limits.list_page_bytes,
+    )
     if result.next_cursor is not None:
         following = request.url.include_query_params(after=str(result.next_cursor))
         response.headers["X-Next-Cursor"] = str(result.next_cursor)

@@ -24,9 +24,9 @@ from meeting_server.auth.models import User, UserPublic
 from meeting_server.documents.models import Document
 from meeting_server.documents.service import document_in_meeting, page_sizes, readable_document
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import ensure_not_closed, is_participant, visible_meeting
 from meeting_server.meetings.models import AgendaItem, Meeting, Participant
-from meeting_server.eventlog.outbox import Tx
 from meeting_server.timeutil import utcnow
 
 Scope = Literal["visible", "shared", "mine"]
@@ -42,6 +42,7 @@ class PutResult:
 
 
 # ---- writing -----------------------------------------------------------------
+
 
 def put_annotation(
     tx: Tx,
@@ -199,6 +200,7 @@ def public(row: Annotation, data: AnnotationData | None = None) -> AnnotationPub
 
 # ---- the live stroke -----------------------------------------------------------
 
+
 def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id: int, page: int) -> int:
     """May this user draw on (document, page) in this meeting now? Answers the
     meeting's last seq. One small read by primary keys: it runs up to 20 times
@@ -225,6 +227,7 @@ def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id
 
 
 # ---- reading -------------------------------------------------------------------
+
 
 def list_annotations(
     session: Session,

@@ -49,13 +49,29 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
     @handler("annotation:put", PutIn)
     async def on_put(sid: str, user: UserPublic, body: PutIn) -> dict:
         ensure_write_budget(sid, user, body.meeting_id)
-        result = await intents.run(body.meeting_id, service.put_annotation, user=user, meeting_id=body.meeting_id, annotation=body.annotation, client_time=body.client_time, limits=limits)
+        result = await intents.run(
+            body.meeting_id,
+            service.put_annotation,
+            user=user,
+            meeting_id=body.meeting_id,
+            annotation=body.annotation,
+            client_time=body.client_time,
+            limits=limits,
+        )
         return {"ok": True, "seq": result.seq, "annotation": result.annotation.model_dump(mode="json")}
 
     @handler("annotation:delete", DeleteIn)
     async def on_delete(sid: str, user: UserPublic, body: DeleteIn) -> dict:
         ensure_write_budget(sid, user, body.meeting_id)
-        seq = await intents.run(body.meeting_id, service.delete_annotation, user=user, meeting_id=body.meeting_id, annotation_id=body.id, client_time=body.client_time, limits=limits)
+        seq = await intents.run(
+            body.meeting_id,
+            service.delete_annotation,
+            user=user,
+            meeting_id=body.meeting_id,
+            annotation_id=body.id,
+            client_time=body.client_time,
+            limits=limits,
+        )
         return {"ok": True, "seq": seq}
 
     @handler("annotation:drawing", DrawingIn)
@@ -73,7 +89,9 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
                 f"Too many live-stroke pieces: at most {limits.drawing_per_s:g} a second per participant.",
                 details={"limit_name": "pieces_per_second", "retry_after_ms": math.ceil(wait * 1000)},
             )
-        seq = await intents.read(service.drawing_seq, user=user, meeting_id=body.meeting_id, document_id=body.document_id, page=body.page)
+        seq = await intents.read(
+            service.drawing_seq, user=user, meeting_id=body.meeting_id, document_id=body.document_id, page=body.page
+        )
         event = AnnotationDrawing(
             meeting_id=body.meeting_id,
             seq=seq,

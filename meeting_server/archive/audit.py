@@ -22,7 +22,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlmodel import Session, select
@@ -115,7 +115,7 @@ def to_dict(entry: AuditEntry) -> dict:
 
 def format_at(at: datetime) -> str:
     """`at` as hashed: UTC, six digits of microseconds, `+00:00`."""
-    return at.astimezone(timezone.utc).isoformat(timespec="microseconds")
+    return at.astimezone(UTC).isoformat(timespec="microseconds")
 
 
 def _last(session: Session, meeting_id: int) -> ChainHead:

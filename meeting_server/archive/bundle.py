@@ -38,6 +38,7 @@ was exported.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import json
@@ -46,7 +47,7 @@ import unicodedata
 import zipfile
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -110,7 +111,7 @@ class ArchiveWriter:
         if created_at is not None and created_at.tzinfo is None:
             raise ArchiveError("created_at must carry its time zone")
         self.meeting = dict(meeting)
-        self.created_at = (created_at or datetime.now(timezone.utc)).astimezone(timezone.utc).replace(microsecond=0)
+        self.created_at = (created_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         self._owned_path = Path(target) if isinstance(target, (str, Path)) else None
         self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
         self._files: dict[str, FileEntry] = {}
@@ -189,15 +190,13 @@ class ArchiveWriter:
         """Give up: close the ZIP and remove a file this writer created. Nothing once finished."""
         if self.summary is not None or self._zip is None:
             return
-        try:
+        with contextlib.suppress(Exception):  # a half-written ZIP is being thrown away anyway
             self._zip.close()
-        except Exception:  # a half-written ZIP is being thrown away anyway
-            pass
         self._zip = None
         if self._owned_path is not None:
             self._owned_path.unlink(missing_ok=True)
 
-    def __enter__(self) -> "ArchiveWriter":
+    def __enter__(self) -> ArchiveWriter:
         return self
 
     def __exit__(self, exc_type, exc, tb) -> None:

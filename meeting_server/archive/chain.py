@@ -117,7 +117,9 @@ def verify_chain(entries: Sequence[Any]) -> list[ChainProblem]:
             problems.append(ChainProblem(shape, seq=seq, line=line))
             # Carry on from whatever can still be read, so later entries are judged fairly.
             expected_seq = seq + 1 if seq is not None else expected_seq + 1
-            expected_prev = entry.get("hash") if isinstance(entry, Mapping) and is_sha256_hex(entry.get("hash")) else None
+            expected_prev = (
+                entry.get("hash") if isinstance(entry, Mapping) and is_sha256_hex(entry.get("hash")) else None
+            )
             continue
         seq = entry["seq"]
         if seq != expected_seq:
@@ -130,10 +132,14 @@ def verify_chain(entries: Sequence[Any]) -> list[ChainProblem]:
             meeting_id = entry["meeting_id"]
         elif entry["meeting_id"] != meeting_id:
             problems.append(
-                ChainProblem(f"belongs to meeting {entry['meeting_id']}, the chain to meeting {meeting_id}", seq=seq, line=line)
+                ChainProblem(
+                    f"belongs to meeting {entry['meeting_id']}, the chain to meeting {meeting_id}", seq=seq, line=line
+                )
             )
         if entry_hash(entry) != entry["hash"]:
-            problems.append(ChainProblem("hash mismatch: the entry was changed after it was written", seq=seq, line=line))
+            problems.append(
+                ChainProblem("hash mismatch: the entry was changed after it was written", seq=seq, line=line)
+            )
         expected_seq, expected_prev = seq + 1, entry["hash"]
     return problems
 

@@ -26,12 +26,12 @@ from meeting_server.annotations import jsonld
 from meeting_server.annotations.service import ExportSource, export_source
 from meeting_server.archive import audit
 from meeting_server.archive.bundle import ArchiveWriter
-from meeting_server.filenames import portable_name
 from meeting_server.archive.canonical import canonical_json
 from meeting_server.auth.models import Role, User, UserPublic
 from meeting_server.config import Settings
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import Conflict, Forbidden
+from meeting_server.filenames import portable_name
 from meeting_server.meetings import attendance
 from meeting_server.meetings.access import is_participant, visible_meeting
 from meeting_server.meetings.models import Meeting, MeetingPublic, MeetingStatus
@@ -41,8 +41,20 @@ from meeting_server.votes.models import Vote, VoteStatus
 from meeting_server.votes.service import broadcast, secret_receipts
 
 VOTE_COLUMNS = [
-    "vote_id", "agenda_item", "title", "kind", "rule", "opened_at", "closed_at", "eligible",
-    "quorum_required", "quorum_present", "quorum_overridden", "cast", "tally", "passed",
+    "vote_id",
+    "agenda_item",
+    "title",
+    "kind",
+    "rule",
+    "opened_at",
+    "closed_at",
+    "eligible",
+    "quorum_required",
+    "quorum_present",
+    "quorum_overridden",
+    "cast",
+    "tally",
+    "passed",
 ]
 
 
@@ -81,7 +93,11 @@ class ArchiveContent:
 def gather(session: Session, store: BlobStore, settings: Settings, user: UserPublic, meeting_id: int) -> ArchiveContent:
     meeting = archived_meeting(session, user, meeting_id)
     described = describe(session, meeting)
-    names = dict(session.exec(select(User.id, User.full_name).where(User.id.in_([p.user_id for p in described.participants]))).all())
+    names = dict(
+        session.exec(
+            select(User.id, User.full_name).where(User.id.in_([p.user_id for p in described.participants]))
+        ).all()
+    )
     documents, annotations = [], []
     for item in described.agenda:
         for doc in item.documents:
@@ -149,8 +165,15 @@ def _vote_row(vote: dict, items: dict[int, str]) -> list:
 def _attendance_rows(session: Session, meeting: MeetingPublic, names: dict[int, str]) -> list[list]:
     people = {p.user_id: p for p in meeting.participants}
     return [
-        [e.user_id, names.get(e.user_id, ""), people[e.user_id].role.value, people[e.user_id].voting,
-         e.status.value if e.status else "", e.reason, e.checked_in_at]
+        [
+            e.user_id,
+            names.get(e.user_id, ""),
+            people[e.user_id].role.value,
+            people[e.user_id].voting,
+            e.status.value if e.status else "",
+            e.reason,
+            e.checked_in_at,
+        ]
         for e in attendance.entries(session, meeting.id)
     ]
 
@@ -160,8 +183,15 @@ def write_archive(target: Path, content: ArchiveContent, annotated: dict[str, Pa
     Returns the manifest's SHA-256."""
     m = content.meeting
     items = {item.id: f"{item.position}. {item.title}" for item in m.agenda}
-    info = {"id": m.id, "title": m.title, "starts_at": m.starts_at, "location": m.location,
-            "opened_at": m.opened_at, "closed_at": m.closed_at, "minutes_status": content.minutes.get("status")}
+    info = {
+        "id": m.id,
+        "title": m.title,
+        "starts_at": m.starts_at,
+        "location": m.location,
+        "opened_at": m.opened_at,
+        "closed_at": m.closed_at,
+        "minutes_status": content.minutes.get("status"),
+    }
     with ArchiveWriter(target, info) as writer:
         writer.add_bytes("minutes.pdf", content.minutes_pdf)
         # Canonical bytes: for final minutes their SHA-256 is the one recorded at finalize.

@@ -16,7 +16,7 @@ class AuditEntry(SQLModel, table=True):
     __tablename__ = "audit_entry"
     __table_args__ = (sa.UniqueConstraint("meeting_id", "seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     # The unique (meeting_id, seq) index also serves lookups by meeting.
     meeting_id: int = Field(foreign_key="meeting.id")
     seq: int
@@ -28,4 +28,3 @@ class AuditEntry(SQLModel, table=True):
     details: str = Field(sa_column=Column(Text, nullable=False))
     prev_hash: str = Field(max_length=64)
     hash: str = Field(max_length=64)
-

@@ -83,7 +83,11 @@ def meeting_list(base: str, meetings: list[dict]) -> dict:
     """An OParl external list, in one page (a committee has hundreds of meetings, not millions)."""
     return {
         "data": meetings,
-        "pagination": {"totalElements": len(meetings), "elementsPerPage": len(meetings) or 1,
-                       "currentPage": 1, "totalPages": 1},
+        "pagination": {
+            "totalElements": len(meetings),
+            "elementsPerPage": len(meetings) or 1,
+            "currentPage": 1,
+            "totalPages": 1,
+        },
         "links": {},
     }

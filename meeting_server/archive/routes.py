@@ -12,14 +12,14 @@ from starlette.background import BackgroundTask
 
 from meeting_server.annotations.pdf_export import annotated_copy
 from meeting_server.archive import oparl
-from meeting_server.filenames import portable_name
 from meeting_server.archive.export import ArchiveContent, gather, write_archive
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
+from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
 from meeting_server.meetings import service as meetings
-from meeting_server.minutes.printing import draft_pdf
 from meeting_server.minutes.models import Minutes, MinutesStatus
+from meeting_server.minutes.printing import draft_pdf
 
 router = APIRouter(tags=["archive"])
 
@@ -36,7 +36,9 @@ async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> FileRespon
     if content.final_minutes_pdf is not None:
         content.minutes_pdf = await anyio.to_thread.run_sync(content.final_minutes_pdf.read_bytes)
     else:
-        content.minutes_pdf = await draft_pdf(ctx.print_pool, ctx.store, content.minutes, timeout=ctx.settings.render_timeout_s)
+        content.minutes_pdf = await draft_pdf(
+            ctx.print_pool, ctx.store, content.minutes, timeout=ctx.settings.render_timeout_s
+        )
     folder = ctx.store.temp_path(".archive")
     folder.mkdir(parents=True)
     try:

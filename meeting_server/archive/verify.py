@@ -129,13 +129,18 @@ def _verify(archive: zipfile.ZipFile, report: Report) -> None:
             continue
         is_audit = name == AUDIT_PATH
         try:
-            digest, size, content = _hash(archive, info, AUDIT_MAX_BYTES if is_audit else item["size"] + 1, keep=is_audit)
+            digest, size, content = _hash(
+                archive, info, AUDIT_MAX_BYTES if is_audit else item["size"] + 1, keep=is_audit
+            )
         except _MEMBER_ERRORS as exc:
             report.add(name, f"cannot be extracted from the ZIP ({exc})")
             continue
         report.files_checked += 1
         if size != item["size"]:
-            report.add(name, f"size is {size} bytes{' or more' if size > item['size'] else ''}, the manifest says {item['size']}")
+            report.add(
+                name,
+                f"size is {size} bytes{' or more' if size > item['size'] else ''}, the manifest says {item['size']}",
+            )
         if digest != item["sha256"]:
             report.add(name, "content changed: its SHA-256 differs from the manifest")
         if is_audit and size < AUDIT_MAX_BYTES:
@@ -160,7 +165,10 @@ def _verify_audit(data: bytes, manifest: dict, report: Report) -> None:
     meeting_id = manifest["meeting"]["id"]
     for entry in entries:
         if isinstance(entry, Mapping) and entry.get("meeting_id") != meeting_id:
-            report.add(AUDIT_PATH, f"seq {entry.get('seq')} belongs to meeting {entry.get('meeting_id')}, the archive to meeting {meeting_id}")
+            report.add(
+                AUDIT_PATH,
+                f"seq {entry.get('seq')} belongs to meeting {entry.get('meeting_id')}, the archive to meeting {meeting_id}",
+            )
             break
     if not entries:
         head_hash = chain.ZERO_HASH
@@ -181,6 +189,7 @@ def _short(value: Any) -> str:
 
 
 # ---- reading members -------------------------------------------------------
+
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     _, _, content = _hash(archive, info, limit, keep=True)
@@ -208,6 +217,7 @@ def _hash(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int, *, keep: 
 
 # ---- the manifest ----------------------------------------------------------
 
+
 def _parse_manifest(data: bytes) -> dict:
     try:
         manifest = json.loads(data.decode("utf-8"), object_pairs_hook=_no_duplicate_keys)
@@ -224,7 +234,10 @@ def _parse_manifest(data: bytes) -> dict:
     seen = set()
     for index, item in enumerate(files):
         where = f"files[{index}]"
-        _expect(isinstance(item, dict) and set(item) == {"path", "sha256", "size"}, f"{where} must hold exactly path, sha256 and size")
+        _expect(
+            isinstance(item, dict) and set(item) == {"path", "sha256", "size"},
+            f"{where} must hold exactly path, sha256 and size",
+        )
         _expect(isinstance(item["path"], str) and item["path"], f"{where}.path is not a path")
         _expect(item["path"] != MANIFEST_PATH, f"{where} lists the manifest itself")
         _expect(item["path"] not in seen, f"{item['path']} is listed twice")
@@ -233,7 +246,10 @@ def _parse_manifest(data: bytes) -> dict:
         seen.add(item["path"])
     head = manifest.get("audit")
     _expect(
-        isinstance(head, dict) and _is_int(head.get("entries")) and head["entries"] >= 0 and is_sha256_hex(head.get("head_hash")),
+        isinstance(head, dict)
+        and _is_int(head.get("entries"))
+        and head["entries"] >= 0
+        and is_sha256_hex(head.get("head_hash")),
         "audit must hold entries (a count) and head_hash (a SHA-256)",
     )
     return manifest

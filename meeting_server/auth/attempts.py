@@ -17,7 +17,7 @@ Rules, for one account from one address:
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
@@ -29,7 +29,7 @@ from meeting_server.config import Settings
 from meeting_server.timeutil import utcnow
 
 # blocked_until of a pair that was never blocked.
-NEVER = datetime(2000, 1, 1, tzinfo=timezone.utc)
+NEVER = datetime(2000, 1, 1, tzinfo=UTC)
 # Stale pairs deleted per reservation: enough to keep up with a flood, small
 # enough that no login waits on a big delete.
 SWEEP_BATCH = 50
@@ -70,9 +70,7 @@ def reserve(session: Session, settings: Settings, username: str, address: str) -
 
 def forgive(session: Session, username: str, address: str) -> None:
     """The right password from this address: its count starts over."""
-    session.exec(
-        sa.delete(LoginThrottle).where(LoginThrottle.username == username, LoginThrottle.address == address)
-    )
+    session.exec(sa.delete(LoginThrottle).where(LoginThrottle.username == username, LoginThrottle.address == address))
 
 
 def _quiet_since(row: LoginThrottle) -> datetime:

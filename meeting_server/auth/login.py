@@ -31,6 +31,7 @@ from meeting_server.errors import Unauthorized
 if TYPE_CHECKING:  # the context holds the guard, so only its type comes from there
     from meeting_server.context import AppContext
 
+
 @dataclass
 class LoginGuard:
     """One per server process: the password pool and the gate."""
@@ -40,7 +41,7 @@ class LoginGuard:
     db_limiter: anyio.CapacityLimiter
 
     @classmethod
-    def for_settings(cls, settings: Settings) -> "LoginGuard":
+    def for_settings(cls, settings: Settings) -> LoginGuard:
         return cls(
             passwords=PasswordPool(settings.password_workers),
             gate=AddressGate(
@@ -68,7 +69,9 @@ def client_address(request: Request) -> str:
     return request.client.host[:64] if request.client else "unknown"
 
 
-async def log_in(ctx: AppContext, guard: LoginGuard, username: str, password: str, address: str) -> tuple[str, UserPublic]:
+async def log_in(
+    ctx: AppContext, guard: LoginGuard, username: str, password: str, address: str
+) -> tuple[str, UserPublic]:
     """Check a login; answer (token, user) or raise Unauthorized / LoginThrottled."""
     # The login's two short transactions run on threads of their own (see LoginGuard).
     intents = ctx.intents.limited(guard.db_limiter)

@@ -7,7 +7,7 @@ from fastapi import APIRouter, Request, Response, status
 from meeting_server.auth import service
 from meeting_server.auth.login import Guard, client_address, log_in
 from meeting_server.auth.models import LoginIn, LoginOut, Role, UserBatchCreate, UserCreate, UserPublic
-from meeting_server.deps import SESSION_COOKIE, AdminUser, CurrentUser, Ctx, request_token
+from meeting_server.deps import SESSION_COOKIE, AdminUser, Ctx, CurrentUser, request_token
 from meeting_server.errors import Forbidden
 from meeting_server.realtime.sessions import disconnect_session
 

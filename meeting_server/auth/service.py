@@ -16,8 +16,8 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from meeting_server.auth.models import AuthSession, User, UserBatchCreate, UserCreate, UserPublic
 from meeting_server.auth import attempts
+from meeting_server.auth.models import AuthSession, User, UserBatchCreate, UserCreate, UserPublic
 from meeting_server.config import Settings
 from meeting_server.errors import Conflict, NotFound
 from meeting_server.eventlog.outbox import Tx

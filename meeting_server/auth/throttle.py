@@ -92,7 +92,8 @@ class AddressGate:
         if self.in_flight >= self.max_in_flight:
             raise LoginThrottled(
                 "Many people are logging in at this moment. Please try again in a few seconds.",
-                limit_name="logins_in_flight", retry_after_s=1,
+                limit_name="logins_in_flight",
+                retry_after_s=1,
             )
         state = self._addresses.get(address)
         if state is not None and now - state.window_start >= self.window_s:
@@ -100,7 +101,8 @@ class AddressGate:
         if state is not None and state.in_flight >= self.address_in_flight:
             raise LoginThrottled(
                 "Too many logins at once from this device. Please try again in a few seconds.",
-                limit_name="address_in_flight", retry_after_s=1,
+                limit_name="address_in_flight",
+                retry_after_s=1,
             )
         if state is not None and state.failures + state.in_flight >= self.address_failures:
             # Logins being checked count too, so a burst cannot overshoot the budget.

@@ -18,10 +18,10 @@ import anyio
 from fastapi import Request
 from starlette.datastructures import UploadFile
 
-from meeting_server.documents.runtime import DocumentRuntime
 from meeting_server.documents import service
 from meeting_server.documents.pdf import IngestFailure, IngestSummary, ingest_pdf
 from meeting_server.documents.pool import WorkerFailed
+from meeting_server.documents.runtime import DocumentRuntime
 from meeting_server.errors import Invalid, MeetingError, TooComplex, TooLarge, UnsupportedMedia
 from meeting_server.text import one_line
 
@@ -49,7 +49,9 @@ async def receive_upload(request: Request, ctx: DocumentRuntime) -> ReceivedFile
         title = form.get("title")
         title = title.strip()[:500] if isinstance(title, str) else ""
         filename = (upload.filename or "").strip()
-        received = await anyio.to_thread.run_sync(_copy_hashing, upload, ctx.store.temp_path(), ctx.settings.max_upload_bytes)
+        received = await anyio.to_thread.run_sync(
+            _copy_hashing, upload, ctx.store.temp_path(), ctx.settings.max_upload_bytes
+        )
     return ReceivedFile(received[0], received[1], received[2], filename, title)
 
 
@@ -114,7 +116,9 @@ def _refusal(exc: Exception, ctx: DocumentRuntime) -> MeetingError:
             + "). Split it, or print it to a new PDF, and upload that."
         )
     if isinstance(exc, WorkerFailed):
-        return Invalid("This PDF could not be opened: it seems damaged. Export or scan it again and upload the new file.")
+        return Invalid(
+            "This PDF could not be opened: it seems damaged. Export or scan it again and upload the new file."
+        )
     if isinstance(exc, MemoryError):
         return Invalid("This PDF needs too much memory to open; it may be damaged.")
     log.warning("ingest failed: %r", exc)  # MuPDF failing in a way not foreseen: the file, not the server
@@ -138,7 +142,9 @@ def failure_error(failure: IngestFailure, max_pages: int) -> MeetingError:
         return Invalid("This PDF has no pages.")
     if failure.kind == "too_many_pages":
         return TooLarge(f"The document has {failure.detail} pages; the limit is {max_pages}.")
-    return Invalid("This file is damaged and cannot be opened as a PDF. Export or scan it again and upload the new file.")
+    return Invalid(
+        "This file is damaged and cannot be opened as a PDF. Export or scan it again and upload the new file."
+    )
 
 
 def document_title(received: ReceivedFile, info: IngestSummary) -> str:

@@ -72,7 +72,9 @@ def inspect_pdf(path: str, max_pages: int) -> PdfInfo:
         return PdfInfo(page_count=doc.page_count, pages=pages, title=_title(doc))
 
 
-def ingest_pdf(path: str, max_pages: int, layer_path: str, store: BlobStore, sha256: str, page_budget_s: float) -> IngestSummary:
+def ingest_pdf(
+    path: str, max_pages: int, layer_path: str, store: BlobStore, sha256: str, page_budget_s: float
+) -> IngestSummary:
     """An upload, in the ingest worker: check every page, draw its thumbnail into
     the page cache and write its text layer to `layer_path` (layer_file.py).
     A page that needs more than `page_budget_s` of CPU for all that is killed

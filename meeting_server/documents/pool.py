@@ -20,6 +20,7 @@ and a pipe is read by a thread of its own, never by the event loop.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -111,10 +112,8 @@ class _Process:
         return self.process.exitcode
 
     def kill(self) -> None:
-        try:
+        with contextlib.suppress(Exception):
             self.process.kill()
-        except Exception:
-            pass
         self.jobs.close()
         # Reap it off the loop, so no zombie is left behind.
         threading.Thread(target=self.process.join, args=(10,), daemon=True).start()
@@ -137,9 +136,7 @@ class WorkerPool:
         if self._stopped:
             raise WorkerFailed("stopped")
         if not self._servers:
-            self._servers = [
-                asyncio.create_task(self._serve(), name=f"{self.name}-{n}") for n in range(self.workers)
-            ]
+            self._servers = [asyncio.create_task(self._serve(), name=f"{self.name}-{n}") for n in range(self.workers)]
         job = _Job(fn, args, timeout, asyncio.get_running_loop().create_future())
         self._queue.put_nowait(job)
         return await job.future

@@ -6,13 +6,11 @@ import asyncio
 from pathlib import Path
 
 import anyio
-
 from fastapi import APIRouter, Query, Request, Response, status
 from fastapi.responses import FileResponse
 
-from meeting_server.filenames import portable_name
 from meeting_server.context import AppContext
-from meeting_server.deps import CurrentUser, Ctx
+from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.documents import service, text_layer
 from meeting_server.documents.ingest import document_title, ingest, receive_upload
 from meeting_server.documents.models import DocumentPublic, PageText
@@ -20,6 +18,7 @@ from meeting_server.documents.pdf import render_page
 from meeting_server.documents.pool import WorkerFailed
 from meeting_server.documents.widths import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PAGE_WIDTHS, snap_width
 from meeting_server.errors import Invalid, NotFound
+from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
 
 router = APIRouter(tags=["documents"])

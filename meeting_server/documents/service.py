@@ -13,15 +13,15 @@ from meeting_server.documents.layer_file import PageLayer
 from meeting_server.documents.models import Document, DocumentPage, DocumentPublic, PageText, Word
 from meeting_server.documents.pdf import PdfInfo
 from meeting_server.errors import NotFound
-from meeting_server.meetings.access import controlled_meeting, visible_meeting
-from meeting_server.meetings.models import AgendaItem, PageSize
-from meeting_server.meetings.events import AgendaChanged
 from meeting_server.eventlog.outbox import Tx
+from meeting_server.meetings.access import controlled_meeting, visible_meeting
+from meeting_server.meetings.events import AgendaChanged
+from meeting_server.meetings.models import AgendaItem, PageSize
 from meeting_server.search.index import index_document
 from meeting_server.search.models import HitKind, SearchEntry
 
-
 # ---- the questions about documents that others ask too -----------------------
+
 
 def meeting_of(session: Session, document: Document) -> int:
     """The meeting a document belongs to (through its agenda item)."""

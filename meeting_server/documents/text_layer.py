@@ -23,12 +23,12 @@ from pathlib import Path
 import anyio
 
 from meeting_server.auth.models import UserPublic
-from meeting_server.documents.runtime import DocumentRuntime
-from meeting_server.eventlog.outbox import Intents
 from meeting_server.documents import service
 from meeting_server.documents.layer_file import PageLayer, read_chunks
 from meeting_server.documents.models import DocumentPublic
 from meeting_server.documents.pdf import IngestSummary
+from meeting_server.documents.runtime import DocumentRuntime
+from meeting_server.eventlog.outbox import Intents
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,17 @@ async def add_document(
     """Store an ingested document with its text layer from `layer` (which this takes over)."""
     chunks = read_chunks(layer, ctx.settings.text_layer_chunk_kb * 1024)
     first = await anyio.to_thread.run_sync(next, chunks, [])
-    document = await ctx.intents.run(meeting_id, service.add_ingested, user=user, item_id=item_id, title=title, sha256=sha256, size=size, sizes=summary.sizes, first=first)
+    document = await ctx.intents.run(
+        meeting_id,
+        service.add_ingested,
+        user=user,
+        item_id=item_id,
+        title=title,
+        sha256=sha256,
+        size=size,
+        sizes=summary.sizes,
+        first=first,
+    )
     if len(first) < summary.page_count:
         # The open file reads on from where it is, renamed or not.
         pending = _pending_dir(ctx) / f"{document.id}.layer"

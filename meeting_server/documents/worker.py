@@ -20,7 +20,7 @@ import signal
 import threading
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -33,7 +33,9 @@ BUDGET_SIGNAL = signal.SIGPROF
 _results: Connection | None = None
 
 
-def worker_main(jobs: Connection, results: Connection, parent_pid: int, memory_mb: int, initializer: Callable[[], None] | None) -> None:
+def worker_main(
+    jobs: Connection, results: Connection, parent_pid: int, memory_mb: int, initializer: Callable[[], None] | None
+) -> None:
     """Entry point of a spawned worker."""
     global _results
     # Ctrl+C in a terminal reaches the whole process group: the server stops its workers itself.
@@ -50,7 +52,7 @@ def worker_main(jobs: Connection, results: Connection, parent_pid: int, memory_m
             os._exit(0)  # the pool closed our pipe, or the server is gone
         try:
             answer = ("ok", fn(*args))
-        except BaseException as exc:  # noqa: BLE001 - everything goes back to the pool
+        except BaseException as exc:
             answer = ("error", exc)
         try:
             results.send(answer)
@@ -100,12 +102,8 @@ def _lower_priority(memory_mb: int) -> None:
     decompression bomb fails in this process alone."""
     import resource
 
-    try:
+    with suppress(OSError):
         os.nice(10)
-    except OSError:
-        pass
     limit = memory_mb * 1024 * 1024
-    try:
+    with suppress(ValueError, OSError):
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    except (ValueError, OSError):
-        pass

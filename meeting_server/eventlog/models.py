@@ -13,7 +13,7 @@ from meeting_server.timeutil import UTCDateTime, utcnow
 class Event(SQLModel, table=True):
     __table_args__ = (sa.UniqueConstraint("meeting_id", "seq"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     seq: int
     name: str = Field(max_length=64)

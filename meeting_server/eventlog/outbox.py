@@ -22,8 +22,8 @@ from dataclasses import dataclass, field
 from typing import Concatenate, ParamSpec, TypeVar
 
 import anyio
-import sqlalchemy as sa
 import socketio
+import sqlalchemy as sa
 from sqlmodel import Session
 
 from meeting_server.db import Database
@@ -176,7 +176,9 @@ class Sender:
             return
         try:
             await asyncio.wait_for(
-                self.sio.emit(event.name, event.model_dump(mode="json"), room=meeting_room(event.meeting_id), skip_sid=skip_sid),
+                self.sio.emit(
+                    event.name, event.model_dump(mode="json"), room=meeting_room(event.meeting_id), skip_sid=skip_sid
+                ),
                 SEND_TIMEOUT_S,
             )
         except Exception:  # worth nothing a moment later: the final put replaces it
@@ -195,7 +197,7 @@ class Intents:
         self._locks = _KeyedLocks()
         self._limiter: anyio.CapacityLimiter | None = None
 
-    def limited(self, limiter: anyio.CapacityLimiter) -> "Intents":
+    def limited(self, limiter: anyio.CapacityLimiter) -> Intents:
         """The same write path on threads counted by `limiter` rather than
         anyio's shared pool: logins use it, so a flood of them never takes
         the threads that page turns and ballots need."""

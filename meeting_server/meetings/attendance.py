@@ -16,6 +16,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from meeting_server.meetings.events import AttendanceChanged
 from meeting_server.meetings.models import (
     Attendance,
     AttendanceCounts,
@@ -25,7 +26,6 @@ from meeting_server.meetings.models import (
     Participant,
     QuorumFraction,
 )
-from meeting_server.meetings.events import AttendanceChanged
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes.rules import quorum as quorum_rule
 

@@ -19,11 +19,11 @@ from meeting_server.documents.ingest import failure_error
 from meeting_server.documents.pdf import IngestFailure, PdfInfo, inspect_pdf
 from meeting_server.documents.service import add_document
 from meeting_server.documents.storage import BlobStore
+from meeting_server.eventlog.outbox import Intents, Tx
+from meeting_server.inputs import TrimmedInput
 from meeting_server.meetings.models import AgendaItemCreate, Meeting, MeetingCreate, ParticipantIn
 from meeting_server.meetings.service import add_agenda_item, create_meeting, turn_page
-from meeting_server.eventlog.outbox import Intents, Tx
 from meeting_server.text import Name, Title
-from meeting_server.inputs import TrimmedInput
 
 
 class FolderError(Exception):
@@ -139,7 +139,9 @@ def import_folder(intents: Intents, store: BlobStore, folder: Path, max_pages: i
             except IngestFailure as failure:
                 raise FolderError(f"{doc.file}: {failure_error(failure, max_pages).message}") from None
             data = path.read_bytes()
-            staged.append(StagedDocument(index, doc.title or path.stem, hashlib.sha256(data).hexdigest(), len(data), info))
+            staged.append(
+                StagedDocument(index, doc.title or path.stem, hashlib.sha256(data).hexdigest(), len(data), info)
+            )
             sources.append(path)
     # Into the store first: copying while holding the database's write lock
     # would stop every other writer for as long as the copy takes.
@@ -176,7 +178,9 @@ def create_imported_meeting(tx: Tx, spec: AgendaSpec, documents: list[StagedDocu
     items = [add_agenda_item(tx, actor, meeting.id, AgendaItemCreate(title=i.title)) for i in spec.items]
     first_document = None
     for staged in documents:
-        document = add_document(tx, actor, items[staged.item_index].id, staged.title, staged.sha256, staged.size, staged.info)
+        document = add_document(
+            tx, actor, items[staged.item_index].id, staged.title, staged.sha256, staged.size, staged.info
+        )
         first_document = first_document or document
     if first_document:
         # Tablets opening the meeting see its first page rather than an empty hall.
@@ -188,7 +192,9 @@ def _users_by_name(session: Session, names: list[str]) -> dict[str, User]:
     users = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}
     missing = [n for n in names if n not in users]
     if missing:
-        raise FolderError(f"unknown participant usernames: {', '.join(missing)} (create them with 'meeting-server user add')")
+        raise FolderError(
+            f"unknown participant usernames: {', '.join(missing)} (create them with 'meeting-server user add')"
+        )
     return users
 
 

@@ -12,9 +12,9 @@ from datetime import timedelta
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings import attendance
 from meeting_server.meetings.models import Meeting, MeetingStatus, Node, Participant, Presence
-from meeting_server.eventlog.outbox import Tx
 from meeting_server.timeutil import utcnow
 
 NODE_STALE_AFTER = timedelta(seconds=45)

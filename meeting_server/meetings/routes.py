@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from meeting_server.deps import CurrentUser, Ctx
+from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
 from meeting_server.meetings import service
 from meeting_server.meetings.models import (
@@ -52,9 +52,7 @@ def get_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
         return service.get_meeting(session, user, meeting_id)
 
 
-@router.post(
-    "/api/meetings/{meeting_id}/agenda", response_model=AgendaItemPublic, status_code=status.HTTP_201_CREATED
-)
+@router.post("/api/meetings/{meeting_id}/agenda", response_model=AgendaItemPublic, status_code=status.HTTP_201_CREATED)
 async def add_agenda_item(meeting_id: Id, body: AgendaItemCreate, user: CurrentUser, ctx: Ctx) -> AgendaItemPublic:
     """Append an item to the agenda (secretary, chair)."""
     return await ctx.intents.run(meeting_id, service.add_agenda_item, user=user, meeting_id=meeting_id, data=body)
@@ -88,9 +86,13 @@ async def close_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingP
 
 
 @router.put("/api/meetings/{meeting_id}/attendance/{user_id}", response_model=AttendanceEntry)
-async def set_attendance(meeting_id: Id, user_id: Id, body: AttendanceIn, user: CurrentUser, ctx: Ctx) -> AttendanceEntry:
+async def set_attendance(
+    meeting_id: Id, user_id: Id, body: AttendanceIn, user: CurrentUser, ctx: Ctx
+) -> AttendanceEntry:
     """Record a participant present, online or absent (secretary, chair); everyone gets attendance:changed."""
-    return await ctx.intents.run(meeting_id, service.set_attendance, user=user, meeting_id=meeting_id, user_id=user_id, data=body)
+    return await ctx.intents.run(
+        meeting_id, service.set_attendance, user=user, meeting_id=meeting_id, user_id=user_id, data=body
+    )
 
 
 @router.patch("/api/meetings/{meeting_id}/quorum", response_model=MeetingPublic)

@@ -14,6 +14,7 @@ from meeting_server.auth.models import VOTING_ROLES, Role, User, UserPublic
 from meeting_server.documents.models import Document
 from meeting_server.documents.service import document_in_meeting, page_sizes
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings import attendance
 from meeting_server.meetings.access import (
     can_control,
@@ -21,6 +22,7 @@ from meeting_server.meetings.access import (
     visible_meeting,
     visible_to,
 )
+from meeting_server.meetings.events import AgendaChanged, MeetingStatusChanged, PageTurned
 from meeting_server.meetings.models import (
     AgendaItem,
     AgendaItemCreate,
@@ -34,7 +36,6 @@ from meeting_server.meetings.models import (
     MeetingListItem,
     MeetingPublic,
     MeetingStatus,
-    PageSize,
     Participant,
     ParticipantPublic,
     Presenter,
@@ -43,8 +44,6 @@ from meeting_server.meetings.models import (
 )
 from meeting_server.meetings.presence import present_user_ids
 from meeting_server.minutes.service import item_has_text
-from meeting_server.meetings.events import AgendaChanged, MeetingStatusChanged, PageTurned
-from meeting_server.eventlog.outbox import Tx
 from meeting_server.search.fold import fold, query_terms
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes.service import has_open_vote
@@ -53,6 +52,7 @@ MEETING_CREATORS = frozenset({Role.admin, Role.secretary, Role.chair})
 
 
 # ---- reading ---------------------------------------------------------------
+
 
 def list_meetings(
     session: Session,
@@ -133,8 +133,7 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
             for p, u in participants
         ],
         agenda=[
-            AgendaItemPublic(id=i.id, position=i.position, title=i.title, documents=docs_by_item[i.id])
-            for i in items
+            AgendaItemPublic(id=i.id, position=i.position, title=i.title, documents=docs_by_item[i.id]) for i in items
         ],
         attendance=roll,
         quorum=attendance.quorum_of(session, meeting.id),
@@ -143,6 +142,7 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
 
 
 # ---- writing ---------------------------------------------------------------
+
 
 def create_meeting(tx: Tx, user: UserPublic, data: MeetingCreate) -> MeetingPublic:
     """Admins, secretaries and chairs create meetings; a secretary or chair
@@ -178,9 +178,7 @@ def create_meeting(tx: Tx, user: UserPublic, data: MeetingCreate) -> MeetingPubl
 
 def add_agenda_item(tx: Tx, user: UserPublic, meeting_id: int, data: AgendaItemCreate) -> AgendaItemPublic:
     meeting = controlled_meeting(tx.session, user, meeting_id)
-    last = tx.session.exec(
-        select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)
-    ).one()
+    last = tx.session.exec(select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)).one()
     item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=data.title)
     tx.session.add(item)
     tx.session.flush()

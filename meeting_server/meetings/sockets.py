@@ -14,6 +14,11 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
     @handler("page:turn", PageTurnIn)
     async def on_page_turn(sid: str, user: UserPublic, body: PageTurnIn) -> dict:
         seq = await ctx.intents.run(
-            body.meeting_id, turn_page, user=user, meeting_id=body.meeting_id, document_id=body.document_id, page=body.page
+            body.meeting_id,
+            turn_page,
+            user=user,
+            meeting_id=body.meeting_id,
+            document_id=body.document_id,
+            page=body.page,
         )
         return {"ok": True, "seq": seq}

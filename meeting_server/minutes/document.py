@@ -43,7 +43,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import AfterValidator, AwareDatetime, BaseModel, ConfigDict, Field, field_validator
 
 # The API cleans what people type the same way when it arrives (meeting_server/text.py).
-from meeting_server.text import CONTROL as _CONTROL, SPACES as _SPACES, one_line as _one_line
+from meeting_server.text import CONTROL as _CONTROL
+from meeting_server.text import SPACES as _SPACES
+from meeting_server.text import one_line as _one_line
 
 VoteRule = Literal["majority_of_members", "majority_of_cast", "two_thirds_of_members"]
 

@@ -3,8 +3,8 @@ learns that they changed, and fetches them again. No text rides along."""
 
 from __future__ import annotations
 
-from meeting_server.minutes.models import MinutesStatus
 from meeting_server.eventlog.events import ServerEvent
+from meeting_server.minutes.models import MinutesStatus
 
 
 class MinutesChanged(ServerEvent):

@@ -67,4 +67,4 @@ def _pieces(word: str) -> list[str]:
             end += 1
         pieces.append(word[start:end])
         start = end
-    return pieces + [word[start:]]
+    return [*pieces, word[start:]]

@@ -21,13 +21,14 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field as PField, field_validator, model_validator
+from pydantic import BaseModel, field_validator, model_validator
+from pydantic import Field as PField
 from sqlmodel import Column, Field, SQLModel, Text
 
 from meeting_server.ids import Id
+from meeting_server.inputs import StrictInput
 from meeting_server.text import one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
-from meeting_server.inputs import StrictInput
 
 # The minutes PDF's own limits (minutes/document.py), so what is saved always prints.
 TEXT_MAX = 100_000
@@ -79,9 +80,7 @@ class MinutesItem(SQLModel, table=True):
 
     __tablename__ = "minutes_item"
 
-    agenda_item_id: int = Field(
-        sa_column=Column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True)
-    )
+    agenda_item_id: int = Field(sa_column=Column(sa.ForeignKey("agenda_item.id", ondelete="CASCADE"), primary_key=True))
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     discussion: str = Field(default="", sa_column=Column(Text, nullable=False))
     conclusion: str = Field(default="", sa_column=Column(Text, nullable=False))
@@ -145,7 +144,13 @@ class HeaderIn(StrictInput):
         return data
 
     @field_validator(
-        "issuer_parent", "issuer_name", "issuer_number", "locality", "subject", "chair_position", "secretary_position",
+        "issuer_parent",
+        "issuer_name",
+        "issuer_number",
+        "locality",
+        "subject",
+        "chair_position",
+        "secretary_position",
         mode="before",
     )
     @classmethod
@@ -187,11 +192,29 @@ class WholeItemIn(ItemTextIn):
 
 # What GET answers besides the header and items: a client may PUT the document
 # back as it got it, and these are not the client's to set.
-READ_ONLY_FIELDS = frozenset({
-    "meeting_id", "status", "sha256", "pdf_sha256", "finalized_at", "finalized_by", "meeting", "chair",
-    "secretary", "attendance", "other_votes", "confirmations", "can_edit", "can_finalize", "can_confirm",
-    "updated_at", "updated_by", "format", "date",
-})
+READ_ONLY_FIELDS = frozenset(
+    {
+        "meeting_id",
+        "status",
+        "sha256",
+        "pdf_sha256",
+        "finalized_at",
+        "finalized_by",
+        "meeting",
+        "chair",
+        "secretary",
+        "attendance",
+        "other_votes",
+        "confirmations",
+        "can_edit",
+        "can_finalize",
+        "can_confirm",
+        "updated_at",
+        "updated_by",
+        "format",
+        "date",
+    }
+)
 
 
 class MinutesPutIn(StrictInput):

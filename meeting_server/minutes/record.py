@@ -224,9 +224,7 @@ def _people(session: Session, meeting_id: int) -> list[dict]:
     return sorted(people, key=lambda p: (p["name"].casefold(), p["user_id"]))
 
 
-def _signer(
-    people: list[dict], chosen: int | None, position: str, role: Role, creator: int | None
-) -> dict | None:
+def _signer(people: list[dict], chosen: int | None, position: str, role: Role, creator: int | None) -> dict | None:
     """The chosen participant; else the meeting's creator if they have the role;
     else the first participant with it (by user id); else nobody yet."""
     by_id = {p["user_id"]: p for p in people}
@@ -259,8 +257,7 @@ def _items_and_votes(session: Session, meeting_id: int) -> dict:
     ).all()
     ids = [item.id for item in items]
     texts = {
-        row.agenda_item_id: row
-        for row in session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting_id))
+        row.agenda_item_id: row for row in session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting_id))
     }
     documents: dict[int, list[dict]] = {item_id: [] for item_id in ids}
     if ids:

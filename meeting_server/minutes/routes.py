@@ -23,7 +23,11 @@ from meeting_server.minutes.record import final_pdf_path, minutes_record
 
 router = APIRouter(tags=["minutes"])
 
-CONFLICT_DOC = {409: {"description": "`conflict` (stale version, or final minutes; the body's `error.current` holds the server's text) or `meeting_closed`"}}
+CONFLICT_DOC = {
+    409: {
+        "description": "`conflict` (stale version, or final minutes; the body's `error.current` holds the server's text) or `meeting_closed`"
+    }
+}
 
 
 @router.get("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut)
@@ -35,13 +39,19 @@ async def get_minutes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut
 @router.put("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut, responses=CONFLICT_DOC)
 async def put_minutes(meeting_id: Id, body: MinutesPutIn, user: CurrentUser, ctx: Ctx) -> MinutesOut:
     """Save the header and any items against the minutes' `version` (secretary, chair)."""
-    return await ctx.intents.run(meeting_id, service.put_minutes, user=user, meeting_id=meeting_id, body=body, settings=ctx.settings)
+    return await ctx.intents.run(
+        meeting_id, service.put_minutes, user=user, meeting_id=meeting_id, body=body, settings=ctx.settings
+    )
 
 
-@router.put("/api/meetings/{meeting_id}/minutes/items/{agenda_item_id}", response_model=ItemSaved, responses=CONFLICT_DOC)
+@router.put(
+    "/api/meetings/{meeting_id}/minutes/items/{agenda_item_id}", response_model=ItemSaved, responses=CONFLICT_DOC
+)
 async def save_item(meeting_id: Id, agenda_item_id: Id, body: ItemSaveIn, user: CurrentUser, ctx: Ctx) -> ItemSaved:
     """Save one item's discussion and conclusion against that item's version (secretary, chair)."""
-    return await ctx.intents.run(meeting_id, service.save_item, user=user, meeting_id=meeting_id, agenda_item_id=agenda_item_id, body=body)
+    return await ctx.intents.run(
+        meeting_id, service.save_item, user=user, meeting_id=meeting_id, agenda_item_id=agenda_item_id, body=body
+    )
 
 
 @router.post("/api/meetings/{meeting_id}/minutes/finalize", response_model=Finalized, responses=CONFLICT_DOC)
@@ -55,7 +65,9 @@ async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
     finally:
         temp.unlink(missing_ok=True)
     try:
-        return await ctx.intents.run(meeting_id, service.finalize, user=user, draft=draft, pdf_sha256=pdf_sha256, settings=ctx.settings)
+        return await ctx.intents.run(
+            meeting_id, service.finalize, user=user, draft=draft, pdf_sha256=pdf_sha256, settings=ctx.settings
+        )
     except MeetingError:
         # Refused: the file is this attempt's alone (finalized_at is in it), nothing refers to it.
         if stored:

@@ -31,6 +31,7 @@ from meeting_server.archive.canonical import canonical_json, sha256_hex
 from meeting_server.auth.models import User, UserPublic
 from meeting_server.config import Settings
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import can_control, ensure_not_closed, visible_meeting
 from meeting_server.meetings.models import AgendaItem, Meeting, MeetingStatus, Participant
 from meeting_server.minutes.events import MinutesChanged
@@ -53,7 +54,6 @@ from meeting_server.minutes.models import (
     SignerRole,
 )
 from meeting_server.minutes.record import build_record, printed_header, zone_for
-from meeting_server.eventlog.outbox import Tx
 from meeting_server.search.index import index_minutes
 from meeting_server.timeutil import iso, utcnow
 
@@ -167,7 +167,10 @@ def save_item(tx: Tx, user: UserPublic, meeting_id: int, agenda_item_id: int, bo
             return ItemSaved(minutes_version=minutes.version, item=_item_view(session, meeting, item.id, row))
         raise MinutesConflict(
             "Someone else changed this item meanwhile: compare the two texts and keep what should stay.",
-            {"minutes_version": minutes.version, "item": _item_view(session, meeting, item.id, row).model_dump(mode="json")},
+            {
+                "minutes_version": minutes.version,
+                "item": _item_view(session, meeting, item.id, row).model_dump(mode="json"),
+            },
         )
     if _write_item(session, user, current, wanted):
         _touch(session, user, minutes)
@@ -185,7 +188,9 @@ def save_item(tx: Tx, user: UserPublic, meeting_id: int, agenda_item_id: int, bo
     return ItemSaved(minutes_version=minutes.version, item=_item_view(session, meeting, item.id, row))
 
 
-def put_minutes(tx: Tx, user: UserPublic, meeting_id: int, body: MinutesPutIn, settings: Settings | None = None) -> MinutesOut:
+def put_minutes(
+    tx: Tx, user: UserPublic, meeting_id: int, body: MinutesPutIn, settings: Settings | None = None
+) -> MinutesOut:
     """The whole document (header and any items) against the minutes' version."""
     session = tx.session
     meeting, minutes = _writable(session, user, meeting_id)
@@ -308,15 +313,23 @@ def _item_view(session: Session, meeting: Meeting, item_id: int, row: MinutesIte
 
 def _reindex(session: Session, meeting: Meeting, record: dict | None = None) -> None:
     """The search entry of the minutes: every item's title, discussion and conclusion."""
-    items = record["items"] if record else [
-        {"title": item.title, "discussion": text.discussion if text else "", "conclusion": text.conclusion if text else ""}
-        for item, text in session.exec(
-            select(AgendaItem, MinutesItem)
-            .outerjoin(MinutesItem, MinutesItem.agenda_item_id == AgendaItem.id)
-            .where(AgendaItem.meeting_id == meeting.id)
-            .order_by(AgendaItem.position)
-        )
-    ]
+    items = (
+        record["items"]
+        if record
+        else [
+            {
+                "title": item.title,
+                "discussion": text.discussion if text else "",
+                "conclusion": text.conclusion if text else "",
+            }
+            for item, text in session.exec(
+                select(AgendaItem, MinutesItem)
+                .outerjoin(MinutesItem, MinutesItem.agenda_item_id == AgendaItem.id)
+                .where(AgendaItem.meeting_id == meeting.id)
+                .order_by(AgendaItem.position)
+            )
+        ]
+    )
     text = "\n".join(part for i in items for part in (i["title"], i["discussion"], i["conclusion"]) if part)
     index_minutes(session, meeting.id, SEARCH_TITLE.format(title=meeting.title), text)
 
@@ -350,7 +363,9 @@ def prepare_final(session: Session, user: UserPublic, meeting_id: int, settings:
     return FinalDraft(meeting.id, minutes.version, finalized_at, record, canonical, sha256_hex(canonical))
 
 
-def finalize(tx: Tx, user: UserPublic, draft: FinalDraft, pdf_sha256: str, settings: Settings | None = None) -> Finalized:
+def finalize(
+    tx: Tx, user: UserPublic, draft: FinalDraft, pdf_sha256: str, settings: Settings | None = None
+) -> Finalized:
     """Lock the minutes: store the frozen record and its SHA-256, the PDF's
     SHA-256 (the file is already in the blob store), and log it."""
     session = tx.session
@@ -408,12 +423,16 @@ def confirm(tx: Tx, user: UserPublic, meeting_id: int, settings: Settings | None
     roles = _roles_of(record, user.id)
     if not roles:
         raise Forbidden("Only the chair and the secretary named in the minutes confirm them.")
-    done = {c.role for c in session.exec(select(MinutesConfirmation).where(MinutesConfirmation.meeting_id == meeting.id))}
+    done = {
+        c.role for c in session.exec(select(MinutesConfirmation).where(MinutesConfirmation.meeting_id == meeting.id))
+    }
     pending = [role for role in roles if role not in done]
     if not pending:
         raise Conflict("You have already confirmed these minutes.")
     for role in pending:
-        entry = audit.record(session, meeting.id, user.id, "minutes.confirmed", {"role": role.value, "sha256": minutes.sha256})
+        entry = audit.record(
+            session, meeting.id, user.id, "minutes.confirmed", {"role": role.value, "sha256": minutes.sha256}
+        )
         session.add(MinutesConfirmation(meeting_id=meeting.id, role=role, user_id=user.id, at=entry.at))
     session.flush()
     tx.notify_after_commit(MinutesChanged(meeting_id=meeting.id, version=minutes.version, status=minutes.status))

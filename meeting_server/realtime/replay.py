@@ -10,8 +10,10 @@ from sqlmodel import Session, select
 from meeting_server.annotations.events import AnnotationPut
 from meeting_server.annotations.service import taken_back
 from meeting_server.auth.models import UserPublic
-from meeting_server.meetings.access import is_participant, visible_meeting
+from meeting_server.eventlog.models import Event
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings import attendance
+from meeting_server.meetings.access import is_participant, visible_meeting
 from meeting_server.meetings.models import (
     AttendanceCounts,
     AttendanceEntry,
@@ -21,8 +23,6 @@ from meeting_server.meetings.models import (
     QuorumFraction,
 )
 from meeting_server.meetings.presence import arrive, present_user_ids
-from meeting_server.eventlog.models import Event
-from meeting_server.eventlog.outbox import Tx
 from meeting_server.votes.service import open_votes as open_votes_for
 
 # Past this many missed events a client is better served by a fresh state.

@@ -14,12 +14,11 @@ from http.cookies import SimpleCookie
 from typing import Any
 
 import socketio
-from socketio import packet
 from pydantic import BaseModel, Field, ValidationError
+from socketio import packet
 from sqlmodel import Session, select
 
 from meeting_server.annotations import sockets as annotation_sockets
-from meeting_server.meetings import sockets as meeting_sockets
 from meeting_server.auth import origin as origin_rule
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.service import user_for_token
@@ -27,15 +26,16 @@ from meeting_server.config import Settings
 from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE
 from meeting_server.errors import Invalid, MeetingError
+from meeting_server.eventlog.events import meeting_room, user_room
 from meeting_server.ids import Id
+from meeting_server.inputs import StrictInput
 from meeting_server.meetings import presence
+from meeting_server.meetings import sockets as meeting_sockets
 from meeting_server.meetings.access import visible_meeting
 from meeting_server.meetings.models import Presence
-from meeting_server.eventlog.events import meeting_room, user_room
 from meeting_server.realtime.replay import join, replay_page
 from meeting_server.realtime.sessions import session_room
 from meeting_server.votes import sockets as vote_sockets
-from meeting_server.inputs import StrictInput
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +69,9 @@ class MeetingSocketServer(socketio.AsyncServer):
         if data and data[0] in self.reserved_events:
             if id is not None:
                 refusal = Invalid(f"{data[0]!r} is not an event a client may send.").to_ack()
-                await server._send_packet(eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=[refusal]))
+                await server._send_packet(
+                    eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=[refusal])
+                )
             return
         await super()._handle_event_internal(server, sid, eio_sid, data, namespace, id)
 
@@ -143,7 +145,16 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
         await sio.enter_room(sid, meeting_room(body.meeting_id))
         await sio.enter_room(sid, user_room(body.meeting_id, user.id))
         try:
-            result = await intents.run(body.meeting_id, join, user=user, meeting_id=body.meeting_id, since_seq=body.since_seq, sid=sid, node_id=ctx.node_id, watch=body.watch)
+            result = await intents.run(
+                body.meeting_id,
+                join,
+                user=user,
+                meeting_id=body.meeting_id,
+                since_seq=body.since_seq,
+                sid=sid,
+                node_id=ctx.node_id,
+                watch=body.watch,
+            )
         except MeetingError:
             await sio.leave_room(sid, meeting_room(body.meeting_id))
             await sio.leave_room(sid, user_room(body.meeting_id, user.id))

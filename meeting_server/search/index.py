@@ -13,7 +13,9 @@ from meeting_server.search.fold import fold, nfc
 from meeting_server.search.models import HitKind, SearchEntry
 
 
-def index_document(session: Session, meeting_id: int, document_id: int, title: str, pages: list[str], first: int = 1) -> None:
+def index_document(
+    session: Session, meeting_id: int, document_id: int, title: str, pages: list[str], first: int = 1
+) -> None:
     """One entry per page, numbered from `first` (a large text layer comes in
     chunks); the title rides along on every page so it is found too."""
     for number, text in enumerate(pages, start=first):
@@ -22,13 +24,13 @@ def index_document(session: Session, meeting_id: int, document_id: int, title: s
 
 def index_minutes(session: Session, meeting_id: int, title: str, text: str) -> None:
     """Replace the meeting's minutes entry with the current text."""
-    session.exec(
-        delete(SearchEntry).where(SearchEntry.meeting_id == meeting_id, SearchEntry.kind == HitKind.minutes)
-    )
+    session.exec(delete(SearchEntry).where(SearchEntry.meeting_id == meeting_id, SearchEntry.kind == HitKind.minutes))
     _add(session, meeting_id, HitKind.minutes, meeting_id, None, title, text)
 
 
-def _add(session: Session, meeting_id: int, kind: HitKind, ref_id: int, page: int | None, title: str, text: str) -> None:
+def _add(
+    session: Session, meeting_id: int, kind: HitKind, ref_id: int, page: int | None, title: str, text: str
+) -> None:
     text = nfc(text)
     session.add(
         SearchEntry(

@@ -20,7 +20,7 @@ class HitKind(str, Enum):
 
 class SearchEntry(SQLModel, table=True):
     __tablename__ = "search_entry"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     kind: HitKind
     # The document's id, or the meeting's id for its minutes.

@@ -33,11 +33,7 @@ def search(
     terms = query_terms(q)[:MAX_TERMS]
     if not terms:
         raise Invalid("Type a word to search for.")
-    query = (
-        select(SearchEntry, Meeting)
-        .join(Meeting, Meeting.id == SearchEntry.meeting_id)
-        .where(visible_to(user))
-    )
+    query = select(SearchEntry, Meeting).join(Meeting, Meeting.id == SearchEntry.meeting_id).where(visible_to(user))
     if meeting_id is not None:
         query = query.where(Meeting.id == meeting_id)
     if year is not None:
@@ -46,7 +42,7 @@ def search(
         query = query.where(Meeting.status == MeetingStatus.closed)
     found: dict[int, tuple[SearchEntry, Meeting]] = {}
     # The words as a phrase first ("bien ban" next to each other), then anywhere.
-    for phrase in ((True, False) if len(terms) > 1 else (False,)):
+    for phrase in (True, False) if len(terms) > 1 else (False,):
         for entry, meeting in session.exec(_match(session, query, terms, phrase).limit(MAX_HITS)):
             found.setdefault(entry.id, (entry, meeting))
         if len(found) >= MAX_HITS:
@@ -70,7 +66,9 @@ def _match(session: Session, query, terms: list[str], phrase: bool):
         )
         return query.join(fts, fts.c.id == SearchEntry.id).order_by(fts.c.rank, SearchEntry.id)
     if phrase:
-        return query.where(SearchEntry.folded.like(f"%{' '.join(terms)}%")).order_by(Meeting.starts_at.desc(), SearchEntry.id)
+        return query.where(SearchEntry.folded.like(f"%{' '.join(terms)}%")).order_by(
+            Meeting.starts_at.desc(), SearchEntry.id
+        )
     for term in terms:
         query = query.where(SearchEntry.folded.like(f"%{term}%"))
     return query.order_by(Meeting.starts_at.desc(), SearchEntry.id)

@@ -19,14 +19,15 @@ from enum import Enum
 from typing import Any
 
 import sqlalchemy as sa
-from pydantic import BaseModel, ConfigDict, Field as PField, field_validator
+from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import Field as PField
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.ids import Id
+from meeting_server.inputs import TrimmedInput
 from meeting_server.text import Title, one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
 from meeting_server.votes.rules import DEFAULT_RULE, VoteRule
-from meeting_server.inputs import TrimmedInput
 
 DEFAULT_OPTIONS = ["yes", "no", "abstain"]
 MAX_OPTIONS = 20
@@ -39,7 +40,7 @@ class VoteStatus(str, Enum):
 
 
 class Vote(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     # An agenda item removed later leaves its votes standing, unattached.
     agenda_item_id: int | None = Field(
@@ -114,6 +115,7 @@ class NamedBallot(SQLModel, table=True):
 
 
 # ---- API shapes -------------------------------------------------------------
+
 
 def _clean_options(options: list[str] | None) -> list[str] | None:
     if options is None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Response, status
 
-from meeting_server.deps import CurrentUser, Ctx
+from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
 from meeting_server.votes import service
 from meeting_server.votes.models import BallotIn, CastResult, Receipts, VoteCreate, VoteOpenIn, VoteUpdate, VoteView
@@ -69,7 +69,9 @@ async def close_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> VoteView:
 async def cast_ballot(vote_id: Id, body: BallotIn, user: CurrentUser, ctx: Ctx) -> CastResult:
     """Cast the caller's one ballot; a second gets 409 already_voted."""
     meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
-    return await ctx.intents.run(meeting_id, service.cast_ballot, user=user, vote_id=vote_id, choice=body.choice, receipt_hash=body.receipt_hash)
+    return await ctx.intents.run(
+        meeting_id, service.cast_ballot, user=user, vote_id=vote_id, choice=body.choice, receipt_hash=body.receipt_hash
+    )
 
 
 @router.get("/api/votes/{vote_id}/receipts", response_model=Receipts)

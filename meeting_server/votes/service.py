@@ -22,10 +22,10 @@ from sqlmodel import Session, select
 from meeting_server.archive import audit
 from meeting_server.auth.models import UserPublic
 from meeting_server.errors import AlreadyVoted, Conflict, Forbidden, Invalid, NotFound
+from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import can_control, controlled_meeting, ensure_not_closed, visible_meeting
 from meeting_server.meetings.attendance import attending_voter_ids, quorum_of, voting_user_ids
 from meeting_server.meetings.models import AgendaItem, Meeting, MeetingStatus
-from meeting_server.eventlog.outbox import Tx
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes import rules
 from meeting_server.votes.events import VoteClosed, VoteOpened, VoteProgress
@@ -47,8 +47,8 @@ from meeting_server.votes.models import (
     VoteVoter,
 )
 
-
 # ---- reading ---------------------------------------------------------------
+
 
 def vote_meeting_id(session: Session, vote_id: int) -> int:
     vote = session.get(Vote, vote_id)
@@ -103,9 +103,11 @@ def secret_receipts(session: Session, vote_id: int) -> list[str]:
 
 def views(session: Session, votes: list[Vote], user_id: int) -> list[VoteView]:
     ids = [vote.id for vote in votes]
-    voted = set(
-        session.exec(select(VoteVoter.vote_id).where(VoteVoter.vote_id.in_(ids), VoteVoter.user_id == user_id))
-    ) if ids else set()
+    voted = (
+        set(session.exec(select(VoteVoter.vote_id).where(VoteVoter.vote_id.in_(ids), VoteVoter.user_id == user_id)))
+        if ids
+        else set()
+    )
     cast = _cast_counts(session, ids)
     return [
         VoteView(**broadcast(session, vote, cast.get(vote.id, 0)).model_dump(), voted=vote.id in voted)
@@ -129,7 +131,9 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VoteBroa
     ballots = None
     if closed and not vote.secret:
         rows = session.exec(
-            select(NamedBallot.user_id, NamedBallot.choice).where(NamedBallot.vote_id == vote.id).order_by(NamedBallot.user_id)
+            select(NamedBallot.user_id, NamedBallot.choice)
+            .where(NamedBallot.vote_id == vote.id)
+            .order_by(NamedBallot.user_id)
         )
         ballots = [BallotPublic(user_id=user_id, choice=choice) for user_id, choice in rows]
     eligible = vote.eligible if vote.eligible is not None else len(voting_user_ids(session, vote.meeting_id))
@@ -175,6 +179,7 @@ def _visible_vote(session: Session, user: UserPublic, vote_id: int) -> tuple[Vot
 
 
 # ---- drafting ---------------------------------------------------------------
+
 
 def create_vote(tx: Tx, user: UserPublic, meeting_id: int, data: VoteCreate) -> VoteView:
     """A draft vote (secretary, chair): nothing is announced until it opens."""
@@ -246,6 +251,7 @@ def _controlled_vote(tx: Tx, user: UserPublic, vote_id: int) -> Vote:
 
 # ---- opening and closing ------------------------------------------------------
 
+
 def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = False) -> VoteView:
     """draft -> open, in an open meeting. Snapshots who may vote (the voting
     participants now) and who of them attend. Without the quorum it is refused
@@ -290,7 +296,9 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> VoteView:
     """open -> closed: count, decide by the vote's rule, publish tally and result."""
     vote = _controlled_vote(tx, user, vote_id)
     if vote.status != VoteStatus.open:
-        raise Conflict("Only an open vote can be closed." if vote.status == VoteStatus.draft else "The vote is already closed.")
+        raise Conflict(
+            "Only an open vote can be closed." if vote.status == VoteStatus.draft else "The vote is already closed."
+        )
     options = vote.options
     ballots = SecretBallot if vote.secret else NamedBallot
     counted = dict(
@@ -346,12 +354,14 @@ def _audit_opened(tx: Tx, user: UserPublic, vote: Vote) -> None:
 
 
 def has_open_vote(session: Session, meeting_id: int) -> bool:
-    return session.exec(
-        select(Vote.id).where(Vote.meeting_id == meeting_id, Vote.status == VoteStatus.open)
-    ).first() is not None
+    return (
+        session.exec(select(Vote.id).where(Vote.meeting_id == meeting_id, Vote.status == VoteStatus.open)).first()
+        is not None
+    )
 
 
 # ---- casting ---------------------------------------------------------------------
+
 
 def cast_ballot(
     tx: Tx,

@@ -19,5 +19,13 @@ class VoteCastIn(BallotIn):
 def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
     @handler("vote:cast", VoteCastIn)
     async def on_cast(sid: str, user: UserPublic, body: VoteCastIn) -> dict:
-        result = await ctx.intents.run(body.meeting_id, cast_ballot, user=user, vote_id=body.vote_id, choice=body.choice, receipt_hash=body.receipt_hash, meeting_id=body.meeting_id)
+        result = await ctx.intents.run(
+            body.meeting_id,
+            cast_ballot,
+            user=user,
+            vote_id=body.vote_id,
+            choice=body.choice,
+            receipt_hash=body.receipt_hash,
+            meeting_id=body.meeting_id,
+        )
         return result.model_dump(mode="json", exclude_none=True)

@@ -113,7 +113,9 @@ def xvfb():
     if not shutil.which("Xvfb"):
         pytest.fail("Xvfb is missing: `make test` installs it")
     display = f":{90 + os.getpid() % 9}"
-    process = subprocess.Popen(["Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        ["Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL
+    )
     time.sleep(0.5)
     yield display
     process.terminate()

@@ -17,7 +17,9 @@ from tests.support import make_pdf
 @pytest.fixture(scope="module")
 def paged(tmp_path_factory):
     process, admin = start_server(tmp_path_factory.mktemp("paged"), env={"MEETING_ANNOTATION_LIST_PAGE_SIZE": "2"})
-    people = {role: new_user(admin, role if role != "member2" else "member") for role in ("secretary", "member", "member2")}
+    people = {
+        role: new_user(admin, role if role != "member2" else "member") for role in ("secretary", "member", "member2")
+    }
     yield process, people
     process.stop()
 
@@ -29,13 +31,25 @@ class Room:
 
 def make_room(people, tmp_path: Path) -> Room:
     secretary = people["secretary"]
-    meeting = secretary.ok("POST", "/api/meetings", 201, json={
-        "title": "Phiên họp nhiều ghi chú", "starts_at": "2026-11-27T08:00:00+07:00", "location": "Hội trường",
-        "participants": [{"user_id": people["member"].id}, {"user_id": people["member2"].id}],
-    })
+    meeting = secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": "Phiên họp nhiều ghi chú",
+            "starts_at": "2026-11-27T08:00:00+07:00",
+            "location": "Hội trường",
+            "participants": [{"user_id": people["member"].id}, {"user_id": people["member2"].id}],
+        },
+    )
     item = secretary.ok("POST", f"/api/meetings/{meeting['id']}/agenda", 201, json={"title": "Tài liệu"})
     with open(make_pdf(tmp_path / "tai-lieu.pdf", pages=2), "rb") as handle:
-        document = secretary.ok("POST", f"/api/agenda/{item['id']}/documents", 201, files={"file": ("tai-lieu.pdf", handle, "application/pdf")})
+        document = secretary.ok(
+            "POST",
+            f"/api/agenda/{item['id']}/documents",
+            201,
+            files={"file": ("tai-lieu.pdf", handle, "application/pdf")},
+        )
     return Room(meeting["id"], document)
 
 
@@ -50,10 +64,14 @@ def test_the_tablet_shows_every_mark_of_a_page_listed_in_pages(paged, playwright
             assert put(writer, room, annotation)["ok"]
     finally:
         writer.close()
-    assert len(people["member"].ok("GET", f"/api/documents/{room.document['id']}/annotations")) == 2  # a listing page of two
+    assert (
+        len(people["member"].ok("GET", f"/api/documents/{room.document['id']}/annotations")) == 2
+    )  # a listing page of two
     console = people["secretary"].socket()
     try:
-        assert console.call("page:turn", {"meeting_id": room.meeting_id, "document_id": room.document["id"], "page": 1})["ok"]
+        assert console.call(
+            "page:turn", {"meeting_id": room.meeting_id, "document_id": room.document["id"], "page": 1}
+        )["ok"]
     finally:
         console.close()
 
@@ -68,7 +86,9 @@ def test_the_tablet_shows_every_mark_of_a_page_listed_in_pages(paged, playwright
         tablet.locator('[data-testid="page-image"][data-page="1"]').wait_for()
         tablet.locator('[data-testid="ink-layer"][data-page="1"]').wait_for(state="attached")
         for annotation in made:
-            tablet.locator(f'[data-testid="annotation"][data-annotation-id="{annotation["id"]}"]').wait_for(state="attached")
+            tablet.locator(f'[data-testid="annotation"][data-annotation-id="{annotation["id"]}"]').wait_for(
+                state="attached"
+            )
         assert tablet.locator('[data-testid="annotation"]').count() == len(made)
         assert len(listed) == 3 and "after=" in listed[-1], listed  # pages of 2, 2 and 1
         assert errors == []

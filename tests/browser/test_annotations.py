@@ -5,16 +5,20 @@ other tablets and on the hall screen."""
 
 from __future__ import annotations
 
+import itertools
+
 from selenium.webdriver.common.by import By
 
 from tests.annotation_support import delete, ink, put
 from tests.browser.conftest import webkit_login
 
-
 # ---- helpers -------------------------------------------------------------------------------
 
+
 def open_tablet(ipad, api, world, page: int = 1):
-    world.secretary.socket().call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": page})
+    world.secretary.socket().call(
+        "page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": page}
+    )
     tablet = ipad(api, f"/meetings/{world.meeting_id}")
     tablet.locator(f'[data-testid="page-image"][data-page="{page}"]').wait_for()
     tablet.locator(f'[data-testid="ink-layer"][data-page="{page}"]').wait_for(state="attached")
@@ -36,10 +40,19 @@ def pen(page, points, *, force: float = 0.6, pointer: str = "pen"):
     xy = [page_point(page, x, y) for x, y in points]
 
     def send(kind, x, y, buttons):
-        cdp.send("Input.dispatchMouseEvent", {
-            "type": kind, "x": x, "y": y, "button": "left", "buttons": buttons, "clickCount": 1,
-            "pointerType": pointer, "force": force,
-        })
+        cdp.send(
+            "Input.dispatchMouseEvent",
+            {
+                "type": kind,
+                "x": x,
+                "y": y,
+                "button": "left",
+                "buttons": buttons,
+                "clickCount": 1,
+                "pointerType": pointer,
+                "force": force,
+            },
+        )
 
     send("mousePressed", *xy[0], 1)
     for x, y in xy[1:]:
@@ -73,6 +86,7 @@ def synced(page):
 
 
 # ---- tests ------------------------------------------------------------------------------------
+
 
 def test_a_pen_stroke_appears_on_another_tablet_once(world, ipad):
     writer = open_tablet(ipad, world.member, world)
@@ -155,7 +169,9 @@ def test_a_refused_change_is_dropped_and_the_page_reloaded(world, ipad):
     x, y = page_point(tablet, 0.45, 0.5)
     tablet.mouse.click(x, y)
     tablet.get_by_test_id("annot-make-private").click()
-    tablet.locator(f'[data-annotation-id="{stroke_id}"][data-visibility="private"][data-pending="true"]').wait_for(state="attached")
+    tablet.locator(f'[data-annotation-id="{stroke_id}"][data-visibility="private"][data-pending="true"]').wait_for(
+        state="attached"
+    )
     other_device = world.member.socket()
     other_device.join(world.meeting_id)
     assert delete(other_device, world, stroke_id)["ok"]
@@ -189,7 +205,7 @@ def test_a_shared_stroke_is_streamed_while_drawn_and_a_private_one_is_not(world,
     # Only the shared stroke, from its first point on, without gaps, by its owner.
     assert {p["id"] for p in pieces} == {final["id"]}
     assert pieces[0]["start"] == 0 and pieces[0]["owner_id"] == world.member.id
-    for a, b in zip(pieces, pieces[1:]):
+    for a, b in itertools.pairwise(pieces):
         assert b["start"] == a["start"] + len(a["points"])
     streamed = [pt for p in pieces for pt in p["points"]]
     assert streamed == final["data"]["points"][: len(streamed)]
@@ -202,7 +218,9 @@ def test_a_finger_swipe_leafs_and_does_not_draw(world, ipad):
     (x0, y), (x1, _) = page_point(tablet, 0.8, 0.5), page_point(tablet, 0.15, 0.5)
     cdp.send("Input.dispatchTouchEvent", {"type": "touchStart", "touchPoints": [{"x": x0, "y": y}]})
     for i in range(1, 9):
-        cdp.send("Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * i / 8, "y": y}]})
+        cdp.send(
+            "Input.dispatchTouchEvent", {"type": "touchMove", "touchPoints": [{"x": x0 + (x1 - x0) * i / 8, "y": y}]}
+        )
     cdp.send("Input.dispatchTouchEvent", {"type": "touchEnd", "touchPoints": []})
     tablet.locator('[data-testid="page-image"][data-page="2"]').wait_for()
     tablet.locator('[data-testid="ink-layer"][data-page="2"]').wait_for(state="attached")
@@ -215,7 +233,9 @@ def test_a_finger_swipe_leafs_and_does_not_draw(world, ipad):
     tablet.get_by_test_id("toggle-fit").click()
     stage = tablet.locator('[data-page-stage][data-fit="width"]')
     stage.wait_for()
-    tablet.wait_for_function("() => { const s = document.querySelector('[data-page-stage]'); return s.scrollHeight > s.clientHeight + 100; }")
+    tablet.wait_for_function(
+        "() => { const s = document.querySelector('[data-page-stage]'); return s.scrollHeight > s.clientHeight + 100; }"
+    )
     before = stage.evaluate("s => s.scrollTop")
     box = stage.bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.7
@@ -351,8 +371,14 @@ def test_a_shared_stroke_in_progress_is_previewed(world, ipad):
     writer = world.member.socket()
     writer.join(world.meeting_id)
     stroke_id = "6f1c0a5e-3b2d-4e8f-9a7b-1c2d3e4f5a6b"
-    base = {"meeting_id": world.meeting_id, "id": stroke_id, "document_id": world.document["id"], "page": 1,
-            "color": "#C62828", "width": 0.006}
+    base = {
+        "meeting_id": world.meeting_id,
+        "id": stroke_id,
+        "document_id": world.document["id"],
+        "page": 1,
+        "color": "#C62828",
+        "width": 0.006,
+    }
     assert writer.call("annotation:drawing", {**base, "start": 0, "points": [[0.1, 0.2, 0.5], [0.2, 0.2, 0.5]]})["ok"]
     preview = watcher.locator(f'[data-testid="ink-preview"][data-annotation-id="{stroke_id}"]')
     preview.wait_for(state="attached")
@@ -377,10 +403,14 @@ def test_webkit_tablet_renders_shared_annotations(world, webkit, server):
     stroke = ink(world, points=[[0.1 + i * 0.02, 0.3 + (i % 2) * 0.01, 0.5] for i in range(20)])
     assert put(writer, world, stroke)["ok"]
     writer.close()
-    world.secretary.socket().call("page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 1})
+    world.secretary.socket().call(
+        "page:turn", {"meeting_id": world.meeting_id, "document_id": world.document["id"], "page": 1}
+    )
     wait = webkit_login(webkit, server.base_url, world.member2.user["username"], f"/meetings/{world.meeting_id}")
     selector = f'[data-testid="annotation"][data-annotation-id="{stroke["id"]}"]'
     wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, selector))
-    size = webkit.execute_script("const b = document.querySelector(arguments[0]).getBBox(); return [b.width, b.height];", selector)
+    size = webkit.execute_script(
+        "const b = document.querySelector(arguments[0]).getBBox(); return [b.width, b.height];", selector
+    )
     assert size[0] > 300 and size[1] > 5, size  # ~0.4 of the 1000-unit page width
     assert webkit.find_element(By.CSS_SELECTOR, '[data-testid="annotation-toolbar"]').is_displayed()

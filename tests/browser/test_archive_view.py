@@ -22,11 +22,15 @@ def closed_demo(demo):
     mid = meeting["id"]
     secretary.ok("POST", f"/api/meetings/{mid}/open")
     first = secretary.ok("GET", f"/api/meetings/{mid}")["agenda"][0]
-    secretary.ok("PUT", f"/api/meetings/{mid}/minutes/items/{first['id']}", json={
-        "base_version": 0,
-        "discussion": "Các đồng chí thống nhất với đánh giá kết quả năm 2026.",
-        "conclusion": "Hội nghị thông qua Báo cáo và giao Văn phòng Đảng ủy hoàn thiện.",
-    })
+    secretary.ok(
+        "PUT",
+        f"/api/meetings/{mid}/minutes/items/{first['id']}",
+        json={
+            "base_version": 0,
+            "discussion": "Các đồng chí thống nhất với đánh giá kết quả năm 2026.",
+            "conclusion": "Hội nghị thông qua Báo cáo và giao Văn phòng Đảng ủy hoàn thiện.",
+        },
+    )
     secretary.ok("POST", f"/api/meetings/{mid}/close")
     secretary.ok("POST", f"/api/meetings/{mid}/minutes/finalize")
     return demo, meeting

@@ -62,21 +62,15 @@ def test_each_confirmation_cancels_safely_and_acts_only_on_confirm(world, ipad):
 
     # Deleting a draft vote: Escape keeps it, the confirm button deletes it.
     vote_item(page, doomed["id"]).get_by_test_id("vote-delete").click()
-    dialog = asked(
-        page, "vote-delete-dialog", "Xoá biểu quyết chưa mở?", "vote-dialog-cancel"
-    )
+    dialog = asked(page, "vote-delete-dialog", "Xoá biểu quyết chưa mở?", "vote-dialog-cancel")
     expect(dialog.get_by_test_id("vote-delete-dialog-message")).to_have_text(
         "Biểu quyết “Biểu quyết nhập nhầm” sẽ bị xoá."
     )
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
-    assert [v["id"] for v in w.secretary.ok("GET", f"/api/meetings/{mid}/votes")] == [
-        doomed["id"]
-    ]
+    assert [v["id"] for v in w.secretary.ok("GET", f"/api/meetings/{mid}/votes")] == [doomed["id"]]
     vote_item(page, doomed["id"]).get_by_test_id("vote-delete").click()
-    page.get_by_test_id("vote-delete-dialog").get_by_test_id(
-        "vote-delete-confirm"
-    ).click()
+    page.get_by_test_id("vote-delete-dialog").get_by_test_id("vote-delete-confirm").click()
     expect(vote_item(page, doomed["id"])).to_have_count(0)
     assert w.secretary.ok("GET", f"/api/meetings/{mid}/votes") == []
 
@@ -104,9 +98,7 @@ def test_each_confirmation_cancels_safely_and_acts_only_on_confirm(world, ipad):
     expect(dialog).to_have_count(0)
     assert w.secretary.ok("GET", f"/api/meetings/{mid}/minutes")["status"] == "draft"
     page.get_by_test_id("minutes-finalize").click()
-    page.get_by_test_id("minutes-finalize-dialog").get_by_test_id(
-        "minutes-finalize-confirm"
-    ).click()
+    page.get_by_test_id("minutes-finalize-dialog").get_by_test_id("minutes-finalize-confirm").click()
     page.locator('[data-testid="minutes-final"][data-state="final"]').wait_for()
     assert w.secretary.ok("GET", f"/api/meetings/{mid}/minutes")["status"] == "final"
 
@@ -117,16 +109,9 @@ def test_each_confirmation_cancels_safely_and_acts_only_on_confirm(world, ipad):
         "Xác nhận biên bản?",
         "minutes-confirm-dialog-cancel",
     )
-    page.get_by_test_id("minutes-confirm-dialog").get_by_test_id(
-        "minutes-confirm-ok"
-    ).click()
-    page.locator(
-        '[data-testid="minutes-confirmation"][data-role="secretary"][data-confirmed="true"]'
-    ).wait_for()
-    roles = [
-        c["role"]
-        for c in w.secretary.ok("GET", f"/api/meetings/{mid}/minutes")["confirmations"]
-    ]
+    page.get_by_test_id("minutes-confirm-dialog").get_by_test_id("minutes-confirm-ok").click()
+    page.locator('[data-testid="minutes-confirmation"][data-role="secretary"][data-confirmed="true"]').wait_for()
+    roles = [c["role"] for c in w.secretary.ok("GET", f"/api/meetings/{mid}/minutes")["confirmations"]]
     assert roles == ["secretary"]
     assert page.errors == []
 
@@ -140,19 +125,13 @@ def test_discarding_text_the_server_refused_asks_first(world, ipad, tmp_path):
     page.locator('[data-testid="minutes-panel"][data-editable="true"]').wait_for()
     # Typed with the Wi-Fi gone while the meeting was closed elsewhere: the server refuses the text.
     page.context.set_offline(True)
-    area = page.locator(
-        f'[data-testid="minutes-item"][data-item-id="{item}"] [data-testid="minutes-discussion"]'
-    )
+    area = page.locator(f'[data-testid="minutes-item"][data-item-id="{item}"] [data-testid="minutes-discussion"]')
     area.fill("Đoạn gõ sau khi cuộc họp đã kết thúc.")
     area.press("Tab")
-    expect(page.get_by_test_id("minutes-state")).to_have_attribute(
-        "data-state", "offline"
-    )
+    expect(page.get_by_test_id("minutes-state")).to_have_attribute("data-state", "offline")
     w.secretary.ok("POST", f"/api/meetings/{mid}/close")
     page.context.set_offline(False)
-    expect(page.get_by_test_id("minutes-state")).to_have_attribute(
-        "data-state", "error"
-    )
+    expect(page.get_by_test_id("minutes-state")).to_have_attribute("data-state", "error")
 
     page.get_by_test_id("minutes-discard").click()
     dialog = asked(
@@ -166,13 +145,9 @@ def test_discarding_text_the_server_refused_asks_first(world, ipad, tmp_path):
     expect(dialog).to_have_count(0)
     expect(area).to_have_value("Đoạn gõ sau khi cuộc họp đã kết thúc.")
     page.get_by_test_id("minutes-discard").click()
-    page.get_by_test_id("minutes-discard-dialog").get_by_test_id(
-        "minutes-discard-confirm"
-    ).click()
+    page.get_by_test_id("minutes-discard-dialog").get_by_test_id("minutes-discard-confirm").click()
     expect(area).to_have_value("")
-    expect(page.get_by_test_id("minutes-state")).to_have_attribute(
-        "data-state", "saved"
-    )
+    expect(page.get_by_test_id("minutes-state")).to_have_attribute("data-state", "saved")
     assert page.errors == []
 
 
@@ -186,19 +161,11 @@ def test_webkit_asks_the_same_way(world, webkit, server):
         world.secretary.user["username"],
         f"/meetings/{mid}/console",
     )
-    wait.until(
-        lambda d: d.find_elements(
-            By.CSS_SELECTOR, '[data-testid="connection-state"][data-state="connected"]'
-        )
-    )
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="connection-state"][data-state="connected"]'))
     dialog = '[data-testid="confirm-dialog"]'
 
     def ask():
-        wait.until(
-            lambda d: d.find_element(
-                By.CSS_SELECTOR, '[data-testid="close-meeting"]'
-            ).is_displayed()
-        )
+        wait.until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-testid="close-meeting"]').is_displayed())
         webkit.find_element(By.CSS_SELECTOR, '[data-testid="close-meeting"]').click()
         wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, f"{dialog}[open]"))
         return webkit.execute_script(
@@ -213,20 +180,14 @@ def test_webkit_asks_the_same_way(world, webkit, server):
     assert world.secretary.ok("GET", f"/api/meetings/{mid}")["status"] == "open"
     assert ask() == [True, "confirm-cancel"]
     webkit.find_element(By.CSS_SELECTOR, '[data-testid="confirm-close"]').click()
-    wait.until(
-        lambda d: d.find_elements(
-            By.CSS_SELECTOR, '[data-testid="meeting-status"][data-status="closed"]'
-        )
-    )
+    wait.until(lambda d: d.find_elements(By.CSS_SELECTOR, '[data-testid="meeting-status"][data-status="closed"]'))
     assert world.secretary.ok("GET", f"/api/meetings/{mid}")["status"] == "closed"
 
 
 # ---- screenshots ---------------------------------------------------------------------------
 
 
-def test_screenshots_of_the_confirm_dialogs(
-    playwright_instance, chromium, demo, tmp_path
-):
+def test_screenshots_of_the_confirm_dialogs(playwright_instance, chromium, demo, tmp_path):
     """Each confirmation on the demo meeting's console in the iPad profile, in Vietnamese:
     in tmp_path for a look (pytest --basetemp), closing the meeting also in docs/screenshots/."""
     people = demo.participants()
@@ -243,19 +204,13 @@ def test_screenshots_of_the_confirm_dialogs(
         agenda_item_id=items[2]["id"],
     )
 
-    context = chromium.new_context(
-        **device_options(playwright_instance, IPAD), base_url=demo.base_url
-    )
+    context = chromium.new_context(**device_options(playwright_instance, IPAD), base_url=demo.base_url)
     try:
         page = context.new_page()
         page.errors = []
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        login_in_browser(
-            page, "thuky", f"/meetings/{mid}/console", demo.password("thuky")
-        )
-        page.locator(
-            '[data-testid="connection-state"][data-state="connected"]'
-        ).wait_for()
+        login_in_browser(page, "thuky", f"/meetings/{mid}/console", demo.password("thuky"))
+        page.locator('[data-testid="connection-state"][data-state="connected"]').wait_for()
         page.evaluate("document.fonts.ready")
 
         def shot(testid: str, name: str):
@@ -281,15 +236,11 @@ def test_screenshots_of_the_confirm_dialogs(
         )
         page.locator('[data-testid="quorum-status"][data-met="true"]').wait_for()
         vote_item(page, first["id"]).get_by_test_id("vote-open").click()
-        vote_item(page, first["id"]).and_(
-            page.locator('[data-status="open"]')
-        ).wait_for()
+        vote_item(page, first["id"]).and_(page.locator('[data-status="open"]')).wait_for()
         vote_item(page, first["id"]).get_by_test_id("vote-close").click()
         shot("vote-close-dialog", "vote-close")
         page.get_by_test_id("vote-close-confirm").click()
-        vote_item(page, first["id"]).and_(
-            page.locator('[data-status="closed"]')
-        ).wait_for()
+        vote_item(page, first["id"]).and_(page.locator('[data-status="closed"]')).wait_for()
 
         vote_item(page, second["id"]).get_by_test_id("vote-delete").click()
         shot("vote-delete-dialog", "vote-delete")

@@ -107,7 +107,9 @@ def test_the_console_shows_and_changes_the_quorum_rule(world, ipad):
     chair = console.locator(f'[data-testid="participant"][data-user-id="{world.chair.id}"]')
     assert chair.get_attribute("data-status") == "present"
     chair.get_by_test_id("attendance-clear").click()
-    console.locator(f'[data-testid="participant"][data-user-id="{world.chair.id}"][data-status="unknown"][data-pending="false"]').wait_for()
+    console.locator(
+        f'[data-testid="participant"][data-user-id="{world.chair.id}"][data-status="unknown"][data-pending="false"]'
+    ).wait_for()
     assert not chair.get_by_test_id("attendance-clear").is_visible()
     console.locator('[data-testid="attendance-count"][data-attending="1"][data-voting="4"]').wait_for()
     roll = {e["user_id"]: e["status"] for e in world.secretary.ok("GET", f"/api/meetings/{meeting}")["attendance"]}

@@ -91,9 +91,12 @@ def test_webkit_tablet_follows_the_console(world, ipad, webkit, server):
     def shows(n):
         def check(driver):
             found = driver.find_elements(By.CSS_SELECTOR, f'[data-testid="page-image"][data-page="{n}"]')
-            return found and f"/pages/{n}" in found[0].get_attribute("src") and driver.execute_script(
-                "const i = arguments[0]; return i.complete && i.naturalWidth > 0", found[0]
+            return (
+                found
+                and f"/pages/{n}" in found[0].get_attribute("src")
+                and driver.execute_script("const i = arguments[0]; return i.complete && i.naturalWidth > 0", found[0])
             )
+
         return check
 
     wait.until(shows(1))

@@ -51,7 +51,9 @@ def test_typing_saves_by_itself(ipad, meeting):
     page.locator('[data-testid="minutes-panel"][data-version="1"]').wait_for()
     assert page.evaluate("document.activeElement.dataset.testid") == "minutes-discussion"
     expect(page.get_by_test_id("minutes-state")).to_have_attribute("data-state", "saved")
-    assert server_item(w.member, w.meeting_id, w.item["id"])["discussion"] == "Đồng chí Ủy Viên đề nghị bổ sung số liệu."
+    assert (
+        server_item(w.member, w.meeting_id, w.item["id"])["discussion"] == "Đồng chí Ủy Viên đề nghị bổ sung số liệu."
+    )
     # Leaving a field saves at once.
     conclusion = field(page, w.item["id"], "conclusion")
     conclusion.fill("Thống nhất thông qua.")
@@ -108,7 +110,9 @@ def test_text_typed_offline_is_kept_and_saved_when_back_online(ipad, meeting):
     area.fill("Gõ khi mất mạng Wi-Fi trong hội trường.")
     area.press("Tab")
     expect(page.get_by_test_id("minutes-state")).to_have_attribute("data-state", "offline")
-    kept = page.evaluate("Object.entries(localStorage).filter(([k]) => k.startsWith('minutes.drafts')).map(([, v]) => v)")
+    kept = page.evaluate(
+        "Object.entries(localStorage).filter(([k]) => k.startsWith('minutes.drafts')).map(([, v]) => v)"
+    )
     assert json.loads(kept[0])[str(item)]["local"]["discussion"] == "Gõ khi mất mạng Wi-Fi trong hội trường."
     field(page, item, "conclusion").fill("Kết luận cũng gõ khi mất mạng.")
     assert server_item(w.member, w.meeting_id, item)["version"] == 0
@@ -118,11 +122,14 @@ def test_text_typed_offline_is_kept_and_saved_when_back_online(ipad, meeting):
     expect(page.get_by_test_id("minutes-state")).to_have_attribute("data-state", "saved")
     saved = server_item(w.member, w.meeting_id, item)
     assert (saved["discussion"], saved["conclusion"]) == (
-        "Gõ khi mất mạng Wi-Fi trong hội trường.", "Kết luận cũng gõ khi mất mạng.")
+        "Gõ khi mất mạng Wi-Fi trong hội trường.",
+        "Kết luận cũng gõ khi mất mạng.",
+    )
     assert page.errors == []
 
 
 # ---- the screenshot ------------------------------------------------------------------------
+
 
 def test_screenshot_of_the_minutes_being_written(playwright_instance, chromium, demo):
     people = demo.participants()
@@ -133,27 +140,53 @@ def test_screenshot_of_the_minutes_being_written(playwright_instance, chromium, 
     for name in ("bithu", "phobithu", "chutich", "kiemtra", "mttq", "phochutich", "vanhoa"):
         attend(secretary, mid, people[name])
     attend(secretary, mid, people["congan"], status="online")
-    secretary.ok("PUT", f"/api/meetings/{mid}/attendance/{people['quansu'].id}",
-                 json={"status": "absent", "reason": "Đi công tác tại Thành phố Hồ Chí Minh"})
-    vote = secretary.ok("POST", f"/api/meetings/{mid}/votes", 201, json={
-        "title": "Thông qua Báo cáo kết quả thực hiện nhiệm vụ năm 2026, phương hướng, nhiệm vụ năm 2027",
-        "agenda_item_id": items[0]["id"], "secret": False})
+    secretary.ok(
+        "PUT",
+        f"/api/meetings/{mid}/attendance/{people['quansu'].id}",
+        json={"status": "absent", "reason": "Đi công tác tại Thành phố Hồ Chí Minh"},
+    )
+    vote = secretary.ok(
+        "POST",
+        f"/api/meetings/{mid}/votes",
+        201,
+        json={
+            "title": "Thông qua Báo cáo kết quả thực hiện nhiệm vụ năm 2026, phương hướng, nhiệm vụ năm 2027",
+            "agenda_item_id": items[0]["id"],
+            "secret": False,
+        },
+    )
     secretary.ok("POST", f"/api/votes/{vote['id']}/open")
     for name in ("thuky", "bithu", "phobithu", "chutich", "mttq", "phochutich", "congan"):
         people[name].ok("POST", f"/api/votes/{vote['id']}/ballot", 201, json={"choice": "yes"})
     people["kiemtra"].ok("POST", f"/api/votes/{vote['id']}/ballot", 201, json={"choice": "abstain"})
     secretary.ok("POST", f"/api/votes/{vote['id']}/close")
-    secretary.ok("PUT", f"/api/meetings/{mid}/minutes", json={"version": 0, "header": {
-        "issuer_parent": "Đảng bộ phường Phan Đình Phùng", "issuer_name": "Ban Chấp hành Đảng bộ phường",
-        "issuer_number": "45-BB/ĐU", "locality": "Phan Đình Phùng",
-        "chair_position": "Bí thư Đảng ủy phường", "secretary_position": "Chánh Văn phòng Đảng ủy"}})
-    secretary.ok("PUT", f"/api/meetings/{mid}/minutes/items/{items[0]['id']}", json={
-        "base_version": 0,
-        "discussion": "Đồng chí Chủ tịch UBND phường trình bày tóm tắt Báo cáo: 18/20 chỉ tiêu đạt và vượt kế hoạch.\n"
-                      "Đồng chí Chủ nhiệm Ủy ban Kiểm tra đề nghị bổ sung đánh giá công tác kiểm tra, giám sát.\n"
-                      "Đồng chí Chủ tịch Ủy ban MTTQ đề nghị làm rõ kết quả chuyển đổi số ở khu dân cư.",
-        "conclusion": "Hội nghị thống nhất thông qua Báo cáo; giao Văn phòng Đảng ủy tiếp thu ý kiến, "
-                      "hoàn chỉnh trước ngày 05/12/2026."})
+    secretary.ok(
+        "PUT",
+        f"/api/meetings/{mid}/minutes",
+        json={
+            "version": 0,
+            "header": {
+                "issuer_parent": "Đảng bộ phường Phan Đình Phùng",
+                "issuer_name": "Ban Chấp hành Đảng bộ phường",
+                "issuer_number": "45-BB/ĐU",
+                "locality": "Phan Đình Phùng",
+                "chair_position": "Bí thư Đảng ủy phường",
+                "secretary_position": "Chánh Văn phòng Đảng ủy",
+            },
+        },
+    )
+    secretary.ok(
+        "PUT",
+        f"/api/meetings/{mid}/minutes/items/{items[0]['id']}",
+        json={
+            "base_version": 0,
+            "discussion": "Đồng chí Chủ tịch UBND phường trình bày tóm tắt Báo cáo: 18/20 chỉ tiêu đạt và vượt kế hoạch.\n"
+            "Đồng chí Chủ nhiệm Ủy ban Kiểm tra đề nghị bổ sung đánh giá công tác kiểm tra, giám sát.\n"
+            "Đồng chí Chủ tịch Ủy ban MTTQ đề nghị làm rõ kết quả chuyển đổi số ở khu dân cư.",
+            "conclusion": "Hội nghị thống nhất thông qua Báo cáo; giao Văn phòng Đảng ủy tiếp thu ý kiến, "
+            "hoàn chỉnh trước ngày 05/12/2026.",
+        },
+    )
 
     device = device_options(playwright_instance)
     context = chromium.new_context(**device, base_url=demo.base_url)
@@ -167,13 +200,18 @@ def test_screenshot_of_the_minutes_being_written(playwright_instance, chromium, 
         second = field(page, items[1]["id"])
         second.fill("Các đồng chí thống nhất cao với dự thảo Nghị quyết; đề nghị bổ sung chỉ tiêu")
         page.locator('[data-testid="minutes-panel"][data-version="3"]').wait_for()
-        expect(page.get_by_test_id("minutes-vote-result")).to_have_text("Đồng ý: 7 · Không đồng ý: 0 · Không biểu quyết: 1")
+        expect(page.get_by_test_id("minutes-vote-result")).to_have_text(
+            "Đồng ý: 7 · Không đồng ý: 0 · Không biểu quyết: 1"
+        )
         page.evaluate("document.activeElement.blur()")
         # The first item, as the secretary writes it: the server's part above her text.
         page.locator(".minutes-body").evaluate(
-            "e => e.scrollTop = e.querySelector('[data-testid=minutes-item]').offsetTop - e.offsetTop - 18")
+            "e => e.scrollTop = e.querySelector('[data-testid=minutes-item]').offsetTop - e.offsetTop - 18"
+        )
         page.evaluate("document.fonts.ready")
-        page.wait_for_function("() => !document.getAnimations().some(a => a.playState === 'running' && a.effect.getTiming().iterations !== Infinity)")
+        page.wait_for_function(
+            "() => !document.getAnimations().some(a => a.playState === 'running' && a.effect.getTiming().iterations !== Infinity)"
+        )
         SHOT.parent.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOT))
         assert errors == []

@@ -24,8 +24,19 @@ def _pen(page, points, force=0.55):
     xy = [(box["x"] + x * box["width"], box["y"] + y * box["height"], p) for x, y, p in points]
 
     def send(kind, x, y, p, buttons):
-        cdp.send("Input.dispatchMouseEvent", {"type": kind, "x": x, "y": y, "button": "left", "buttons": buttons,
-                                              "clickCount": 1, "pointerType": "pen", "force": p})
+        cdp.send(
+            "Input.dispatchMouseEvent",
+            {
+                "type": kind,
+                "x": x,
+                "y": y,
+                "button": "left",
+                "buttons": buttons,
+                "clickCount": 1,
+                "pointerType": "pen",
+                "force": p,
+            },
+        )
 
     send("mousePressed", *xy[0], 1)
     for x, y, p in xy[1:]:
@@ -40,12 +51,21 @@ def _ring(cx, cy, rx, ry, turns=1.08, n=70):
     for i in range(n):
         a = -2.6 + 2 * math.pi * turns * i / (n - 1)
         wobble = 1 + 0.03 * math.sin(i / 4)
-        out.append((cx + rx * wobble * math.cos(a), cy + ry * wobble * math.sin(a), 0.35 + 0.4 * math.sin(math.pi * i / (n - 1))))
+        out.append(
+            (
+                cx + rx * wobble * math.cos(a),
+                cy + ry * wobble * math.sin(a),
+                0.35 + 0.4 * math.sin(math.pi * i / (n - 1)),
+            )
+        )
     return out
 
 
 def _underline(x0, x1, y, n=30):
-    return [(x0 + (x1 - x0) * i / (n - 1), y + 0.002 * math.sin(i / 2.5), 0.45 + 0.2 * math.sin(math.pi * i / (n - 1))) for i in range(n)]
+    return [
+        (x0 + (x1 - x0) * i / (n - 1), y + 0.002 * math.sin(i / 2.5), 0.45 + 0.2 * math.sin(math.pi * i / (n - 1)))
+        for i in range(n)
+    ]
 
 
 def _line_words(words, index):
@@ -71,9 +91,20 @@ def test_screenshot_of_annotations(playwright_instance, chromium, demo):
     colleague = demo.login("kiemtra")
     csock = colleague.socket()
     csock.join(meeting["id"])
-    ack = csock.call("annotation:put", {"meeting_id": meeting["id"], "annotation": {
-        "id": "0b6f3c1e-8a52-4d7e-9c3b-2f1e5d4c3b2a", "document_id": doc["id"], "page": 1, "kind": "note",
-        "visibility": "shared", "data": {"x": 0.86, "y": 0.46, "text": "Đề nghị bổ sung số liệu so sánh cùng kỳ."}}})
+    ack = csock.call(
+        "annotation:put",
+        {
+            "meeting_id": meeting["id"],
+            "annotation": {
+                "id": "0b6f3c1e-8a52-4d7e-9c3b-2f1e5d4c3b2a",
+                "document_id": doc["id"],
+                "page": 1,
+                "kind": "note",
+                "visibility": "shared",
+                "data": {"x": 0.86, "y": 0.46, "text": "Đề nghị bổ sung số liệu so sánh cùng kỳ."},
+            },
+        },
+    )
     assert ack["ok"], ack
     csock.close()
 
@@ -117,7 +148,14 @@ def test_screenshot_of_annotations(playwright_instance, chromium, demo):
     # Yellow highlight across a line, snapped to its words.
     tablet.get_by_test_id("tool-highlighter").click()
     mid = (hl_line[0]["y0"] + hl_line[0]["y1"]) / 2
-    _pen(tablet, [(hl_line[0]["x0"] + 0.004, mid, 0.5), ((hl_line[0]["x0"] + hl_line[-1]["x1"]) / 2, mid, 0.5), (hl_line[-1]["x1"] - 0.004, mid, 0.5)])
+    _pen(
+        tablet,
+        [
+            (hl_line[0]["x0"] + 0.004, mid, 0.5),
+            ((hl_line[0]["x0"] + hl_line[-1]["x1"]) / 2, mid, 0.5),
+            (hl_line[-1]["x1"] - 0.004, mid, 0.5),
+        ],
+    )
     tablet.locator('[data-testid="annotation"][data-kind="highlight"]').wait_for(state="attached")
 
     # One's own note, written and then opened.

@@ -40,7 +40,9 @@ def test_screenshots_of_a_vote(playwright_instance, chromium, demo):
     items = secretary.ok("GET", f"/api/meetings/{mid}")["agenda"]
 
     def attend(name, status="present", reason=""):
-        secretary.ok("PUT", f"/api/meetings/{mid}/attendance/{people[name].id}", json={"status": status, "reason": reason})
+        secretary.ok(
+            "PUT", f"/api/meetings/{mid}/attendance/{people[name].id}", json={"status": status, "reason": reason}
+        )
 
     for name in ("bithu", "chutich", "kiemtra", "mttq", "phochutich", "vanhoa"):
         attend(name)
@@ -48,30 +50,64 @@ def test_screenshots_of_a_vote(playwright_instance, chromium, demo):
     attend("quansu", "absent", "Đi công tác tại Thành phố Hồ Chí Minh")
 
     def vote(title, item, **fields):
-        body = {"title": title, "agenda_item_id": items[item]["id"], "secret": False, "rule": "majority_of_members", **fields}
+        body = {
+            "title": title,
+            "agenda_item_id": items[item]["id"],
+            "secret": False,
+            "rule": "majority_of_members",
+            **fields,
+        }
         return secretary.ok("POST", f"/api/meetings/{mid}/votes", 201, json=body)["id"]
 
     first = vote("Thông qua Báo cáo kết quả thực hiện nhiệm vụ năm 2026, phương hướng, nhiệm vụ năm 2027", 0)
-    second = vote("Thông qua Nghị quyết về đẩy mạnh cải cách hành chính gắn với chuyển đổi số giai đoạn 2027 - 2030",
-                  1, secret=True)
+    second = vote(
+        "Thông qua Nghị quyết về đẩy mạnh cải cách hành chính gắn với chuyển đổi số giai đoạn 2027 - 2030",
+        1,
+        secret=True,
+    )
     vote("Thông qua Kế hoạch triển khai phòng họp không giấy giai đoạn 2027 - 2028", 2)
 
     contexts = []
     try:
         # The secretary's desk: a laptop or a monitor next to the hall's mixer.
-        console = _page(playwright_instance, chromium, demo, contexts, "thuky", f"/meetings/{mid}/console",
-                        device=None, viewport={"width": 1680, "height": 1050}, device_scale_factor=1.5)
+        console = _page(
+            playwright_instance,
+            chromium,
+            demo,
+            contexts,
+            "thuky",
+            f"/meetings/{mid}/console",
+            device=None,
+            viewport={"width": 1680, "height": 1050},
+            device_scale_factor=1.5,
+        )
         tablet = _page(playwright_instance, chromium, demo, contexts, "phobithu", f"/meetings/{mid}")
-        screen = _page(playwright_instance, chromium, demo, contexts, "bithu", f"/meetings/{mid}/screen",
-                       device=None, viewport={"width": 1920, "height": 1080})
+        screen = _page(
+            playwright_instance,
+            chromium,
+            demo,
+            contexts,
+            "bithu",
+            f"/meetings/{mid}/screen",
+            device=None,
+            viewport={"width": 1920, "height": 1080},
+        )
         # The secretary presents the report: the console and the wall show it.
         console.get_by_test_id("document-link").first.click()
         screen.locator('[data-testid="page-image"][data-page="1"]').wait_for()
 
         # A named vote, taken and closed: the wall shows the result.
         secretary.ok("POST", f"/api/votes/{first}/open")
-        choices = {"bithu": "yes", "thuky": "yes", "chutich": "yes", "kiemtra": "yes", "congan": "yes",
-                   "mttq": "yes", "phochutich": "no", "phobithu": "abstain"}
+        choices = {
+            "bithu": "yes",
+            "thuky": "yes",
+            "chutich": "yes",
+            "kiemtra": "yes",
+            "congan": "yes",
+            "mttq": "yes",
+            "phochutich": "no",
+            "phobithu": "abstain",
+        }
         for name, choice in choices.items():
             people[name].ok("POST", f"/api/votes/{first}/ballot", 201, json={"choice": choice})
         secretary.ok("POST", f"/api/votes/{first}/close")
@@ -90,11 +126,15 @@ def test_screenshots_of_a_vote(playwright_instance, chromium, demo):
         _settle(screen)
         screen.screenshot(path=SHOTS / "screen-vote-open.png")
         sheet = tablet.locator(f'[data-testid="vote-sheet"][data-vote-id="{second}"]')
-        sheet.and_(tablet.locator('[data-phase="choose"]')).locator('[data-testid="vote-progress"][data-cast="4"]').wait_for()
+        sheet.and_(tablet.locator('[data-phase="choose"]')).locator(
+            '[data-testid="vote-progress"][data-cast="4"]'
+        ).wait_for()
         _settle(tablet)
         tablet.screenshot(path=SHOTS / "tablet-vote-sheet.png")
 
-        console.locator(f'[data-testid="vote-item"][data-vote-id="{second}"] [data-testid="vote-progress"][data-cast="4"]').wait_for()
+        console.locator(
+            f'[data-testid="vote-item"][data-vote-id="{second}"] [data-testid="vote-progress"][data-cast="4"]'
+        ).wait_for()
         console.locator('[data-testid="attendance-count"][data-attending="8"][data-voting="9"]').wait_for()
         _settle(console)
         console.screenshot(path=SHOTS / "console-votes.png")

@@ -124,12 +124,17 @@ def test_console_opens_member_votes_on_ipad_and_the_hall_sees_the_result(world, 
     result.wait_for()
     verdict = result.get_by_test_id("vote-verdict")
     assert verdict.inner_text() == "KHÔNG THÔNG QUA" and verdict.get_attribute("data-passed") == "false"
-    counts = {r.get_attribute("data-option"): int(r.get_attribute("data-count")) for r in result.get_by_test_id("vote-tally-row").all()}
+    counts = {
+        r.get_attribute("data-option"): int(r.get_attribute("data-count"))
+        for r in result.get_by_test_id("vote-tally-row").all()
+    }
     assert counts == {"yes": 2, "no": 1, "abstain": 0}
     assert "Đồng ý: 2/4 · cần 3" in result.get_by_test_id("vote-result").inner_text()
 
     # The tablet shows the result briefly.
-    tablet.locator('[data-testid="vote-sheet"][data-phase="result"] [data-testid="vote-verdict"][data-passed="false"]').wait_for()
+    tablet.locator(
+        '[data-testid="vote-sheet"][data-phase="result"] [data-testid="vote-verdict"][data-passed="false"]'
+    ).wait_for()
     # The room moves on: the next page turn brings the document back to the wall.
     console.get_by_test_id("document-link").first.click()
     result.wait_for(state="hidden")
@@ -144,7 +149,9 @@ def test_a_passed_secret_vote_gives_a_receipt_found_in_the_published_list(world,
     connected(tablet)
     screen = hall_screen(world.secretary, f"/meetings/{meeting}/screen")
     connected(screen)
-    vote = draft(world.secretary, meeting, title="Bầu bổ sung Ủy viên Ban Thường vụ", secret=True, rule="majority_of_cast")
+    vote = draft(
+        world.secretary, meeting, title="Bầu bổ sung Ủy viên Ban Thường vụ", secret=True, rule="majority_of_cast"
+    )
     world.secretary.ok("POST", f"/api/votes/{vote['id']}/open")
 
     sheet = tablet.locator(f'[data-testid="vote-sheet"][data-vote-id="{vote["id"]}"]')
@@ -234,7 +241,9 @@ def test_console_warns_without_quorum_and_opens_only_when_told(world, ipad):
     # The absent member and the reason, through the attendance panel.
     member2 = row(console, world.member2.id)
     member2.locator('[data-testid="attendance-status"][data-status="absent"]').click()
-    settled = console.locator(f'[data-testid="participant"][data-user-id="{world.member2.id}"][data-status="absent"][data-pending="false"]')
+    settled = console.locator(
+        f'[data-testid="participant"][data-user-id="{world.member2.id}"][data-status="absent"][data-pending="false"]'
+    )
     settled.wait_for()
     reason = member2.get_by_test_id("attendance-reason")
     reason.fill("Đi công tác tại Hà Nội")
@@ -243,7 +252,12 @@ def test_console_warns_without_quorum_and_opens_only_when_told(world, ipad):
     entries = world.secretary.ok("GET", f"/api/meetings/{meeting}")["attendance"]
     entry = next(e for e in entries if e["user_id"] == world.member2.id)
     assert (entry["status"], entry["reason"]) == ("absent", "Đi công tác tại Hà Nội")
-    assert member2.get_by_test_id("attendance-status").and_(console.locator('[aria-pressed="true"]')).get_attribute("data-status") == "absent"
+    assert (
+        member2.get_by_test_id("attendance-status")
+        .and_(console.locator('[aria-pressed="true"]'))
+        .get_attribute("data-status")
+        == "absent"
+    )
 
     item = create_vote_in_console(console, "Thông qua quy chế làm việc", secret=True, rule="two_thirds_of_members")
     vote_id = int(item.get_attribute("data-vote-id"))
@@ -265,7 +279,12 @@ def test_console_warns_without_quorum_and_opens_only_when_told(world, ipad):
     opened.wait_for()
     assert opened.get_by_test_id("vote-overridden").inner_text() == "Mở khi chưa đủ túc số (1/3)"
     served = world.secretary.ok("GET", f"/api/votes/{vote_id}")
-    assert served["status"] == "open" and served["quorum"] == {"required": 3, "present": 1, "met": False, "overridden": True}
+    assert served["status"] == "open" and served["quorum"] == {
+        "required": 3,
+        "present": 1,
+        "met": False,
+        "overridden": True,
+    }
     assert served["secret"] is True and served["rule"] == "two_thirds_of_members"
     assert console.errors == []
 
@@ -304,9 +323,13 @@ def test_webkit_tablet_votes_through_the_sheet(world, webkit, server):
     world.secretary.ok("POST", f"/api/votes/{vote['id']}/open")
 
     def one(selector):
-        return wait.until(lambda d: next(iter(e for e in d.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()), False))
+        return wait.until(
+            lambda d: next(iter(e for e in d.find_elements(By.CSS_SELECTOR, selector) if e.is_displayed()), False)
+        )
 
-    one(f'[data-testid="vote-sheet"][data-vote-id="{vote["id"]}"] [data-testid="vote-option"][data-option="yes"]').click()
+    one(
+        f'[data-testid="vote-sheet"][data-vote-id="{vote["id"]}"] [data-testid="vote-option"][data-option="yes"]'
+    ).click()
     one('[data-testid="vote-sheet"][data-phase="confirm"] [data-testid="vote-confirm"]').click()
     assert "Phiếu của đồng chí đã được ghi nhận" in one('[data-testid="vote-recorded"]').text
     full = one('[data-testid="vote-receipt"]').get_attribute("data-hash")

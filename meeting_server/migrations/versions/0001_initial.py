@@ -52,7 +52,14 @@ TABLES = (
 
 # PostgreSQL's types for the enum columns (SQLite keeps them as VARCHAR).
 ENUM_TYPES = (
-    "role", "meetingstatus", "attendancestatus", "minutesstatus", "signerrole", "hitkind", "voterule", "votestatus",
+    "role",
+    "meetingstatus",
+    "attendancestatus",
+    "minutesstatus",
+    "signerrole",
+    "hitkind",
+    "voterule",
+    "votestatus",
 )
 
 # External-content FTS5: the text lives once, in search_entry; the triggers keep
@@ -79,7 +86,8 @@ SEARCH_FTS = (
 
 
 def upgrade() -> None:
-    op.create_table("login_throttle",
+    op.create_table(
+        "login_throttle",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("address", sa.String(length=64), nullable=False),
@@ -91,7 +99,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_login_throttle_last_at", "login_throttle", ["last_at"], unique=False)
 
-    op.create_table("loginfailure",
+    op.create_table(
+        "loginfailure",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("at", sa.DateTime(), nullable=False),
@@ -100,13 +109,15 @@ def upgrade() -> None:
     op.create_index("ix_loginfailure_at", "loginfailure", ["at"], unique=False)
     op.create_index("ix_loginfailure_username", "loginfailure", ["username"], unique=False)
 
-    op.create_table("node",
+    op.create_table(
+        "node",
         sa.Column("id", sa.String(length=64), nullable=False),
         sa.Column("heartbeat_at", sa.DateTime(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
     )
 
-    op.create_table("user",
+    op.create_table(
+        "user",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("username", sa.String(length=64), nullable=False),
         sa.Column("full_name", sa.String(length=200), nullable=False),
@@ -118,7 +129,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_user_username", "user", ["username"], unique=True)
 
-    op.create_table("authsession",
+    op.create_table(
+        "authsession",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("token_hash", sa.String(length=64), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -130,7 +142,8 @@ def upgrade() -> None:
     op.create_index("ix_authsession_token_hash", "authsession", ["token_hash"], unique=True)
     op.create_index("ix_authsession_user_id", "authsession", ["user_id"], unique=False)
 
-    op.create_table("meeting",
+    op.create_table(
+        "meeting",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
         sa.Column("starts_at", sa.String(length=40), nullable=False),
@@ -147,7 +160,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id"),
     )
 
-    op.create_table("agenda_item",
+    op.create_table(
+        "agenda_item",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("position", sa.Integer(), nullable=False),
@@ -157,7 +171,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_agenda_item_meeting_id", "agenda_item", ["meeting_id"], unique=False)
 
-    op.create_table("attendance",
+    op.create_table(
+        "attendance",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.Enum("present", "online", "absent", name="attendancestatus"), nullable=False),
@@ -171,7 +186,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("meeting_id", "user_id"),
     )
 
-    op.create_table("audit_entry",
+    op.create_table(
+        "audit_entry",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
@@ -187,7 +203,8 @@ def upgrade() -> None:
         sa.UniqueConstraint("meeting_id", "seq"),
     )
 
-    op.create_table("event",
+    op.create_table(
+        "event",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("seq", sa.Integer(), nullable=False),
@@ -202,7 +219,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_event_meeting_id", "event", ["meeting_id"], unique=False)
 
-    op.create_table("meeting_quorum",
+    op.create_table(
+        "meeting_quorum",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("numerator", sa.Integer(), nullable=False),
         sa.Column("denominator", sa.Integer(), nullable=False),
@@ -210,7 +228,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("meeting_id"),
     )
 
-    op.create_table("minutes",
+    op.create_table(
+        "minutes",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("status", sa.Enum("draft", "final", name="minutesstatus"), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
@@ -238,7 +257,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("meeting_id"),
     )
 
-    op.create_table("minutes_confirmation",
+    op.create_table(
+        "minutes_confirmation",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("role", sa.Enum("chair", "secretary", name="signerrole"), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -248,7 +268,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("meeting_id", "role"),
     )
 
-    op.create_table("participant",
+    op.create_table(
+        "participant",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("voting", sa.Boolean(), nullable=False),
@@ -258,7 +279,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_participant_user_id", "participant", ["user_id"], unique=False)
 
-    op.create_table("presence",
+    op.create_table(
+        "presence",
         sa.Column("sid", sa.String(length=64), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
@@ -270,7 +292,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_presence_node_id", "presence", ["node_id"], unique=False)
 
-    op.create_table("search_entry",
+    op.create_table(
+        "search_entry",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("kind", sa.Enum("document", "minutes", name="hitkind"), nullable=False),
@@ -285,7 +308,8 @@ def upgrade() -> None:
     op.create_index("ix_search_entry_meeting_id", "search_entry", ["meeting_id"], unique=False)
     op.create_index("ix_search_entry_ref_id", "search_entry", ["ref_id"], unique=False)
 
-    op.create_table("document",
+    op.create_table(
+        "document",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("agenda_item_id", sa.Integer(), nullable=False),
         sa.Column("title", sa.String(length=500), nullable=False),
@@ -301,7 +325,8 @@ def upgrade() -> None:
     op.create_index("ix_document_agenda_item_id", "document", ["agenda_item_id"], unique=False)
     op.create_index("ix_document_sha256", "document", ["sha256"], unique=False)
 
-    op.create_table("minutes_item",
+    op.create_table(
+        "minutes_item",
         sa.Column("agenda_item_id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("discussion", sa.Text(), nullable=False),
@@ -316,7 +341,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_minutes_item_meeting_id", "minutes_item", ["meeting_id"], unique=False)
 
-    op.create_table("vote",
+    op.create_table(
+        "vote",
         sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("agenda_item_id", sa.Integer(), nullable=True),
@@ -351,7 +377,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_vote_meeting_id", "vote", ["meeting_id"], unique=False)
 
-    op.create_table("annotation",
+    op.create_table(
+        "annotation",
         sa.Column("id", sa.String(length=36), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.Column("meeting_id", sa.Integer(), nullable=False),
@@ -373,7 +400,8 @@ def upgrade() -> None:
     op.create_index("ix_annotation_meeting_id", "annotation", ["meeting_id"], unique=False)
     op.create_index("ix_annotation_owner_id", "annotation", ["owner_id"], unique=False)
 
-    op.create_table("annotation_usage",
+    op.create_table(
+        "annotation_usage",
         sa.Column("meeting_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("document_id", sa.Integer(), nullable=False),
@@ -386,7 +414,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("meeting_id", "user_id", "document_id", "page"),
     )
 
-    op.create_table("document_page",
+    op.create_table(
+        "document_page",
         sa.Column("document_id", sa.Integer(), nullable=False),
         sa.Column("number", sa.Integer(), nullable=False),
         sa.Column("width", sa.Float(), nullable=False),
@@ -397,7 +426,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("document_id", "number"),
     )
 
-    op.create_table("named_ballot",
+    op.create_table(
+        "named_ballot",
         sa.Column("vote_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("choice", sa.String(length=200), nullable=False),
@@ -406,7 +436,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("vote_id", "user_id"),
     )
 
-    op.create_table("secret_ballot",
+    op.create_table(
+        "secret_ballot",
         sa.Column("id", sa.String(length=32), nullable=False),
         sa.Column("vote_id", sa.Integer(), nullable=False),
         sa.Column("choice", sa.String(length=200), nullable=False),
@@ -418,7 +449,8 @@ def upgrade() -> None:
     )
     op.create_index("ix_secret_ballot_vote_id", "secret_ballot", ["vote_id"], unique=False)
 
-    op.create_table("vote_roll",
+    op.create_table(
+        "vote_roll",
         sa.Column("vote_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.Column("attending", sa.Boolean(), nullable=False),
@@ -427,7 +459,8 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("vote_id", "user_id"),
     )
 
-    op.create_table("vote_voter",
+    op.create_table(
+        "vote_voter",
         sa.Column("vote_id", sa.Integer(), nullable=False),
         sa.Column("user_id", sa.Integer(), nullable=False),
         sa.ForeignKeyConstraint(["user_id"], ["user.id"]),
