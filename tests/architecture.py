@@ -40,7 +40,7 @@ GROUND = frozenset(
 # Domains: what a meeting is made of. Each is a package whose modules may use
 # the ground and the other domains' modules, but no edge. Its `routes.py` (HTTP)
 # and `sockets.py` (socket handlers) are transports, so they are edges.
-DOMAINS = frozenset({"auth", "meetings", "documents", "annotations", "votes", "minutes", "archive", "search"})
+DOMAINS = frozenset({"auth", "bodies", "meetings", "documents", "annotations", "votes", "minutes", "archive", "search"})
 TRANSPORT_MODULES = frozenset({"routes", "sockets"})
 
 # Edges: everything else. The app and its context and dependencies, the CLI

@@ -366,6 +366,16 @@ def parsed(rows: dict[str, list[dict]]) -> dict[str, list[dict]]:
 # ---- the upgrade -------------------------------------------------------------------
 
 
+# Columns revision 0003 adds to existing tables, with the value every existing row gets.
+ADDED_0003 = {
+    "user": {"position": "", "must_change_password": False},
+    "meeting": {"body_id": None, "member_count": None, "chair_id": None, "secretary_id": None},
+    "participant": {"rsvp": None, "rsvp_reason": "", "rsvp_at": None, "seen_at": None},
+    "agenda_item": {"presenter": ""},
+    "document": {"version": 1, "replaced_by_id": None, "withdrawn_at": None, "withdrawn_by": None},
+}
+
+
 @pytest.mark.parametrize("made_by", ["create_all", "revision 0001"])
 def test_migrate_upgrades_todays_schema_with_data_and_loses_nothing(backend, made_by):
     build_todays_schema(backend, made_by)
@@ -385,6 +395,11 @@ def test_migrate_upgrades_todays_schema_with_data_and_loses_nothing(backend, mad
     quorum = {row["meeting_id"]: (row["numerator"], row["denominator"]) for row in before["meeting_quorum"]}
     for row in after["meeting"]:
         assert (row.pop("quorum_numerator"), row.pop("quorum_denominator")) == quorum.get(row["id"], (2, 3))
+        # Revision 0003: a meeting made before drafts existed was published when it was made.
+        assert row.pop("published_at") == row["created_at"]
+    for table, added in ADDED_0003.items():
+        for row in after[table]:
+            assert {column: row.pop(column) for column in added} == added, table
     assert after == expected
     assert {row["id"]: row["data"] for row in after["annotation"]} == seeded.annotations
 

@@ -13,6 +13,7 @@ from meeting_server.meetings.models import MeetingPublic, MeetingStatus
 SCHEMA = "https://schema.oparl.org/1.1"
 # OParl's meetingState is free text; these say what our status means.
 STATES = {
+    MeetingStatus.draft: "scheduled",
     MeetingStatus.scheduled: "scheduled",
     MeetingStatus.open: "running",
     MeetingStatus.closed: "completed",

@@ -6,12 +6,13 @@ from datetime import datetime
 from enum import Enum
 
 import sqlalchemy as sa
-from pydantic import BaseModel, Field as PField
+from pydantic import BaseModel
+from pydantic import Field as PField
 from sqlmodel import Column, Field, SQLModel
 
+from meeting_server.inputs import TrimmedInput
 from meeting_server.text import Name
 from meeting_server.timeutil import UTCDateTime, utcnow
-from meeting_server.inputs import TrimmedInput
 
 
 class Role(str, Enum):
@@ -27,19 +28,24 @@ CONTROLLING_ROLES = frozenset({Role.chair, Role.secretary})
 
 
 class User(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     username: str = Field(index=True, unique=True, max_length=64)
     full_name: str = Field(max_length=200)
     role: Role
+    # What the person is, for lists and the minutes ("Bí thư Đảng ủy phường"); a body may give its own.
+    position: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
     password_hash: str
+    # False: disabled. The account's history stays; it can no longer log in.
     active: bool = True
+    # A new account, or a password an admin reset: the next login must choose a new one.
+    must_change_password: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
 
 
 class AuthSession(SQLModel, table=True):
     """A login. Only the SHA-256 of the token is stored, so a database dump logs nobody in."""
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     token_hash: str = Field(index=True, unique=True, max_length=64)
     user_id: int = Field(foreign_key="user.id", index=True)
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
@@ -56,7 +62,7 @@ class LoginThrottle(SQLModel, table=True):
     __tablename__ = "login_throttle"
     __table_args__ = (sa.UniqueConstraint("username", "address", name="login_throttle_pair"),)
 
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     username: str = Field(max_length=64)
     address: str = Field(max_length=64)
     # Attempts counted since the pair was last forgiven, those being checked included.

@@ -12,7 +12,7 @@ from meeting_server.timeutil import UTCDateTime, utcnow
 
 
 class Document(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     agenda_item_id: int = Field(foreign_key="agenda_item.id", index=True)
     title: str = Field(max_length=500)
     # The original file lives content-addressed at files/<sha[:2]>/<sha>.pdf.
@@ -21,6 +21,13 @@ class Document(SQLModel, table=True):
     page_count: int
     uploaded_by: int | None = Field(default=None, foreign_key="user.id")
     created_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
+    # 1 for the first upload; a new version is a new row, and the one it replaces points at it.
+    # Only a document with neither `replaced_by_id` nor `withdrawn_at` is on the agenda; the
+    # others stay readable (their annotations with them) and in the archive.
+    version: int = Field(default=1, sa_column_kwargs={"server_default": "1"})
+    replaced_by_id: int | None = Field(default=None, foreign_key="document.id")
+    withdrawn_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    withdrawn_by: int | None = Field(default=None, foreign_key="user.id")
 
 
 class DocumentPage(SQLModel, table=True):

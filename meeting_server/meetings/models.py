@@ -5,20 +5,34 @@ from __future__ import annotations
 from datetime import datetime
 from enum import Enum
 
-from pydantic import AwareDatetime, BaseModel, Field as PField
+from pydantic import AwareDatetime, BaseModel
+from pydantic import Field as PField
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.auth.models import Role
+
+# meeting.body_id points at its table: the metadata must hold it wherever a meeting is loaded.
+from meeting_server.bodies.models import Body  # noqa: F401
 from meeting_server.ids import Id
+from meeting_server.inputs import TrimmedInput
 from meeting_server.text import Line, Title
 from meeting_server.timeutil import UTCDateTime, utcnow
-from meeting_server.inputs import TrimmedInput
 
 
 class MeetingStatus(str, Enum):
+    draft = "draft"  # being prepared: only those who control it see it
+    # Published: the invitees see it, read ahead and answer. PROTOCOL.md's name for it,
+    # and what a meeting made without asking for a draft starts as.
     scheduled = "scheduled"
     open = "open"
     closed = "closed"
+
+
+class Rsvp(str, Enum):
+    """An invitee's answer to the invitation."""
+
+    attending = "attending"
+    absent = "absent"
 
 
 # How many of the voting participants must attend, as a fraction, unless the meeting sets its own.
@@ -26,12 +40,20 @@ DEFAULT_QUORUM = (2, 3)
 
 
 class Meeting(SQLModel, table=True):
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     title: str = Field(max_length=500)
     # Kept as given, with the organiser's own UTC offset, for display and minutes.
     starts_at: str = Field(max_length=40)
     location: str = Field(default="", max_length=500)
     status: MeetingStatus = MeetingStatus.scheduled
+    # The body that meets (None: an ad-hoc meeting of its invitees).
+    body_id: int | None = Field(default=None, foreign_key="body.id", index=True)
+    # The body's whole membership, counted when the meeting opens: the base of the
+    # "of the members" rules and the quorum, whoever was invited.
+    member_count: int | None = None
+    chair_id: int | None = Field(default=None, foreign_key="user.id")
+    secretary_id: int | None = Field(default=None, foreign_key="user.id")
+    published_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     # The meeting's event log position: the seq of its newest event.
     last_seq: int = 0
     presenter_document_id: int | None = None
@@ -52,6 +74,11 @@ class Participant(SQLModel, table=True):
     meeting_id: int = Field(foreign_key="meeting.id", primary_key=True)
     user_id: int = Field(foreign_key="user.id", primary_key=True, index=True)
     voting: bool = True
+    rsvp: Rsvp | None = None
+    rsvp_reason: str = Field(default="", max_length=500, sa_column_kwargs={"server_default": ""})
+    rsvp_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    # When the invitee first opened the published meeting: until then it is "new" in their list.
+    seen_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
 
 
 class AttendanceStatus(str, Enum):
@@ -76,10 +103,12 @@ class Attendance(SQLModel, table=True):
 
 class AgendaItem(SQLModel, table=True):
     __tablename__ = "agenda_item"
-    id: int | None = Field(default=None, primary_key=True)
+    id: int = Field(default=None, primary_key=True)
     meeting_id: int = Field(foreign_key="meeting.id", index=True)
     position: int
     title: str = Field(max_length=500)
+    # Who presents the item: a name as the minutes write it, a guest's as well as a member's.
+    presenter: str = Field(default="", max_length=200, sa_column_kwargs={"server_default": ""})
 
 
 class Presence(SQLModel, table=True):
@@ -100,6 +129,7 @@ class Node(SQLModel, table=True):
 
 
 # ---- API shapes -------------------------------------------------------------
+
 
 class PageTurnIn(TrimmedInput):
     """`page:turn`: the presenter moves the room to a page."""
@@ -226,4 +256,3 @@ class MeetingListItem(BaseModel):
 
 def normalize_starts_at(value: AwareDatetime) -> str:
     return value.isoformat()
-

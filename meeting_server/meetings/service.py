@@ -240,10 +240,10 @@ def _controlled_item(tx: Tx, user: UserPublic, item_id: int) -> AgendaItem:
 
 
 def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
-    """scheduled -> open, emitting meeting:status; whoever has a tablet in the
+    """draft or scheduled (published) -> open, emitting meeting:status; whoever has a tablet in the
     room then is checked in (attendance:changed). Opening an open meeting changes nothing."""
     meeting = controlled_meeting(tx.session, user, meeting_id)
-    if meeting.status == MeetingStatus.scheduled:
+    if meeting.status in (MeetingStatus.draft, MeetingStatus.scheduled):
         meeting.status = MeetingStatus.open
         meeting.opened_at = utcnow()
         tx.session.add(meeting)
@@ -259,7 +259,7 @@ def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
 
 
 def close_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
-    """open or scheduled -> closed, for good. Closing a closed meeting changes nothing."""
+    """draft, scheduled or open -> closed, for good. Closing a closed meeting changes nothing."""
     meeting = controlled_meeting(tx.session, user, meeting_id, writable=False)
     if meeting.status != MeetingStatus.closed and has_open_vote(tx.session, meeting.id):
         raise Conflict("A vote is still open: close it before closing the meeting.")
