@@ -159,7 +159,8 @@ def _install_error_handlers(app: FastAPI) -> None:
     async def validation_error(request: Request, exc: RequestValidationError):
         problem = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
         where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
-        return Invalid(f"{where}: {problem['msg']}" if where else problem["msg"]).to_http()
+        message = str(problem["msg"])
+        return Invalid(f"{where}: {message}" if where else message).to_http()
 
     async def http_error(request: Request, exc: StarletteHTTPException):
         code = HTTP_CODES.get(exc.status_code, "invalid" if exc.status_code < 500 else "internal")
@@ -173,9 +174,10 @@ def _install_error_handlers(app: FastAPI) -> None:
         log.exception("unhandled error on %s", request.url.path)
         return JSONResponse(error_body("internal", "The server failed to do this."), status_code=500)
 
-    app.add_exception_handler(MeetingError, meeting_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
+    # Starlette types a handler as taking any Exception; each of these is registered for its own class.
+    app.add_exception_handler(MeetingError, meeting_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)
 
 

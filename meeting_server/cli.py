@@ -8,6 +8,7 @@ import getpass
 import secrets
 import sys
 from pathlib import Path
+from typing import Any
 
 from meeting_server.config import SettingsError, load_settings
 
@@ -141,7 +142,7 @@ def _serve(args) -> int:
     from meeting_server.http_guard import server_options
 
     settings = _settings(args, host=args.host, port=args.port)
-    ssl = {}
+    ssl: dict[str, Any] = {}
     if settings.tls_enabled:
         ssl = {
             "ssl_certfile": str(settings.tls_dir / "server.crt"),
@@ -270,6 +271,7 @@ def _verify_archive(args) -> int:
             shown = reasons[:5] + ([f"and {len(reasons) - 5} more"] if len(reasons) > 5 else [])
             print(_printable(f"meeting-server: {name}: {'; '.join(shown)}"), file=sys.stderr)
         return 1
+    assert report.audit_head is not None, "an intact archive has its chain read"
     print(
         f"intact: {args.file}: {report.files_checked} files, {report.audit_head.entries} audit entries, "
         f"audit head {report.audit_head.hash}, manifest sha256 {report.manifest_sha256}"

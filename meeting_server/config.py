@@ -7,12 +7,23 @@ Start-up fails fast with one clear line when a setting is wrong
 from __future__ import annotations
 
 import ipaddress
+from importlib import resources
 from pathlib import Path
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def shipped(folder: str) -> Path:
+    """A folder the server reads beside its code: inside the installed package
+    when it came from a wheel (setup.py copies it there), else at the top of the
+    source tree, where it is edited."""
+    inside = resources.files("meeting_server") / folder
+    if inside.is_dir():
+        return Path(str(inside))
+    return PROJECT_ROOT / folder
 
 
 class SettingsError(Exception):
@@ -107,8 +118,8 @@ class Settings(BaseSettings):
     minutes_issuer_parent: str = ""
     minutes_locality: str = ""
 
-    web_dir: Path = PROJECT_ROOT / "web_client"
-    agendas_dir: Path = PROJECT_ROOT / "agendas"
+    web_dir: Path = shipped("web_client")
+    agendas_dir: Path = shipped("agendas")
 
     @field_validator("port")
     @classmethod

@@ -7,6 +7,8 @@ Services raise these; the edges translate them: `to_http` for HTTP routes,
 
 from __future__ import annotations
 
+from typing import Any
+
 from fastapi.responses import JSONResponse
 
 
@@ -27,7 +29,7 @@ class MeetingError(Exception):
             self.status = status
 
     def body(self) -> dict:
-        body = {"code": self.code, "message": self.message}
+        body: dict[str, Any] = {"code": self.code, "message": self.message}
         if self.details:
             body["details"] = self.details
         return body

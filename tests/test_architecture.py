@@ -10,6 +10,7 @@ asserts that exactly that violation is reported, and nothing else new.
 
 from __future__ import annotations
 
+import ast
 import shutil
 import textwrap
 from collections.abc import Callable
@@ -49,6 +50,54 @@ def test_routes_open_no_write_transaction():
 
 def test_no_route_imports_a_route_and_no_sockets_a_sockets():
     assert_clean("transport-import")
+
+
+# API schemas: one vocabulary (docs/architecture.md, "A domain's files").
+INPUT_BASES = frozenset({"StrictInput", "TrimmedInput"})
+INPUT_SUFFIXES = ("In", "Create", "Update", "Spec", "Data")
+RETIRED_SUFFIXES = ("Out", "View", "Broadcast")
+
+
+def schema_names(source: Path) -> list[tuple[str, str, list[str]]]:
+    """(module, class name, names of its bases) for every class in the package."""
+    found = []
+    for path in sorted(source.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.ClassDef):
+                bases = [base.id if isinstance(base, ast.Name) else getattr(base, "attr", "") for base in node.bases]
+                found.append((str(path.relative_to(source)), node.name, bases))
+    return found
+
+
+def naming_problems(source: Path) -> list[str]:
+    problems = []
+    for module, name, bases in schema_names(source):
+        if module == "inputs.py":  # the bases themselves
+            continue
+        if INPUT_BASES & set(bases) and not name.lstrip("_").endswith(INPUT_SUFFIXES):
+            problems.append(f"{module}: input {name} ends in none of {', '.join(INPUT_SUFFIXES)}")
+        if name.endswith(RETIRED_SUFFIXES):
+            problems.append(f"{module}: {name}: answers are XPublic or XResult, not {', '.join(RETIRED_SUFFIXES)}")
+    return problems
+
+
+def test_api_schemas_follow_one_vocabulary():
+    assert naming_problems(SOURCE) == []
+
+
+def test_a_schema_off_the_vocabulary_is_reported(tmp_path: Path):
+    shutil.copytree(SOURCE, tmp_path / PACKAGE)
+    (tmp_path / PACKAGE / "votes" / "planted.py").write_text(
+        "from meeting_server.inputs import StrictInput\n"
+        "from pydantic import BaseModel\n\n\n"
+        "class VoteRequest(StrictInput):\n    title: str\n\n\n"
+        "class VoteOut(BaseModel):\n    id: int\n",
+        encoding="utf-8",
+    )
+    assert naming_problems(tmp_path / PACKAGE) == [
+        "votes/planted.py: input VoteRequest ends in none of In, Create, Update, Spec, Data",
+        "votes/planted.py: VoteOut: answers are XPublic or XResult, not Out, View, Broadcast",
+    ]
 
 
 def test_every_layer_named_exists():

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from xml.sax.saxutils import quoteattr
 
-from meeting_server.annotations.models import AnnotationPublic
+from meeting_server.annotations.models import AnnotationPublic, HighlightData, InkData, NoteData
 from meeting_server.annotations.service import ExportSource
 
 CONTEXT = "http://www.w3.org/ns/anno.jsonld"
@@ -56,7 +56,7 @@ def annotation_item(annotation: AnnotationPublic, sha256: str, page_size: tuple[
             },
         },
     }
-    if annotation.kind == "note":
+    if isinstance(annotation.data, NoteData):
         item["body"] = {"type": "TextualBody", "value": annotation.data.text, "format": "text/plain"}
     if annotation.visibility == "private":
         item["audience"] = {"id": f"urn:meeting-server:user:{annotation.owner_id}", "type": "Person"}
@@ -69,19 +69,20 @@ def _svg(annotation: AnnotationPublic, width: float, height: float) -> str:
     def at(x: float, y: float) -> str:
         return f"{_num(x * width)},{_num(y * height)}"
 
-    if annotation.kind == "ink":
+    if isinstance(data, InkData):
         points = " ".join(at(x, y) for x, y, _ in data.points)
         shape = (
             f"<polyline points={quoteattr(points)} fill='none' stroke={quoteattr(data.color)}"
             f" stroke-width='{_num(data.width * width)}' stroke-linecap='round' stroke-linejoin='round'/>"
         )
-    elif annotation.kind == "highlight":
+    elif isinstance(data, HighlightData):
         shape = "".join(
             f"<rect x='{_num(x0 * width)}' y='{_num(y0 * height)}' width='{_num((x1 - x0) * width)}'"
             f" height='{_num((y1 - y0) * height)}' fill={quoteattr(data.color)}/>"
             for x0, y0, x1, y1 in data.rects
         )
     else:
+        assert isinstance(data, NoteData)
         cx, cy = at(data.x, data.y).split(",")
         shape = f"<circle cx='{cx}' cy='{cy}' r='{NOTE_MARK_RADIUS}'/>"
     return f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {_num(width)} {_num(height)}'>{shape}</svg>"

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.annotations.models import Annotation, AnnotationPublic
 from meeting_server.errors import Invalid
@@ -83,14 +83,14 @@ def listing_page(
                 & (Annotation.id > after.id)
             )
         )
-    keys = keys.order_by(Annotation.page, Annotation.created_at, Annotation.id).limit(size + 1)
+    keys = keys.order_by(col(Annotation.page), col(Annotation.created_at), col(Annotation.id)).limit(size + 1)
     found = [Cursor(page, created_at, annotation_id) for annotation_id, page, created_at in session.exec(keys)]
     wanted = found[:size]
     rows: list[Annotation] = []
     spent = 0
     for start in range(0, len(wanted), _CHUNK):
         chunk = [key.id for key in wanted[start : start + _CHUNK]]
-        read = session.exec(select(Annotation, _STORED_CHARS).where(Annotation.id.in_(chunk)))
+        read = session.exec(select(Annotation, _STORED_CHARS).where(col(Annotation.id).in_(chunk)))
         by_id = {row.id: (row, chars) for row, chars in read}
         for annotation_id in chunk:
             row, chars = by_id[annotation_id]

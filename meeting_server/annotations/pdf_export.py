@@ -133,7 +133,8 @@ def _describe(doc: pymupdf.Document, annot: pymupdf.Annot, annotation: dict, aut
 
 
 def _rgb(color: str) -> tuple[float, float, float]:
-    return tuple(int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    red, green, blue = (int(color[i : i + 2], 16) / 255 for i in (1, 3, 5))
+    return red, green, blue
 
 
 def _pdf_date(iso: str) -> str:

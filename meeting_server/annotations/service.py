@@ -13,12 +13,19 @@ import time
 from dataclasses import dataclass
 from typing import Literal
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.annotations.events import AnnotationDeleted, AnnotationPut
 from meeting_server.annotations.limits import AnnotationLimits
 from meeting_server.annotations.listing import Cursor, ListingPage, listing_page
-from meeting_server.annotations.models import Annotation, AnnotationData, AnnotationIn, AnnotationPublic
+from meeting_server.annotations.models import (
+    Annotation,
+    AnnotationData,
+    AnnotationIn,
+    AnnotationKind,
+    AnnotationPublic,
+    AnnotationVisibility,
+)
 from meeting_server.annotations.usage import charge, stored_bytes
 from meeting_server.auth.models import User, UserPublic
 from meeting_server.documents.models import Document
@@ -75,8 +82,8 @@ def _create(
         document_id=annotation.document_id,
         meeting_id=meeting_id,
         page=annotation.page,
-        kind=annotation.kind,
-        visibility=annotation.visibility,
+        kind=AnnotationKind(annotation.kind),
+        visibility=AnnotationVisibility(annotation.visibility),
         owner_id=user.id,
         data=data,
         client_time=when,
@@ -113,7 +120,7 @@ def _update(
     if data != row.data:
         charge(tx.session, limits, row, count=0, size=stored_bytes(data) - stored_bytes(row.data))
     was_shared = row.visibility == "shared"
-    row.visibility = annotation.visibility
+    row.visibility = AnnotationVisibility(annotation.visibility)
     row.data = data
     row.updated_at = utcnow()
     tx.session.flush()
@@ -208,9 +215,14 @@ def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id
     row = session.exec(
         select(Meeting, Participant.user_id, Document.page_count, AgendaItem.id)
         .select_from(Meeting)
-        .outerjoin(Participant, (Participant.meeting_id == Meeting.id) & (Participant.user_id == user.id))
-        .outerjoin(Document, Document.id == document_id)
-        .outerjoin(AgendaItem, (AgendaItem.id == Document.agenda_item_id) & (AgendaItem.meeting_id == Meeting.id))
+        .outerjoin(
+            Participant, (col(Participant.meeting_id) == col(Meeting.id)) & (col(Participant.user_id) == user.id)
+        )
+        .outerjoin(Document, col(Document.id) == document_id)
+        .outerjoin(
+            AgendaItem,
+            (col(AgendaItem.id) == col(Document.agenda_item_id)) & (col(AgendaItem.meeting_id) == col(Meeting.id)),
+        )
         .where(Meeting.id == meeting_id)
     ).first()
     if row is None:
@@ -247,21 +259,23 @@ def list_annotations(
 
 
 def _where(user: UserPublic, document_id: int, scope: Scope, page: int | None = None) -> list:
-    where = [Annotation.document_id == document_id, Annotation.deleted_at.is_(None)]
+    where = [col(Annotation.document_id) == document_id, col(Annotation.deleted_at).is_(None)]
     if scope == "shared":
-        where.append(Annotation.visibility == "shared")
+        where.append(col(Annotation.visibility) == AnnotationVisibility.shared)
     elif scope == "mine":
-        where.append(Annotation.owner_id == user.id)
+        where.append(col(Annotation.owner_id) == user.id)
     else:
-        where.append((Annotation.visibility == "shared") | (Annotation.owner_id == user.id))
+        where.append(
+            (col(Annotation.visibility) == AnnotationVisibility.shared) | (col(Annotation.owner_id) == user.id)
+        )
     if page is not None:
-        where.append(Annotation.page == page)
+        where.append(col(Annotation.page) == page)
     return where
 
 
 def _rows(session: Session, user: UserPublic, document_id: int, scope: Scope):
     query = select(Annotation).where(*_where(user, document_id, scope))
-    return session.exec(query.order_by(Annotation.page, Annotation.created_at, Annotation.id)).all()
+    return session.exec(query.order_by(col(Annotation.page), col(Annotation.created_at), col(Annotation.id))).all()
 
 
 def taken_back(session: Session, user_id: int, annotation_ids: set[str]) -> set[str]:
@@ -273,7 +287,7 @@ def taken_back(session: Session, user_id: int, annotation_ids: set[str]) -> set[
         return set()
     rows = session.exec(
         select(Annotation.id, Annotation.visibility, Annotation.owner_id, Annotation.deleted_at).where(
-            Annotation.id.in_(annotation_ids)
+            col(Annotation.id).in_(annotation_ids)
         )
     )
     return {
@@ -297,6 +311,10 @@ def export_source(session: Session, user: UserPublic, document_id: int, scope: S
     document, _ = readable_document(session, user, document_id)
     annotations = [public(row) for row in _rows(session, user, document.id, scope)]
     owners = sorted({a.owner_id for a in annotations})
-    authors = dict(session.exec(select(User.id, User.full_name).where(User.id.in_(owners))).all()) if owners else {}
+    authors = (
+        dict(session.exec(select(col(User.id), col(User.full_name)).where(col(User.id).in_(owners))).all())
+        if owners
+        else {}
+    )
     sizes = page_sizes(session, [document.id])[document.id]
     return ExportSource(document, annotations, authors, {n: (p.width, p.height) for n, p in enumerate(sizes, start=1)})

@@ -13,8 +13,10 @@ theirs from `annotation`, once).
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.annotations.limits import AnnotationLimits, size_text
 from meeting_server.annotations.models import Annotation, AnnotationUsage
@@ -23,7 +25,7 @@ from meeting_server.errors import TooLarge
 from meeting_server.meetings.models import Meeting
 
 
-def stored_bytes(data: dict) -> int:
+def stored_bytes(data: Mapping) -> int:
     """What an annotation's `data` takes as its JSON column stores it (compact), in UTF-8 bytes."""
     return len(json_text(data).encode())
 
@@ -85,7 +87,9 @@ def _ensure_counted(session: Session, meeting_id: int, user_id: int) -> None:
     pages: dict[tuple[int, int], AnnotationUsage] = {}
     live = session.exec(
         select(Annotation.document_id, Annotation.page, Annotation.data).where(
-            Annotation.meeting_id == meeting_id, Annotation.owner_id == user_id, Annotation.deleted_at.is_(None)
+            col(Annotation.meeting_id) == meeting_id,
+            col(Annotation.owner_id) == user_id,
+            col(Annotation.deleted_at).is_(None),
         )
     )
     for document_id, page, data in live:

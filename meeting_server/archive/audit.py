@@ -25,7 +25,7 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.archive.canonical import canonical_json
 from meeting_server.archive.chain import ZERO_HASH, ChainHead, ChainProblem, entry_hash, verify_chain
@@ -90,7 +90,9 @@ def record(
 
 def export_chain(session: Session, meeting_id: int) -> list[dict]:
     """The meeting's entries in seq order, as exported dicts (`archive.chain`), ready for `add_audit`."""
-    rows = session.exec(select(AuditEntry).where(AuditEntry.meeting_id == meeting_id).order_by(AuditEntry.seq))
+    rows = session.exec(
+        select(AuditEntry).where(col(AuditEntry.meeting_id) == meeting_id).order_by(col(AuditEntry.seq))
+    )
     return [to_dict(row) for row in rows]
 
 
@@ -122,7 +124,7 @@ def _last(session: Session, meeting_id: int) -> ChainHead:
     row = session.execute(
         select(AuditEntry.seq, AuditEntry.hash)
         .where(AuditEntry.meeting_id == meeting_id)
-        .order_by(AuditEntry.seq.desc())
+        .order_by(col(AuditEntry.seq).desc())
         .limit(1)
     ).first()
     return ChainHead(row.seq, row.hash) if row else ChainHead(0, ZERO_HASH)

@@ -49,7 +49,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import IO, Any, BinaryIO
 
 from meeting_server.archive import chain
 from meeting_server.archive.canonical import canonical_json, sha256_hex
@@ -113,7 +113,9 @@ class ArchiveWriter:
         self.meeting = dict(meeting)
         self.created_at = (created_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         self._owned_path = Path(target) if isinstance(target, (str, Path)) else None
-        self._zip = zipfile.ZipFile(target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6)
+        self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
+            target, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6
+        )
         self._files: dict[str, FileEntry] = {}
         # Paths as a case-insensitive file system sees them, and the folders they make:
         # what would overwrite something else when the archive is extracted.
@@ -169,7 +171,7 @@ class ArchiveWriter:
         """Write manifest.json and close the ZIP."""
         if self.summary is not None:
             return self.summary
-        self._ensure_open()
+        archive = self._ensure_open()
         if self._audit is None:
             raise ArchiveError("add the audit chain (add_audit) before finishing")
         manifest = {
@@ -180,9 +182,9 @@ class ArchiveWriter:
             "audit": {"entries": self._audit.entries, "head_hash": self._audit.hash},
         }
         data = manifest_bytes(manifest)
-        with self._zip.open(self._info(MANIFEST_PATH), "w") as out:
+        with archive.open(self._info(MANIFEST_PATH), "w") as out:
             out.write(data)
-        self._zip.close()
+        archive.close()
         self.summary = ArchiveSummary(manifest, sha256_hex(data), self._audit)
         return self.summary
 
@@ -212,9 +214,9 @@ class ArchiveWriter:
     # ---- inside --------------------------------------------------------------
 
     def _write(self, path: str, write, size: int | None) -> FileEntry:
-        self._ensure_open()
+        archive = self._ensure_open()
         self._claim(path)
-        with self._zip.open(self._info(path, size), "w", force_zip64=size is None) as member:
+        with archive.open(self._info(path, size), "w", force_zip64=size is None) as member:
             counter = _Counting(member)
             write(counter)
         entry = FileEntry(path, counter.hexdigest(), counter.size)
@@ -237,9 +239,10 @@ class ArchiveWriter:
         self._taken.add(key)
         self._folders |= parents
 
-    def _ensure_open(self) -> None:
+    def _ensure_open(self) -> zipfile.ZipFile:
         if self._zip is None or self.summary is not None:
             raise ArchiveError("the archive is already finished")
+        return self._zip
 
 
 def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
@@ -250,7 +253,7 @@ def manifest_bytes(manifest: Mapping[str, Any]) -> bytes:
 class _Counting(io.RawIOBase):
     """A write-only stream that hashes and counts what passes through to the ZIP member."""
 
-    def __init__(self, target: BinaryIO):
+    def __init__(self, target: IO[bytes]):
         super().__init__()
         self.target = target
         self.size = 0

@@ -108,7 +108,8 @@ def verify_chain(entries: Sequence[Any]) -> list[ChainProblem]:
     meeting being the chain's, and its `hash` matching its content.
     """
     problems: list[ChainProblem] = []
-    expected_seq, expected_prev, meeting_id = 1, ZERO_HASH, None
+    expected_seq, meeting_id = 1, None
+    expected_prev: str | None = ZERO_HASH
     for line, entry in enumerate(entries, start=1):
         shape = _shape_problem(entry)
         if shape:

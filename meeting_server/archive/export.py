@@ -20,7 +20,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.annotations import jsonld
 from meeting_server.annotations.service import ExportSource, export_source
@@ -95,7 +95,9 @@ def gather(session: Session, store: BlobStore, settings: Settings, user: UserPub
     described = describe(session, meeting)
     names = dict(
         session.exec(
-            select(User.id, User.full_name).where(User.id.in_([p.user_id for p in described.participants]))
+            select(col(User.id), col(User.full_name)).where(
+                col(User.id).in_([p.user_id for p in described.participants])
+            )
         ).all()
     )
     documents, annotations = [], []
@@ -121,7 +123,9 @@ def gather(session: Session, store: BlobStore, settings: Settings, user: UserPub
 
 def _votes(session: Session, meeting_id: int, names: dict[int, str]) -> tuple[list[dict], dict]:
     rows = session.exec(
-        select(Vote).where(Vote.meeting_id == meeting_id, Vote.status != VoteStatus.draft).order_by(Vote.id)
+        select(Vote)
+        .where(col(Vote.meeting_id) == meeting_id, col(Vote.status) != VoteStatus.draft)
+        .order_by(col(Vote.id))
     ).all()
     votes, ballots = [], {}
     for row in rows:
@@ -199,10 +203,10 @@ def write_archive(target: Path, content: ArchiveContent, annotated: dict[str, Pa
         writer.add_json("agenda.json", json.loads(m.model_dump_json()))
         for path, source in content.documents:
             writer.add_file(path, source)
-        for stem, source in content.annotations:
+        for stem, shared in content.annotations:
             if stem + ".pdf" in annotated:
                 writer.add_file(stem + ".pdf", annotated[stem + ".pdf"])
-            writer.add_json(stem + ".jsonld", jsonld.collection(source, f"urn:sha256:{source.document.sha256}#shared"))
+            writer.add_json(stem + ".jsonld", jsonld.collection(shared, f"urn:sha256:{shared.document.sha256}#shared"))
         writer.add_csv("votes.csv", VOTE_COLUMNS, [_vote_row(v, items) for v in content.votes])
         for path, (header, rows) in content.ballots.items():
             writer.add_csv(path, header, rows)
@@ -212,4 +216,5 @@ def write_archive(target: Path, content: ArchiveContent, annotated: dict[str, Pa
             content.attendance,
         )
         writer.add_audit(content.audit)
+    assert writer.summary is not None, "finished when the with block ended"
     return writer.summary.manifest_sha256

@@ -123,14 +123,14 @@ def _verify(archive: zipfile.ZipFile, report: Report) -> None:
     listed = {item["path"]: item for item in manifest["files"]}
     audit_data = None
     for name, item in listed.items():
-        info = members.get(name)
-        if info is None:
+        found = members.get(name)
+        if found is None:
             report.add(name, "missing from the ZIP")
             continue
         is_audit = name == AUDIT_PATH
         try:
             digest, size, content = _hash(
-                archive, info, AUDIT_MAX_BYTES if is_audit else item["size"] + 1, keep=is_audit
+                archive, found, AUDIT_MAX_BYTES if is_audit else item["size"] + 1, keep=is_audit
             )
         except _MEMBER_ERRORS as exc:
             report.add(name, f"cannot be extracted from the ZIP ({exc})")
@@ -170,6 +170,7 @@ def _verify_audit(data: bytes, manifest: dict, report: Report) -> None:
                 f"seq {entry.get('seq')} belongs to meeting {entry.get('meeting_id')}, the archive to meeting {meeting_id}",
             )
             break
+    head_hash: Any
     if not entries:
         head_hash = chain.ZERO_HASH
     else:
@@ -193,6 +194,7 @@ def _short(value: Any) -> str:
 
 def _read(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
     _, _, content = _hash(archive, info, limit, keep=True)
+    assert content is not None, "kept on request"
     if len(content) >= limit:
         raise _ManifestError(f"larger than {limit // (1024 * 1024)} MiB")
     return content
@@ -238,7 +240,7 @@ def _parse_manifest(data: bytes) -> dict:
             isinstance(item, dict) and set(item) == {"path", "sha256", "size"},
             f"{where} must hold exactly path, sha256 and size",
         )
-        _expect(isinstance(item["path"], str) and item["path"], f"{where}.path is not a path")
+        _expect(isinstance(item["path"], str) and item["path"] != "", f"{where}.path is not a path")
         _expect(item["path"] != MANIFEST_PATH, f"{where} lists the manifest itself")
         _expect(item["path"] not in seen, f"{item['path']} is listed twice")
         _expect(is_sha256_hex(item["sha256"]), f"{where}.sha256 is not a SHA-256 in lowercase hex")

@@ -17,9 +17,9 @@ import functools
 import json
 import logging
 from collections import deque
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Concatenate, ParamSpec, TypeVar
+from typing import Concatenate, ParamSpec, TypeAlias, TypeVar
 
 import anyio
 import socketio
@@ -27,7 +27,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from meeting_server.db import Database
-from meeting_server.eventlog.events import ServerEvent, meeting_room, user_room
+from meeting_server.eventlog.events import ServerEvent, inbox_room, meeting_room, user_room
 from meeting_server.eventlog.models import Event
 
 log = logging.getLogger(__name__)
@@ -79,6 +79,14 @@ class Tx:
         self.outgoing.append(Outgoing(event.name, payload, room))
         return event.seq
 
+    def notify_inboxes(self, event: ServerEvent, user_ids: Iterable[int]) -> None:
+        """Also send the event, once committed, to these users' inboxes (every socket of theirs,
+        joined or not: their meeting list). Not logged: a list that missed it reloads anyway.
+        `seq` is what the event already has (the meeting's log position after notify_after_commit)."""
+        payload = event.model_dump(mode="json")
+        for user_id in sorted(set(user_ids)):
+            self.outgoing.append(Outgoing(event.name, payload, inbox_room(user_id)))
+
 
 def _dumps(payload: dict) -> str:
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
@@ -86,7 +94,7 @@ def _dumps(payload: dict) -> str:
 
 # What sends: the socket.io server, or for a command-line process a write-only
 # client manager of the nodes' broker (python-socketio's way to emit from outside).
-Emitter = socketio.AsyncServer | socketio.AsyncManager
+Emitter: TypeAlias = socketio.AsyncServer | socketio.AsyncManager
 
 # A committed event that has not reached socket.io within this long is given
 # up on (it stays in the log, so tablets replay it): one stuck send must not
@@ -221,7 +229,11 @@ class Intents:
         queue is in commit order, so in seq order. Returns once the events
         have gone out (or were given up on).
         """
-        work = functools.partial(self._transact, functools.partial(service, *args, **kwargs))
+
+        def bound(tx: Tx) -> T:
+            return service(tx, *args, **kwargs)
+
+        work = functools.partial(self._transact, bound)
         guard = self._locks.hold(meeting_id) if meeting_id is not None else contextlib.nullcontext()
         async with guard:
             result, outgoing = await anyio.to_thread.run_sync(work, limiter=self._limiter)
@@ -237,7 +249,11 @@ class Intents:
 
     async def read(self, reader: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:
         """Run `reader(session, ...)` in a read transaction in a worker thread."""
-        work = functools.partial(self._read, functools.partial(reader, *args, **kwargs))
+
+        def bound(session: Session) -> T:
+            return reader(session, *args, **kwargs)
+
+        work = functools.partial(self._read, bound)
         return await anyio.to_thread.run_sync(work, limiter=self._limiter)
 
     def _read(self, reader: Callable[[Session], T]) -> T:

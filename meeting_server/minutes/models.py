@@ -217,7 +217,7 @@ READ_ONLY_FIELDS = frozenset(
 )
 
 
-class MinutesPutIn(StrictInput):
+class MinutesUpdate(StrictInput):
     """PUT /minutes: the whole document (or any part of it) against `version`."""
 
     version: int = PField(ge=0)
@@ -250,7 +250,7 @@ class Signer(BaseModel):
     position: str
 
 
-class HeaderOut(BaseModel):
+class HeaderPublic(BaseModel):
     """The header as it prints: what the secretary set, or the defaults (record.py)."""
 
     issuer_parent: str
@@ -266,7 +266,7 @@ class HeaderOut(BaseModel):
     secretary_position: str
 
 
-class ItemOut(BaseModel):
+class MinutesItemPublic(BaseModel):
     agenda_item_id: int
     position: int
     title: str
@@ -286,7 +286,7 @@ class Confirmation(BaseModel):
     at: str
 
 
-class MinutesOut(BaseModel):
+class MinutesPublic(BaseModel):
     """GET /minutes. Server-filled parts (meeting, attendance, documents, votes)
     are the record's (record.py); final minutes show their frozen record."""
 
@@ -300,11 +300,11 @@ class MinutesOut(BaseModel):
     updated_at: str | None
     updated_by: int | None
     meeting: dict
-    header: HeaderOut
+    header: HeaderPublic
     chair: Signer | None
     secretary: Signer | None
     attendance: dict
-    items: list[ItemOut]
+    items: list[MinutesItemPublic]
     other_votes: list[dict]
     confirmations: list[Confirmation]
     # For the caller: may they write, finalize, and which roles may they confirm now.
@@ -313,12 +313,12 @@ class MinutesOut(BaseModel):
     can_confirm: list[SignerRole]
 
 
-class ItemSaved(BaseModel):
+class ItemSaveResult(BaseModel):
     minutes_version: int
-    item: ItemOut
+    item: MinutesItemPublic
 
 
-class Finalized(BaseModel):
+class FinalizeResult(BaseModel):
     status: MinutesStatus
     sha256: str
     pdf_sha256: str

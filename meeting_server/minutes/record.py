@@ -37,7 +37,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.auth.models import Role, User
 from meeting_server.config import Settings
@@ -80,7 +80,7 @@ def minutes_record(session: Session, meeting_id: int, settings: Settings | None 
     if meeting is None:
         raise NotFound("No such meeting.")
     minutes = session.get(Minutes, meeting_id)
-    if minutes is not None and minutes.status == MinutesStatus.final:
+    if minutes is not None and minutes.status == MinutesStatus.final and minutes.record_json is not None:
         return json.loads(minutes.record_json)
     return build_record(session, meeting, minutes, settings)
 
@@ -98,7 +98,7 @@ def minutes_pdf_bytes(session: Session, store: BlobStore, meeting_id: int, setti
 def final_pdf_path(session: Session, store: BlobStore, meeting_id: int) -> Path | None:
     """Where the final minutes' PDF is kept (content-addressed by its SHA-256), or None for a draft."""
     minutes = session.get(Minutes, meeting_id)
-    if minutes is None or minutes.status != MinutesStatus.final:
+    if minutes is None or minutes.status != MinutesStatus.final or minutes.pdf_sha256 is None:
         return None
     return store.path(minutes.pdf_sha256)
 
@@ -205,7 +205,9 @@ def _people(session: Session, meeting_id: int) -> list[dict]:
     reason given."""
     listed = {e.user_id: e for e in attendance.entries(session, meeting_id)}
     rows = session.exec(
-        select(Participant, User).join(User, User.id == Participant.user_id).where(Participant.meeting_id == meeting_id)
+        select(Participant, User)
+        .join(User, col(User.id) == col(Participant.user_id))
+        .where(Participant.meeting_id == meeting_id)
     ).all()
     people = []
     for participant, user in rows:
@@ -253,7 +255,7 @@ def _attendance(people: list[dict]) -> dict:
 
 def _items_and_votes(session: Session, meeting_id: int) -> dict:
     items = session.exec(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting_id).order_by(AgendaItem.position)
+        select(AgendaItem).where(col(AgendaItem.meeting_id) == meeting_id).order_by(col(AgendaItem.position))
     ).all()
     ids = [item.id for item in items]
     texts = {
@@ -261,7 +263,9 @@ def _items_and_votes(session: Session, meeting_id: int) -> dict:
     }
     documents: dict[int, list[dict]] = {item_id: [] for item_id in ids}
     if ids:
-        for doc in session.exec(select(Document).where(Document.agenda_item_id.in_(ids)).order_by(Document.id)):
+        for doc in session.exec(
+            select(Document).where(col(Document.agenda_item_id).in_(ids)).order_by(col(Document.id))
+        ):
             documents[doc.agenda_item_id].append(
                 {"id": doc.id, "title": doc.title, "pages": doc.page_count, "sha256": doc.sha256}
             )
@@ -269,7 +273,7 @@ def _items_and_votes(session: Session, meeting_id: int) -> dict:
     closed = session.exec(
         select(Vote)
         .where(Vote.meeting_id == meeting_id, Vote.status == VoteStatus.closed)
-        .order_by(Vote.closed_at, Vote.id)
+        .order_by(col(Vote.closed_at), col(Vote.id))
     )
     for vote in closed:
         votes.setdefault(vote.agenda_item_id, []).append(vote_entry(vote))

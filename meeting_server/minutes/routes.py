@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from pathlib import Path
+from typing import Any
 
 import anyio
 from fastapi import APIRouter, Response
@@ -17,27 +18,27 @@ from meeting_server.errors import MeetingError
 from meeting_server.ids import Id
 from meeting_server.meetings.access import visible_meeting
 from meeting_server.minutes import service
-from meeting_server.minutes.models import Finalized, ItemSaved, ItemSaveIn, MinutesOut, MinutesPutIn
+from meeting_server.minutes.models import FinalizeResult, ItemSaveIn, ItemSaveResult, MinutesPublic, MinutesUpdate
 from meeting_server.minutes.printing import draft_pdf, print_minutes
 from meeting_server.minutes.record import final_pdf_path, minutes_record
 
 router = APIRouter(tags=["minutes"])
 
-CONFLICT_DOC = {
+CONFLICT_DOC: dict[int | str, dict[str, Any]] = {
     409: {
         "description": "`conflict` (stale version, or final minutes; the body's `error.current` holds the server's text) or `meeting_closed`"
     }
 }
 
 
-@router.get("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut)
-async def get_minutes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+@router.get("/api/meetings/{meeting_id}/minutes", response_model=MinutesPublic)
+async def get_minutes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesPublic:
     """The minutes: what the server knows filled in, the secretary's text per agenda item."""
     return await ctx.intents.read(service.get_minutes, user=user, meeting_id=meeting_id, settings=ctx.settings)
 
 
-@router.put("/api/meetings/{meeting_id}/minutes", response_model=MinutesOut, responses=CONFLICT_DOC)
-async def put_minutes(meeting_id: Id, body: MinutesPutIn, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+@router.put("/api/meetings/{meeting_id}/minutes", response_model=MinutesPublic, responses=CONFLICT_DOC)
+async def put_minutes(meeting_id: Id, body: MinutesUpdate, user: CurrentUser, ctx: Ctx) -> MinutesPublic:
     """Save the header and any items against the minutes' `version` (secretary, chair)."""
     return await ctx.intents.run(
         meeting_id, service.put_minutes, user=user, meeting_id=meeting_id, body=body, settings=ctx.settings
@@ -45,17 +46,19 @@ async def put_minutes(meeting_id: Id, body: MinutesPutIn, user: CurrentUser, ctx
 
 
 @router.put(
-    "/api/meetings/{meeting_id}/minutes/items/{agenda_item_id}", response_model=ItemSaved, responses=CONFLICT_DOC
+    "/api/meetings/{meeting_id}/minutes/items/{agenda_item_id}", response_model=ItemSaveResult, responses=CONFLICT_DOC
 )
-async def save_item(meeting_id: Id, agenda_item_id: Id, body: ItemSaveIn, user: CurrentUser, ctx: Ctx) -> ItemSaved:
+async def save_item(
+    meeting_id: Id, agenda_item_id: Id, body: ItemSaveIn, user: CurrentUser, ctx: Ctx
+) -> ItemSaveResult:
     """Save one item's discussion and conclusion against that item's version (secretary, chair)."""
     return await ctx.intents.run(
         meeting_id, service.save_item, user=user, meeting_id=meeting_id, agenda_item_id=agenda_item_id, body=body
     )
 
 
-@router.post("/api/meetings/{meeting_id}/minutes/finalize", response_model=Finalized, responses=CONFLICT_DOC)
-async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
+@router.post("/api/meetings/{meeting_id}/minutes/finalize", response_model=FinalizeResult, responses=CONFLICT_DOC)
+async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> FinalizeResult:
     """Lock the minutes of a closed meeting; record the SHA-256 of their canonical JSON and of their PDF."""
     draft = await ctx.intents.read(service.prepare_final, user=user, meeting_id=meeting_id, settings=ctx.settings)
     temp = ctx.store.temp_path(".minutes.pdf")
@@ -75,8 +78,8 @@ async def finalize(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Finalized:
         raise
 
 
-@router.post("/api/meetings/{meeting_id}/minutes/confirm", response_model=MinutesOut, responses=CONFLICT_DOC)
-async def confirm(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesOut:
+@router.post("/api/meetings/{meeting_id}/minutes/confirm", response_model=MinutesPublic, responses=CONFLICT_DOC)
+async def confirm(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesPublic:
     """The chair or the secretary named in the final minutes confirms them (time in the audit log)."""
     return await ctx.intents.run(meeting_id, service.confirm, user=user, meeting_id=meeting_id, settings=ctx.settings)
 

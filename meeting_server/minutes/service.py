@@ -24,7 +24,7 @@ import json
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.archive import audit
 from meeting_server.archive.canonical import canonical_json, sha256_hex
@@ -37,19 +37,19 @@ from meeting_server.meetings.models import AgendaItem, Meeting, MeetingStatus, P
 from meeting_server.minutes.events import MinutesChanged
 from meeting_server.minutes.models import (
     Confirmation,
-    Finalized,
+    FinalizeResult,
     HeaderIn,
-    HeaderOut,
-    ItemOut,
-    ItemSaved,
+    HeaderPublic,
     ItemSaveIn,
+    ItemSaveResult,
     ItemTextIn,
     Minutes,
     MinutesConfirmation,
     MinutesItem,
-    MinutesOut,
-    MinutesPutIn,
+    MinutesItemPublic,
+    MinutesPublic,
     MinutesStatus,
+    MinutesUpdate,
     Signer,
     SignerRole,
 )
@@ -74,24 +74,26 @@ class MinutesConflict(Conflict):
 # ---- reading ------------------------------------------------------------------------
 
 
-def get_minutes(session: Session, user: UserPublic, meeting_id: int, settings: Settings | None = None) -> MinutesOut:
+def get_minutes(session: Session, user: UserPublic, meeting_id: int, settings: Settings | None = None) -> MinutesPublic:
     meeting = visible_meeting(session, user, meeting_id)
     return describe(session, user, meeting, session.get(Minutes, meeting.id), settings)
 
 
 def describe(
     session: Session, user: UserPublic, meeting: Meeting, minutes: Minutes | None, settings: Settings | None
-) -> MinutesOut:
+) -> MinutesPublic:
     """The minutes as the caller sees them: the record (frozen once final) plus
     what editing needs (versions) and what the caller may do."""
     row = minutes or Minutes(meeting_id=meeting.id)
     final = row.status == MinutesStatus.final
-    record = json.loads(row.record_json) if final else build_record(session, meeting, minutes, settings)
+    record = (
+        json.loads(row.record_json) if final and row.record_json else build_record(session, meeting, minutes, settings)
+    )
     controls = can_control(session, user, meeting)
     closed = meeting.status == MeetingStatus.closed
     confirmations = _confirmations(session, meeting.id)
     confirmed = {c.role for c in confirmations}
-    return MinutesOut(
+    return MinutesPublic(
         meeting_id=meeting.id,
         status=row.status,
         version=row.version,
@@ -102,7 +104,7 @@ def describe(
         updated_at=iso(row.updated_at),
         updated_by=row.updated_by,
         meeting={**record["meeting"], "status": meeting.status.value},
-        header=HeaderOut(
+        header=HeaderPublic(
             **record["header"],
             chair_id=row.chair_id,
             chair_position=row.chair_position,
@@ -121,13 +123,13 @@ def describe(
     )
 
 
-def _items_out(session: Session, meeting_id: int, items: list[dict]) -> list[ItemOut]:
+def _items_out(session: Session, meeting_id: int, items: list[dict]) -> list[MinutesItemPublic]:
     rows = {r.agenda_item_id: r for r in session.exec(select(MinutesItem).where(MinutesItem.meeting_id == meeting_id))}
     return [_item_out(item, rows.get(item["agenda_item_id"])) for item in items]
 
 
-def _item_out(item: dict, row: MinutesItem | None) -> ItemOut:
-    return ItemOut(
+def _item_out(item: dict, row: MinutesItem | None) -> MinutesItemPublic:
+    return MinutesItemPublic(
         **item,
         version=row.version if row else 0,
         updated_at=iso(row.updated_at) if row else None,
@@ -138,9 +140,9 @@ def _item_out(item: dict, row: MinutesItem | None) -> ItemOut:
 def _confirmations(session: Session, meeting_id: int) -> list[Confirmation]:
     rows = session.exec(
         select(MinutesConfirmation, User)
-        .join(User, User.id == MinutesConfirmation.user_id)
+        .join(User, col(User.id) == col(MinutesConfirmation.user_id))
         .where(MinutesConfirmation.meeting_id == meeting_id)
-        .order_by(MinutesConfirmation.at)
+        .order_by(col(MinutesConfirmation.at))
     )
     return [Confirmation(role=c.role, user_id=u.id, full_name=u.full_name, at=iso(c.at)) for c, u in rows]
 
@@ -152,7 +154,7 @@ def _roles_of(record: dict, user_id: int) -> list[SignerRole]:
 # ---- writing ------------------------------------------------------------------------
 
 
-def save_item(tx: Tx, user: UserPublic, meeting_id: int, agenda_item_id: int, body: ItemSaveIn) -> ItemSaved:
+def save_item(tx: Tx, user: UserPublic, meeting_id: int, agenda_item_id: int, body: ItemSaveIn) -> ItemSaveResult:
     """One item's discussion and conclusion, against the item's version."""
     session = tx.session
     meeting, minutes = _writable(session, user, meeting_id)
@@ -164,7 +166,7 @@ def save_item(tx: Tx, user: UserPublic, meeting_id: int, agenda_item_id: int, bo
     wanted = _texts(current, body)
     if body.base_version != current.version:
         if wanted == (current.discussion, current.conclusion):
-            return ItemSaved(minutes_version=minutes.version, item=_item_view(session, meeting, item.id, row))
+            return ItemSaveResult(minutes_version=minutes.version, item=_item_view(session, meeting, item.id, row))
         raise MinutesConflict(
             "Someone else changed this item meanwhile: compare the two texts and keep what should stay.",
             {
@@ -185,12 +187,12 @@ def save_item(tx: Tx, user: UserPublic, meeting_id: int, agenda_item_id: int, bo
             )
         )
         row = current
-    return ItemSaved(minutes_version=minutes.version, item=_item_view(session, meeting, item.id, row))
+    return ItemSaveResult(minutes_version=minutes.version, item=_item_view(session, meeting, item.id, row))
 
 
 def put_minutes(
-    tx: Tx, user: UserPublic, meeting_id: int, body: MinutesPutIn, settings: Settings | None = None
-) -> MinutesOut:
+    tx: Tx, user: UserPublic, meeting_id: int, body: MinutesUpdate, settings: Settings | None = None
+) -> MinutesPublic:
     """The whole document (header and any items) against the minutes' version."""
     session = tx.session
     meeting, minutes = _writable(session, user, meeting_id)
@@ -305,7 +307,7 @@ def _touch(session: Session, user: UserPublic, minutes: Minutes) -> None:
     session.flush()
 
 
-def _item_view(session: Session, meeting: Meeting, item_id: int, row: MinutesItem | None) -> ItemOut:
+def _item_view(session: Session, meeting: Meeting, item_id: int, row: MinutesItem | None) -> MinutesItemPublic:
     record = build_record(session, meeting, session.get(Minutes, meeting.id))
     item = next(i for i in record["items"] if i["agenda_item_id"] == item_id)
     return _item_out(item, row)
@@ -324,9 +326,9 @@ def _reindex(session: Session, meeting: Meeting, record: dict | None = None) -> 
             }
             for item, text in session.exec(
                 select(AgendaItem, MinutesItem)
-                .outerjoin(MinutesItem, MinutesItem.agenda_item_id == AgendaItem.id)
+                .outerjoin(MinutesItem, col(MinutesItem.agenda_item_id) == col(AgendaItem.id))
                 .where(AgendaItem.meeting_id == meeting.id)
-                .order_by(AgendaItem.position)
+                .order_by(col(AgendaItem.position))
             )
         ]
     )
@@ -365,7 +367,7 @@ def prepare_final(session: Session, user: UserPublic, meeting_id: int, settings:
 
 def finalize(
     tx: Tx, user: UserPublic, draft: FinalDraft, pdf_sha256: str, settings: Settings | None = None
-) -> Finalized:
+) -> FinalizeResult:
     """Lock the minutes: store the frozen record and its SHA-256, the PDF's
     SHA-256 (the file is already in the blob store), and log it."""
     session = tx.session
@@ -393,7 +395,7 @@ def finalize(
     )
     _reindex(session, meeting, draft.record)
     tx.notify_after_commit(MinutesChanged(meeting_id=meeting.id, version=minutes.version, status=minutes.status))
-    return Finalized(
+    return FinalizeResult(
         status=minutes.status,
         sha256=draft.sha256,
         pdf_sha256=pdf_sha256,
@@ -411,13 +413,13 @@ def _check_finalizable(session: Session, user: UserPublic, meeting: Meeting, min
         raise Conflict("Close the meeting first: the minutes record when it ended.")
 
 
-def confirm(tx: Tx, user: UserPublic, meeting_id: int, settings: Settings | None = None) -> MinutesOut:
+def confirm(tx: Tx, user: UserPublic, meeting_id: int, settings: Settings | None = None) -> MinutesPublic:
     """The chair or the secretary named in the final minutes confirms them; the
     time is the audit entry's. Someone who is both confirms both at once."""
     session = tx.session
     meeting = _locked_meeting(session, user, meeting_id)
     minutes = session.get(Minutes, meeting.id)
-    if minutes is None or minutes.status != MinutesStatus.final:
+    if minutes is None or minutes.status != MinutesStatus.final or minutes.record_json is None:
         raise Conflict("The minutes are not final yet: finalize them first.")
     record = json.loads(minutes.record_json)
     roles = _roles_of(record, user.id)

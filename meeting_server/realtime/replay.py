@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from pydantic import BaseModel
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.annotations.events import AnnotationPut
 from meeting_server.annotations.service import taken_back
@@ -118,12 +118,13 @@ def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | No
         .where(
             Event.meeting_id == meeting.id,
             Event.seq > since_seq,
-            (Event.audience_user_id.is_(None)) | (Event.audience_user_id == user_id),
+            (col(Event.audience_user_id).is_(None)) | (col(Event.audience_user_id) == user_id),
         )
-        .order_by(Event.seq)
+        .order_by(col(Event.seq))
         .limit(REPLAY_PAGE_EVENTS + 1)
     ).all()
-    page, size, until = [], 0, since_seq
+    page: list[MissedEvent] = []
+    size, until = 0, since_seq
     for seq, name, payload in rows[:REPLAY_PAGE_EVENTS]:
         size += len(payload)
         if page and size > REPLAY_PAGE_BYTES:

@@ -7,7 +7,7 @@ triggers that keep it in step with search_entry are made by migration 0001.
 
 from __future__ import annotations
 
-from sqlmodel import Session, delete
+from sqlmodel import Session, col, delete
 
 from meeting_server.search.fold import fold, nfc
 from meeting_server.search.models import HitKind, SearchEntry
@@ -24,7 +24,9 @@ def index_document(
 
 def index_minutes(session: Session, meeting_id: int, title: str, text: str) -> None:
     """Replace the meeting's minutes entry with the current text."""
-    session.exec(delete(SearchEntry).where(SearchEntry.meeting_id == meeting_id, SearchEntry.kind == HitKind.minutes))
+    session.exec(
+        delete(SearchEntry).where(col(SearchEntry.meeting_id) == meeting_id, col(SearchEntry.kind) == HitKind.minutes)
+    )
     _add(session, meeting_id, HitKind.minutes, meeting_id, None, title, text)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.auth.models import UserPublic
 from meeting_server.errors import Invalid
@@ -33,11 +33,15 @@ def search(
     terms = query_terms(q)[:MAX_TERMS]
     if not terms:
         raise Invalid("Type a word to search for.")
-    query = select(SearchEntry, Meeting).join(Meeting, Meeting.id == SearchEntry.meeting_id).where(visible_to(user))
+    query = (
+        select(SearchEntry, Meeting)
+        .join(Meeting, col(Meeting.id) == col(SearchEntry.meeting_id))
+        .where(visible_to(user))
+    )
     if meeting_id is not None:
         query = query.where(Meeting.id == meeting_id)
     if year is not None:
-        query = query.where(Meeting.starts_at.like(f"{year:04d}-%"))
+        query = query.where(col(Meeting.starts_at).like(f"{year:04d}-%"))
     if closed_only:
         query = query.where(Meeting.status == MeetingStatus.closed)
     found: dict[int, tuple[SearchEntry, Meeting]] = {}
@@ -66,12 +70,12 @@ def _match(session: Session, query, terms: list[str], phrase: bool):
         )
         return query.join(fts, fts.c.id == SearchEntry.id).order_by(fts.c.rank, SearchEntry.id)
     if phrase:
-        return query.where(SearchEntry.folded.like(f"%{' '.join(terms)}%")).order_by(
-            Meeting.starts_at.desc(), SearchEntry.id
+        return query.where(col(SearchEntry.folded).like(f"%{' '.join(terms)}%")).order_by(
+            col(Meeting.starts_at).desc(), col(SearchEntry.id)
         )
     for term in terms:
-        query = query.where(SearchEntry.folded.like(f"%{term}%"))
-    return query.order_by(Meeting.starts_at.desc(), SearchEntry.id)
+        query = query.where(col(SearchEntry.folded).like(f"%{term}%"))
+    return query.order_by(col(Meeting.starts_at).desc(), col(SearchEntry.id))
 
 
 def _hit(entry: SearchEntry, meeting: Meeting, terms: list[str]) -> SearchHit:

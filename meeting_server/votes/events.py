@@ -1,19 +1,19 @@
 """The vote events everyone in the meeting receives.
 
 None of them carries a user id: not who voted, let alone what anyone chose.
-`VoteBroadcast` has no `voted` field and every event forbids extra fields,
+`VotePublic` has no `voted` field and every event forbids extra fields,
 so that cannot change by accident.
 """
 
 from __future__ import annotations
 
 from meeting_server.eventlog.events import ServerEvent
-from meeting_server.votes.models import VoteBroadcast
+from meeting_server.votes.models import VotePublic
 
 
 class VoteOpened(ServerEvent):
     name = "vote:opened"
-    vote: VoteBroadcast
+    vote: VotePublic
 
 
 class VoteProgress(ServerEvent):
@@ -29,4 +29,4 @@ class VoteClosed(ServerEvent):
     """With the tally and result (and, for a named vote, who chose what)."""
 
     name = "vote:closed"
-    vote: VoteBroadcast
+    vote: VotePublic

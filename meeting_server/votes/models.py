@@ -142,7 +142,7 @@ class VoteCreate(TrimmedInput):
     @field_validator("options")
     @classmethod
     def _options(cls, value: list[str]) -> list[str]:
-        return _clean_options(value)
+        return _clean_options(value) or []
 
 
 class VoteUpdate(TrimmedInput):
@@ -181,7 +181,7 @@ class BallotPublic(BaseModel):
     choice: str
 
 
-class VoteBroadcast(BaseModel):
+class VotePublic(BaseModel):
     """A vote as everyone in the meeting may see it: what events carry. It has no
     `voted`, so an event can never say who has voted."""
 
@@ -208,7 +208,7 @@ class VoteBroadcast(BaseModel):
     receipts_published: bool
 
 
-class VoteView(VoteBroadcast):
+class MyVotePublic(VotePublic):
     """A vote as one user sees it: plus whether that user has voted."""
 
     voted: bool

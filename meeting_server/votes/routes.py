@@ -7,31 +7,31 @@ from fastapi import APIRouter, Response, status
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
 from meeting_server.votes import service
-from meeting_server.votes.models import BallotIn, CastResult, Receipts, VoteCreate, VoteOpenIn, VoteUpdate, VoteView
+from meeting_server.votes.models import BallotIn, CastResult, MyVotePublic, Receipts, VoteCreate, VoteOpenIn, VoteUpdate
 
 router = APIRouter(tags=["votes"])
 
 
-@router.post("/api/meetings/{meeting_id}/votes", response_model=VoteView, status_code=status.HTTP_201_CREATED)
-async def create_vote(meeting_id: Id, body: VoteCreate, user: CurrentUser, ctx: Ctx) -> VoteView:
+@router.post("/api/meetings/{meeting_id}/votes", response_model=MyVotePublic, status_code=status.HTTP_201_CREATED)
+async def create_vote(meeting_id: Id, body: VoteCreate, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
     """Draft a vote (secretary, chair); nobody else sees it until it opens."""
     return await ctx.intents.run(meeting_id, service.create_vote, user=user, meeting_id=meeting_id, data=body)
 
 
-@router.get("/api/meetings/{meeting_id}/votes", response_model=list[VoteView])
-async def list_votes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> list[VoteView]:
+@router.get("/api/meetings/{meeting_id}/votes", response_model=list[MyVotePublic])
+async def list_votes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> list[MyVotePublic]:
     """The meeting's votes as the caller may see them, with whether the caller voted."""
     return await ctx.intents.read(service.list_votes, user=user, meeting_id=meeting_id)
 
 
-@router.get("/api/votes/{vote_id}", response_model=VoteView)
-async def get_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> VoteView:
+@router.get("/api/votes/{vote_id}", response_model=MyVotePublic)
+async def get_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
     """One vote; tally and result once closed, ballots only for a closed named vote."""
     return await ctx.intents.read(service.get_vote, user=user, vote_id=vote_id)
 
 
-@router.patch("/api/votes/{vote_id}", response_model=VoteView)
-async def update_vote(vote_id: Id, body: VoteUpdate, user: CurrentUser, ctx: Ctx) -> VoteView:
+@router.patch("/api/votes/{vote_id}", response_model=MyVotePublic)
+async def update_vote(vote_id: Id, body: VoteUpdate, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
     """Change a draft vote (secretary, chair)."""
     meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
     return await ctx.intents.run(meeting_id, service.update_vote, user=user, vote_id=vote_id, data=body)
@@ -45,16 +45,16 @@ async def delete_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
-@router.post("/api/votes/{vote_id}/open", response_model=VoteView)
-async def open_vote(vote_id: Id, user: CurrentUser, ctx: Ctx, body: VoteOpenIn | None = None) -> VoteView:
+@router.post("/api/votes/{vote_id}/open", response_model=MyVotePublic)
+async def open_vote(vote_id: Id, user: CurrentUser, ctx: Ctx, body: VoteOpenIn | None = None) -> MyVotePublic:
     """Open a draft vote (secretary, chair); 409 quorum_not_met unless override_quorum."""
     meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
     override = body.override_quorum if body else False
     return await ctx.intents.run(meeting_id, service.open_vote, user=user, vote_id=vote_id, override_quorum=override)
 
 
-@router.post("/api/votes/{vote_id}/close", response_model=VoteView)
-async def close_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> VoteView:
+@router.post("/api/votes/{vote_id}/close", response_model=MyVotePublic)
+async def close_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
     """Close an open vote (secretary, chair): tally and result go to everyone."""
     meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
     return await ctx.intents.run(meeting_id, service.close_vote, user=user, vote_id=vote_id)

@@ -17,7 +17,7 @@ import hashlib
 import secrets
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.archive import audit
 from meeting_server.auth.models import UserPublic
@@ -32,18 +32,18 @@ from meeting_server.votes.events import VoteClosed, VoteOpened, VoteProgress
 from meeting_server.votes.models import (
     BallotPublic,
     CastResult,
+    MyVotePublic,
     NamedBallot,
     QuorumSnapshot,
     Receipt,
     Receipts,
     SecretBallot,
     Vote,
-    VoteBroadcast,
     VoteCreate,
+    VotePublic,
     VoteRoll,
     VoteStatus,
     VoteUpdate,
-    VoteView,
     VoteVoter,
 )
 
@@ -57,15 +57,15 @@ def vote_meeting_id(session: Session, vote_id: int) -> int:
     return vote.meeting_id
 
 
-def get_vote(session: Session, user: UserPublic, vote_id: int) -> VoteView:
+def get_vote(session: Session, user: UserPublic, vote_id: int) -> MyVotePublic:
     vote, _ = _visible_vote(session, user, vote_id)
     return views(session, [vote], user.id)[0]
 
 
-def list_votes(session: Session, user: UserPublic, meeting_id: int) -> list[VoteView]:
+def list_votes(session: Session, user: UserPublic, meeting_id: int) -> list[MyVotePublic]:
     """The meeting's votes, oldest first; drafts only for those who control it."""
     meeting = visible_meeting(session, user, meeting_id)
-    query = select(Vote).where(Vote.meeting_id == meeting.id).order_by(Vote.id)
+    query = select(Vote).where(col(Vote.meeting_id) == meeting.id).order_by(col(Vote.id))
     if not can_control(session, user, meeting):
         query = query.where(Vote.status != VoteStatus.draft)
     return views(session, list(session.exec(query)), user.id)
@@ -74,7 +74,9 @@ def list_votes(session: Session, user: UserPublic, meeting_id: int) -> list[Vote
 def open_votes(session: Session, meeting_id: int, user_id: int) -> list[dict]:
     """For the join state: the open votes, each with whether this user has voted."""
     votes = session.exec(
-        select(Vote).where(Vote.meeting_id == meeting_id, Vote.status == VoteStatus.open).order_by(Vote.id)
+        select(Vote)
+        .where(col(Vote.meeting_id) == meeting_id, col(Vote.status) == VoteStatus.open)
+        .order_by(col(Vote.id))
     ).all()
     return [view.model_dump(mode="json") for view in views(session, list(votes), user_id)]
 
@@ -101,21 +103,25 @@ def secret_receipts(session: Session, vote_id: int) -> list[str]:
     )
 
 
-def views(session: Session, votes: list[Vote], user_id: int) -> list[VoteView]:
+def views(session: Session, votes: list[Vote], user_id: int) -> list[MyVotePublic]:
     ids = [vote.id for vote in votes]
     voted = (
-        set(session.exec(select(VoteVoter.vote_id).where(VoteVoter.vote_id.in_(ids), VoteVoter.user_id == user_id)))
+        set(
+            session.exec(
+                select(col(VoteVoter.vote_id)).where(col(VoteVoter.vote_id).in_(ids), col(VoteVoter.user_id) == user_id)
+            )
+        )
         if ids
         else set()
     )
     cast = _cast_counts(session, ids)
     return [
-        VoteView(**broadcast(session, vote, cast.get(vote.id, 0)).model_dump(), voted=vote.id in voted)
+        MyVotePublic(**broadcast(session, vote, cast.get(vote.id, 0)).model_dump(), voted=vote.id in voted)
         for vote in votes
     ]
 
 
-def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VoteBroadcast:
+def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VotePublic:
     """The vote as the whole meeting may see it."""
     if cast is None:
         cast = _cast_counts(session, [vote.id]).get(vote.id, 0)
@@ -133,11 +139,11 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VoteBroa
         rows = session.exec(
             select(NamedBallot.user_id, NamedBallot.choice)
             .where(NamedBallot.vote_id == vote.id)
-            .order_by(NamedBallot.user_id)
+            .order_by(col(NamedBallot.user_id))
         )
         ballots = [BallotPublic(user_id=user_id, choice=choice) for user_id, choice in rows]
     eligible = vote.eligible if vote.eligible is not None else len(voting_user_ids(session, vote.meeting_id))
-    return VoteBroadcast(
+    return VotePublic(
         id=vote.id,
         meeting_id=vote.meeting_id,
         agenda_item_id=vote.agenda_item_id,
@@ -162,7 +168,9 @@ def _cast_counts(session: Session, vote_ids: list[int]) -> dict[int, int]:
     if not vote_ids:
         return {}
     rows = session.exec(
-        select(VoteVoter.vote_id, sa.func.count()).where(VoteVoter.vote_id.in_(vote_ids)).group_by(VoteVoter.vote_id)
+        select(col(VoteVoter.vote_id), sa.func.count())
+        .where(col(VoteVoter.vote_id).in_(vote_ids))
+        .group_by(col(VoteVoter.vote_id))
     )
     return dict(rows.all())
 
@@ -181,7 +189,7 @@ def _visible_vote(session: Session, user: UserPublic, vote_id: int) -> tuple[Vot
 # ---- drafting ---------------------------------------------------------------
 
 
-def create_vote(tx: Tx, user: UserPublic, meeting_id: int, data: VoteCreate) -> VoteView:
+def create_vote(tx: Tx, user: UserPublic, meeting_id: int, data: VoteCreate) -> MyVotePublic:
     """A draft vote (secretary, chair): nothing is announced until it opens."""
     meeting = controlled_meeting(tx.session, user, meeting_id)
     _check_agenda_item(tx.session, meeting.id, data.agenda_item_id)
@@ -199,7 +207,7 @@ def create_vote(tx: Tx, user: UserPublic, meeting_id: int, data: VoteCreate) -> 
     return views(tx.session, [vote], user.id)[0]
 
 
-def update_vote(tx: Tx, user: UserPublic, vote_id: int, data: VoteUpdate) -> VoteView:
+def update_vote(tx: Tx, user: UserPublic, vote_id: int, data: VoteUpdate) -> MyVotePublic:
     vote = _draft(tx, user, vote_id)
     given = data.model_fields_set
     if "agenda_item_id" in given:
@@ -252,12 +260,12 @@ def _controlled_vote(tx: Tx, user: UserPublic, vote_id: int) -> Vote:
 # ---- opening and closing ------------------------------------------------------
 
 
-def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = False) -> VoteView:
+def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = False) -> MyVotePublic:
     """draft -> open, in an open meeting. Snapshots who may vote (the voting
     participants now) and who of them attend. Without the quorum it is refused
     with `quorum_not_met`, unless the chair overrides, which the vote records."""
     vote = _controlled_vote(tx, user, vote_id)
-    meeting = tx.session.get(Meeting, vote.meeting_id)
+    meeting = tx.session.get_one(Meeting, vote.meeting_id)
     if meeting.status != MeetingStatus.open:
         raise Conflict("Open the meeting before opening a vote.")
     if vote.status != VoteStatus.draft:
@@ -292,7 +300,7 @@ def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = Fa
     return views(tx.session, [vote], user.id)[0]
 
 
-def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> VoteView:
+def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> MyVotePublic:
     """open -> closed: count, decide by the vote's rule, publish tally and result."""
     vote = _controlled_vote(tx, user, vote_id)
     if vote.status != VoteStatus.open:
@@ -308,6 +316,7 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> VoteView:
     )
     tally = {option: counted.get(option, 0) for option in options}
     cast = _cast_counts(tx.session, [vote.id]).get(vote.id, 0)
+    assert vote.eligible is not None, "counted when the vote opened"
     result = rules.decide(vote.rule, tally, options, vote.eligible, cast)
     vote.tally = tally
     vote.result = result.as_dict()
