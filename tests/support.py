@@ -60,8 +60,17 @@ class ServerProcess:
 
     command = "serve"
 
-    def __init__(self, data_dir: Path, env: dict | None = None, port: int | None = None):
+    def __init__(
+        self,
+        data_dir: Path,
+        env: dict | None = None,
+        port: int | None = None,
+        python: str = sys.executable,
+        cwd: Path | None = None,
+    ):
         self.data_dir = data_dir
+        # Another interpreter and folder: a server installed from the wheel, away from the source tree.
+        self.python, self.cwd = python, cwd
         self.env = {**os.environ, **(env or {})}
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
@@ -73,7 +82,7 @@ class ServerProcess:
         handle = open(self.log, "ab")
         self.process = subprocess.Popen(
             [
-                sys.executable,
+                self.python,
                 "-m",
                 "meeting_server",
                 self.command,
@@ -85,6 +94,7 @@ class ServerProcess:
             stdout=handle,
             stderr=subprocess.STDOUT,
             env=self.env,
+            cwd=self.cwd,
             start_new_session=True,
         )
         deadline = time.monotonic() + 60
