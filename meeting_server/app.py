@@ -34,12 +34,14 @@ from meeting_server.documents.routes import router as documents_router
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import Invalid, MeetingError, error_body
 from meeting_server.eventlog.outbox import Intents
+from meeting_server.http_head import HeadAsGet
 from meeting_server.limits import BodyLimit
 from meeting_server.meetings import presence
 from meeting_server.meetings.routes import router as meetings_router
 from meeting_server.minutes.routes import router as minutes_router
 from meeting_server.realtime.server import make_socket_server, register_handlers
 from meeting_server.search.routes import router as search_router
+from meeting_server.security_headers import SecurityHeaders
 from meeting_server.votes.routes import router as votes_router
 from meeting_server.web.i18n import Catalogs
 from meeting_server.web.routes import Pages
@@ -59,7 +61,7 @@ HTTP_CODES = {
 }
 
 
-def create_app(settings: Settings) -> socketio.ASGIApp:
+def create_app(settings: Settings) -> SecurityHeaders:
     db = Database(settings)
     # Before serving, not in the lifespan: a database that needs migrating stops
     # `serve` with one line (migrations.SchemaError), not a traceback from uvicorn.
@@ -132,7 +134,9 @@ def create_app(settings: Settings) -> socketio.ASGIApp:
         app.include_router(router)
     app.mount("/static", StaticFiles(directory=settings.web_dir / "static"), name="static")
     app.mount("/vendor", StaticFiles(directory=settings.web_dir / "vendor"), name="vendor")
-    return socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")
+    return SecurityHeaders(
+        HeadAsGet(socketio.ASGIApp(sio, other_asgi_app=app, socketio_path="socket.io")), tls=settings.tls_enabled
+    )
 
 
 async def _heartbeat(ctx: AppContext) -> None:

@@ -161,6 +161,8 @@ def test_serve_speaks_https_and_offers_the_ca(https_server, data_dir):
         assert response.status == 200
         assert response.headers["content-type"] == "application/x-x509-ca-cert"
         assert response.read() == ca_file.read_bytes()
+        # Once seen over HTTPS, an iPad never tries plain HTTP for this server again.
+        assert response.headers["strict-transport-security"] == "max-age=31536000"
 
     with urllib.request.urlopen(f"{url}/ca.mobileconfig", context=trusting(ca_file), timeout=10) as response:
         assert response.headers["content-type"] == "application/x-apple-aspen-config"
@@ -186,6 +188,7 @@ def test_https_is_refused_without_trusting_the_ca(https_server):
 def test_ca_routes_are_404_without_tls(server):
     for path in ("/ca.crt", "/ca.mobileconfig"):
         response = httpx.get(server.base_url + path, timeout=10)
+        assert "strict-transport-security" not in response.headers  # plain HTTP: HSTS would be ignored, or wrong
         assert response.status_code == 404
         assert response.json()["error"] == {
             "code": "not_found",

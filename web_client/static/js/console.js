@@ -224,6 +224,9 @@ els.agenda.addEventListener("document:select", (e) => {
   if (shown && Number(shown.document_id) === Number(e.detail.document_id) && presenter()) return;
   turnTo({ document_id: e.detail.document_id, page: 1 });
 });
+// Uploading starts when a file is chosen; Enter in the title field must not reload the page.
+els.uploadForm.addEventListener("submit", (e) => e.preventDefault());
+
 els.jumpForm.addEventListener("submit", (e) => {
   e.preventDefault();
   const view = shownView();
