@@ -39,6 +39,7 @@ from meeting_server.limits import BodyLimit
 from meeting_server.meetings import presence
 from meeting_server.meetings.routes import router as meetings_router
 from meeting_server.minutes.routes import router as minutes_router
+from meeting_server.realtime.broker import ResilientRedisManager
 from meeting_server.realtime.server import make_socket_server, register_handlers
 from meeting_server.search.routes import router as search_router
 from meeting_server.security_headers import SecurityHeaders
@@ -82,6 +83,8 @@ def create_app(settings: Settings) -> SecurityHeaders:
         node_id=uuid.uuid4().hex,
     )
     register_handlers(sio, ctx)
+    if isinstance(sio.manager, ResilientRedisManager):
+        sio.manager.on_resubscribed = ctx.intents.sender.resync_local
 
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):

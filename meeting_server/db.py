@@ -21,6 +21,7 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from meeting_server.config import Settings
+from meeting_server.errors import Unavailable
 
 
 def json_text(value: Any) -> str:
@@ -52,19 +53,39 @@ class Database:
 
     @contextmanager
     def read(self) -> Iterator[Session]:
-        with Session(self.reader, expire_on_commit=False) as session:
+        with _reachable(self.is_sqlite), Session(self.reader, expire_on_commit=False) as session:
             yield session
 
     @contextmanager
     def write(self) -> Iterator[Session]:
         """A transaction that commits on success and rolls back on any error."""
-        with Session(self.writer, expire_on_commit=False) as session, session.begin():
+        with _reachable(self.is_sqlite), Session(self.writer, expire_on_commit=False) as session, session.begin():
             yield session
 
     def dispose(self) -> None:
         self.reader.dispose()
         if self.writer is not self.reader:
             self.writer.dispose()
+
+
+@contextmanager
+def _reachable(is_sqlite: bool) -> Iterator[None]:
+    """A database that is down or restarting answers 503 `unavailable`, which a client
+    retries, never a 500. On PostgreSQL that is a lost or refused connection (the pool
+    pings before use, so the next request after a restart gets a fresh one); on SQLite,
+    the write lock still held by another process after its 30 s timeout. Any other
+    database error is a bug, and stays one."""
+    try:
+        yield
+    except (sa.exc.InterfaceError, sa.exc.DisconnectionError) as exc:
+        raise Unavailable(UNAVAILABLE) from exc
+    except sa.exc.OperationalError as exc:
+        if not is_sqlite or "locked" in str(exc.orig):
+            raise Unavailable(UNAVAILABLE) from exc
+        raise
+
+
+UNAVAILABLE = "The database cannot be reached right now; try again in a moment."
 
 
 def schema_engine(settings: Settings) -> sa.Engine:

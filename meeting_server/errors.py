@@ -78,6 +78,12 @@ class UnsupportedMedia(MeetingError):
     code, status = "unsupported_media", 415
 
 
+class Unavailable(MeetingError):
+    """The database is down or restarting (db.py): try again in a moment."""
+
+    code, status = "unavailable", 503
+
+
 class RateLimited(MeetingError):
     code, status = "rate_limited", 429
 

@@ -7,8 +7,12 @@ import { loginRefusal } from "./logic/login-refusal.js";
 initHeader();
 
 /** Only same-site paths: never bounce a person to another origin after login. */
+// The server's rule (web/routes.py SAFE_NEXT): a path here, never another site. Browsers drop
+// tabs and newlines from a URL and read "\" as "/", so "/\t/evil.example" is "//evil.example".
+const SAFE_NEXT = /^\/(?![/\\])[^\s\\\x00-\x1f\x7f]*$/;
+
 function safeNext(next) {
-  if (typeof next !== "string" || !next.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return "/";
+  if (typeof next !== "string" || !SAFE_NEXT.test(next)) return "/";
   if (next.startsWith("/login")) return "/";
   return next;
 }
@@ -53,6 +57,7 @@ form.addEventListener("submit", async (e) => {
     return;
   } catch (err) {
     if (err.status === 401) showError(t("login.error.unauthorized"));
+    else if (err.code === "account_disabled") showError(t("account.error.disabled"));
     else if (err.status === 429) showError(refusalMessage(err.details && err.details.details));
     else if (err.code === "network") showError(t("api.error.network"));
     else showError(err.message || t("error.generic"));

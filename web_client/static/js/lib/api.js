@@ -15,7 +15,7 @@ export class ApiError extends Error {
 
 const STATUS_CODES = {
   400: "invalid", 401: "unauthorized", 403: "forbidden", 404: "not_found", 409: "conflict",
-  413: "too_large", 415: "unsupported_media", 422: "invalid", 429: "rate_limited",
+  413: "too_large", 415: "unsupported_media", 422: "invalid", 429: "rate_limited", 503: "unavailable",
 };
 
 /**
