@@ -47,9 +47,16 @@ class Migrated:
     stamped: bool  # made by `create_all` before migrations, stamped BEFORE_MIGRATIONS first
 
 
+# The full-text indexes no model declares: SQLite's FTS5 table (revision 0001) and
+# PostgreSQL's GIN index over an expression (revision 0004).
+FULL_TEXT_INDEX = "ix_search_entry_folded_tsv"
+
+
 def include_name(name: str | None, type_: str, parent_names: object) -> bool:
-    """What comparisons with the models look at: not SQLite's FTS5 index (revision 0001), which no model declares."""
-    return not (type_ == "table" and name is not None and name.startswith("search_fts"))
+    """What comparisons with the models look at: not the full-text indexes, which no model declares."""
+    if type_ == "table" and name is not None and name.startswith("search_fts"):
+        return False
+    return not (type_ == "index" and name == FULL_TEXT_INDEX)
 
 
 def render_item(type_: str, obj: Any, autogen_context: AutogenContext) -> str | Literal[False]:
