@@ -16,12 +16,13 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from meeting_server import __version__
+from meeting_server import __version__, health
 from meeting_server.annotations.routes import router as annotations_router
 from meeting_server.archive.routes import router as archive_router
 from meeting_server.auth.login import LoginGuard
 from meeting_server.auth.origin import SameOriginWrites
 from meeting_server.auth.routes import router as auth_router
+from meeting_server.bodies.routes import router as bodies_router
 from meeting_server.config import Settings
 from meeting_server.context import AppContext
 from meeting_server.db import Database
@@ -42,6 +43,7 @@ from meeting_server.minutes.routes import router as minutes_router
 from meeting_server.realtime.broker import ResilientRedisManager
 from meeting_server.realtime.server import make_socket_server, register_handlers
 from meeting_server.search.routes import router as search_router
+from meeting_server.security.routes import router as security_router
 from meeting_server.security_headers import SecurityHeaders
 from meeting_server.votes.routes import router as votes_router
 from meeting_server.web.i18n import Catalogs
@@ -121,12 +123,15 @@ def create_app(settings: Settings) -> SecurityHeaders:
     )
     app.add_middleware(BodyLimit, max_upload_bytes=settings.max_upload_bytes)
     app.add_middleware(SameOriginWrites, allowed_origins=settings.allowed_origins)
+    health.install(app, settings)  # /healthz, /readyz, /metrics; JSON request logs (MEETING_LOG_FORMAT)
     _install_error_handlers(app)
     routers = (
         auth_router,
         meetings_router,
+        bodies_router,
         documents_router,
         search_router,
+        security_router,
         archive_router,
         annotations_router,
         votes_router,

@@ -76,6 +76,18 @@ def _parser() -> argparse.ArgumentParser:
     verify = commands.add_parser("verify-archive", help="check a meeting archive's hashes and audit chain")
     verify.add_argument("file", type=Path, help="the archive, FILE.zip")
     verify.set_defaults(run=_verify_archive)
+
+    backup = commands.add_parser("backup", help="write a backup of the database and files (the server may run)")
+    backup.add_argument("file", type=Path, help="the backup to write, FILE.zip (must not exist)")
+    data_dir_option(backup)
+    backup.set_defaults(run=_backup)
+
+    restore = commands.add_parser("restore", help="put a backup in place (the server stopped)")
+    restore.add_argument("file", type=Path, help="the backup, FILE.zip")
+    restore.add_argument("--force", action="store_true", help="replace a database with users, or files, already there")
+    restore.add_argument("--check", action="store_true", help="only check the backup against its manifest")
+    data_dir_option(restore)
+    restore.set_defaults(run=_restore)
     return parser
 
 
@@ -166,6 +178,8 @@ def _serve(args) -> int:
         host=settings.host,
         port=settings.port,
         log_level="warning",
+        # MEETING_LOG_FORMAT=json: uvicorn's records go through the JSON handler (observability.py) too.
+        log_config=None if settings.log_format == "json" else uvicorn.config.LOGGING_CONFIG,
         timeout_graceful_shutdown=5,
         **guard,
         **ssl,
@@ -180,6 +194,7 @@ def _user_add(args) -> int:
     from meeting_server.auth.passwords import hash_password
     from meeting_server.auth.service import create_user
     from meeting_server.errors import MeetingError
+    from meeting_server.security.service import SecurityLog
 
     password, generated = args.password, False
     if not password:
@@ -192,9 +207,14 @@ def _user_add(args) -> int:
     except ValidationError as exc:
         error = exc.errors()[0]
         raise CommandError(f"{error['loc'][0]}: {error['msg']}") from None
-    intents = _intents(_settings(args))
+    settings = _settings(args)
+    intents = _intents(settings)
+    # A security event with no actor and no address: made on the server's command line.
+    security = SecurityLog(address=None, per_kind=settings.security_events_per_kind)
     try:
-        user = asyncio.run(intents.run(None, create_user, data=data, password_hash=hash_password(data.password)))
+        user = asyncio.run(
+            intents.run(None, create_user, data=data, password_hash=hash_password(data.password), security=security)
+        )
     except MeetingError as exc:
         raise CommandError(exc.message) from None
     print(f"created {user.role.value} {user.username} (id {user.id})")
@@ -277,6 +297,57 @@ def _verify_archive(args) -> int:
         f"audit head {report.audit_head.hash}, manifest sha256 {report.manifest_sha256}"
     )
     return 0
+
+
+def _backup(args) -> int:
+    from meeting_server.backup import BackupError, backup, require_data_dir
+
+    try:
+        require_data_dir(args.data_dir)  # before _settings, which makes the folders it lacks
+        done = backup(_settings(args), args.file)
+    except BackupError as exc:
+        raise CommandError(_printable(str(exc))) from None
+    for path in done.missing:
+        print(f"meeting-server: warning: the database names a file the data dir lacks: {path}", file=sys.stderr)
+    for path in done.damaged:
+        print(f"meeting-server: warning: {path} does not match its name (damaged on disk?)", file=sys.stderr)
+    print(
+        f"backed up the {done.database} database (revision {done.revision or 'none'}) and {_files(done.blobs)} "
+        f"to {done.path} ({done.size} bytes), manifest sha256 {done.manifest_sha256}"
+    )
+    return 0
+
+
+def _restore(args) -> int:
+    from meeting_server.backup import BackupError, check, restore
+    from meeting_server.migrations import head
+
+    try:
+        checked = check(args.file)  # first: a damaged backup changes nothing, not even a folder
+    except BackupError as exc:
+        raise CommandError(_printable(str(exc))) from None
+    if args.check:
+        print(
+            f"intact: {args.file}: {checked.database} database (revision {checked.revision or 'none'}), "
+            f"{_files(checked.blobs)}, manifest sha256 {checked.manifest_sha256}"
+        )
+        return 0
+    settings = _settings(args)
+    try:
+        done = restore(settings, args.file, force=args.force, checked=checked)
+    except BackupError as exc:
+        raise CommandError(_printable(str(exc))) from None
+    print(
+        f"restored the {done.database} database (revision {done.revision or 'none'}) and {_files(done.blobs)} "
+        f"from {args.file}{' over what was there' if done.replaced else ''}"
+    )
+    if done.revision != head():
+        print(f"the database is older than this server: run `meeting-server migrate --data-dir {settings.data_dir}`")
+    return 0
+
+
+def _files(count: int) -> str:
+    return f"{count} file{'' if count == 1 else 's'}"
 
 
 def _printable(text: str) -> str:

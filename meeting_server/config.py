@@ -9,6 +9,7 @@ from __future__ import annotations
 import ipaddress
 from importlib import resources
 from pathlib import Path
+from typing import Literal
 
 from pydantic import ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -58,7 +59,7 @@ class Settings(BaseSettings):
     ingest_page_budget_s: float = 1.0
     # The text layer reaches the database in transactions of about this much text.
     text_layer_chunk_kb: int = 2048
-    # Slowloris guard (http_guard.py, docs/deploy-nginx.md): a request head must
+    # Slowloris guard (http_guard.py, docs/deploy/README.md): a request head must
     # arrive whole within head_timeout_s (also the TLS handshake's limit); one
     # address holds at most max_connections_per_address connections (a browser
     # keeps up to 7 per host, so 256 is ~35 tablets behind one NAT address), past
@@ -94,6 +95,8 @@ class Settings(BaseSettings):
     login_window_s: int = 300
     login_max_backoff_s: int = 3600
     login_tracked_addresses: int = 10000
+    # Security events (security/service.py): each kind keeps its newest this many rows.
+    security_events_per_kind: int = 50000
     # Annotation limits, per participant (annotations/limits.py, docs/api.md):
     # far above what a member writing with a pen makes, far below a flood.
     # Puts and deletes per second in one meeting, and how many at once.
@@ -117,6 +120,11 @@ class Settings(BaseSettings):
     minutes_issuer: str = ""
     minutes_issuer_parent: str = ""
     minutes_locality: str = ""
+    # Logs (observability.py, docs/deploy/README.md): "text" is Python's plain
+    # warnings and errors on stderr; "json" is one JSON object a line, with a line
+    # per HTTP request (and per socket event when log_socket_events is on).
+    log_format: Literal["text", "json"] = "text"
+    log_socket_events: bool = False
 
     web_dir: Path = shipped("web_client")
     agendas_dir: Path = shipped("agendas")
@@ -196,6 +204,7 @@ class Settings(BaseSettings):
         "login_window_s",
         "login_max_backoff_s",
         "login_tracked_addresses",
+        "security_events_per_kind",
     )
     @classmethod
     def _positive(cls, value: int) -> int:

@@ -19,7 +19,7 @@ own protocol classes:
 - over TLS (`tls init`), the handshake gets the same `head_timeout_s` instead
   of the event loop's 60 s, since connections are counted only once it is done.
 
-Production sits behind nginx as well (docs/deploy-nginx.md).
+Production sits behind nginx as well (docs/deploy/README.md).
 
 uvicorn internals relied on (checked against uvicorn 0.55.0 with httptools
 0.9 and uvloop 0.23; review on upgrade): `Config(http=, ws=, loop=)` take a

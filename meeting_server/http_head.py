@@ -13,6 +13,8 @@ from __future__ import annotations
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 SOCKETIO_PREFIX = "/socket.io"
+# The scope key of a HEAD asked again as a GET.
+HEAD_AS_GET = "meeting_server.head_as_get"
 
 
 class HeadAsGet:
@@ -33,7 +35,9 @@ class HeadAsGet:
 
         await self.app(scope, receive, unless_refused)
         if refused:
-            await self.app({**scope, "method": "GET"}, receive, lambda message: _headers_only(send, message))
+            # Marked, so that what a GET notes (a download in the security log) is not noted for a HEAD.
+            again = {**scope, "method": "GET", HEAD_AS_GET: True}
+            await self.app(again, receive, lambda message: _headers_only(send, message))
 
 
 async def _headers_only(send: Send, message: Message) -> None:

@@ -16,4 +16,5 @@ from meeting_server.meetings.models import (  # noqa: F401
 )
 from meeting_server.minutes.models import Minutes, MinutesConfirmation, MinutesItem  # noqa: F401
 from meeting_server.search.models import SearchEntry  # noqa: F401
+from meeting_server.security.models import SecurityEvent  # noqa: F401
 from meeting_server.votes.models import NamedBallot, SecretBallot, Vote, VoteRoll, VoteVoter  # noqa: F401

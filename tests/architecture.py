@@ -32,6 +32,7 @@ GROUND = frozenset(
         "background",  # tasks started and forgotten
         "filenames",  # file names made from titles (documents, annotations and the archive all use them)
         "inputs",  # the strict base of every input model
+        "observability",  # metrics and JSON logs: the outbox, the PDF pools and the page cache record there
         "eventlog",  # package: the event log, typed server events and rooms, the after-commit outbox
         "migrations",  # package: the schema, revision by revision (plain Alembic, no table module imported)
     }
@@ -40,7 +41,9 @@ GROUND = frozenset(
 # Domains: what a meeting is made of. Each is a package whose modules may use
 # the ground and the other domains' modules, but no edge. Its `routes.py` (HTTP)
 # and `sockets.py` (socket handlers) are transports, so they are edges.
-DOMAINS = frozenset({"auth", "bodies", "meetings", "documents", "annotations", "votes", "minutes", "archive", "search"})
+DOMAINS = frozenset(
+    {"auth", "bodies", "meetings", "documents", "annotations", "votes", "minutes", "archive", "search", "security"}
+)
 TRANSPORT_MODULES = frozenset({"routes", "sockets"})
 
 # Edges: everything else. The app and its context and dependencies, the CLI

@@ -8,7 +8,18 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import ADMIN, PASSWORD, Api, DemoServer, ServerProcess, login, make_pdf, run_cli, unique
+from tests.support import (
+    ADMIN,
+    PASSWORD,
+    Api,
+    DemoServer,
+    ServerProcess,
+    keep_password,
+    login,
+    make_pdf,
+    run_cli,
+    unique,
+)
 
 
 @pytest.fixture(scope="session")
@@ -46,7 +57,7 @@ def new_user(admin: Api, role: str, full_name: str | None = None) -> Api:
             "role": role,
         },
     )
-    return login(admin.base_url, username, PASSWORD)
+    return keep_password(login(admin.base_url, username, PASSWORD), PASSWORD)
 
 
 @dataclass

@@ -563,7 +563,9 @@ def test_names_from_a_hostile_zip_stay_on_one_line(built, tmp_path):
     forged = forge(built, tmp_path / "forged.zip", add={"evil\n\x1b[2Jname.txt": b"x"})
     result = verify_cli(forged)
     assert result.returncode == 1
-    assert result.stderr == "meeting-server: evil\\n\\x1b[2Jname.txt: not listed in the manifest\n"
+    assert result.stderr == (
+        "meeting-server: evil\\n\\x1b[2Jname.txt: a control character in its name; not listed in the manifest\n"
+    )
 
 
 # ---- the audit log itself ----------------------------------------------------

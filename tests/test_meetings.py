@@ -86,7 +86,7 @@ def test_agenda_items_by_controllers_only(world):
     assert (second["position"], third["position"]) == (2, 3)
     assert world.secretary.post(url, json={"title": ""}).status_code == 422
     moved = world.secretary.ok("PATCH", f"/api/agenda/{third['id']}", json={"position": 1, "title": "Kế hoạch 2027"})
-    assert moved == {"id": third["id"], "position": 1, "title": "Kế hoạch 2027", "documents": []}
+    assert moved == {"id": third["id"], "position": 1, "title": "Kế hoạch 2027", "presenter": "", "documents": []}
     titles = [i["title"] for i in world.member.ok("GET", f"/api/meetings/{world.meeting_id}")["agenda"]]
     assert titles == ["Kế hoạch 2027", "Báo cáo tình hình", "Dự thảo nghị quyết"]
     # An item with a document stays; an empty one can go.

@@ -331,10 +331,9 @@ def test_drafts_are_edited_validated_and_deleted(hall):
         == 422
     )
     assert w.secretary.ok("GET", f"/api/votes/{vote['id']}")["secret"] is True
-    # Removing an (empty) agenda item leaves its votes standing, unattached.
-    spare = w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/agenda", 201, json={"title": "Mục bổ sung"})
-    attached = draft(w.secretary, w.meeting_id, agenda_item_id=spare["id"])
-    assert w.secretary.delete(f"/api/agenda/{spare['id']}").status_code == 204
+    # Removing an (empty) agenda item, before its meeting opens, leaves its votes standing, unattached.
+    attached = draft(w.secretary, other["id"], agenda_item_id=foreign_item["id"])
+    assert w.secretary.delete(f"/api/agenda/{foreign_item['id']}").status_code == 204
     assert w.secretary.ok("GET", f"/api/votes/{attached['id']}")["agenda_item_id"] is None
     assert w.member.delete(f"/api/votes/{vote['id']}").json()["error"]["code"] == "forbidden"
     assert w.secretary.delete(f"/api/votes/{vote['id']}").status_code == 204

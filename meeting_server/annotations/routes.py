@@ -18,6 +18,8 @@ from meeting_server.annotations.service import Scope
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
+from meeting_server.security.http import Security
+from meeting_server.security.models import SecurityKind
 
 router = APIRouter(tags=["annotations"])
 
@@ -66,7 +68,9 @@ async def list_annotations(
     response_class=FileResponse,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def annotated_pdf(document_id: Id, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE) -> FileResponse:
+async def annotated_pdf(
+    document_id: Id, user: CurrentUser, ctx: Ctx, security: Security, scope: Scope = SCOPE
+) -> FileResponse:
     """The original PDF with the annotations in `scope` written in as real PDF annotations."""
     source = await ctx.intents.read(service.export_source, user=user, document_id=document_id, scope=scope)
     out = ctx.store.temp_path(".pdf")
@@ -75,6 +79,9 @@ async def annotated_pdf(document_id: Id, user: CurrentUser, ctx: Ctx, scope: Sco
     except BaseException:
         out.unlink(missing_ok=True)
         raise
+    await security.note(
+        SecurityKind.export_annotations, user, document_id=document_id, details={"scope": scope, "format": "pdf"}
+    )
     return FileResponse(
         out,
         media_type="application/pdf",
@@ -91,10 +98,12 @@ async def annotated_pdf(document_id: Id, user: CurrentUser, ctx: Ctx, scope: Sco
     responses={200: {"content": {"application/ld+json": {}}}},
 )
 async def annotations_jsonld(
-    document_id: Id, request: Request, user: CurrentUser, ctx: Ctx, scope: Scope = SCOPE
+    document_id: Id, request: Request, user: CurrentUser, ctx: Ctx, security: Security, scope: Scope = SCOPE
 ) -> JSONResponse:
     """The annotations in `scope` as a W3C Web Annotation collection (JSON-LD)."""
     source = await ctx.intents.read(service.export_source, user=user, document_id=document_id, scope=scope)
+    noted = {"scope": scope, "format": "jsonld"}
+    await security.note(SecurityKind.export_annotations, user, document_id=document_id, details=noted)
     collection_id = str(request.url.replace(query=f"scope={scope}"))
     return JSONResponse(
         jsonld.collection(source, collection_id),

@@ -10,7 +10,8 @@ private one only ever reaches its owner. Private events are emitted with
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Literal
 
 from sqlmodel import Session, col, select
@@ -305,11 +306,13 @@ class ExportSource:
     annotations: list[AnnotationPublic]
     authors: dict[int, str]  # owner id -> full name
     page_sizes: dict[int, tuple[float, float]]  # page -> (width, height) as displayed, in points
+    created: dict[str, datetime] = field(default_factory=dict)  # annotation id -> when it was made
 
 
 def export_source(session: Session, user: UserPublic, document_id: int, scope: Scope) -> ExportSource:
     document, _ = readable_document(session, user, document_id)
-    annotations = [public(row) for row in _rows(session, user, document.id, scope)]
+    rows = _rows(session, user, document.id, scope)
+    annotations = [public(row) for row in rows]
     owners = sorted({a.owner_id for a in annotations})
     authors = (
         dict(session.exec(select(col(User.id), col(User.full_name)).where(col(User.id).in_(owners))).all())
@@ -317,4 +320,10 @@ def export_source(session: Session, user: UserPublic, document_id: int, scope: S
         else {}
     )
     sizes = page_sizes(session, [document.id])[document.id]
-    return ExportSource(document, annotations, authors, {n: (p.width, p.height) for n, p in enumerate(sizes, start=1)})
+    return ExportSource(
+        document,
+        annotations,
+        authors,
+        {n: (p.width, p.height) for n, p in enumerate(sizes, start=1)},
+        {row.id: row.created_at for row in rows},
+    )

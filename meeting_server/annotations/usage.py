@@ -102,3 +102,18 @@ def _ensure_counted(session: Session, meeting_id: int, user_id: int) -> None:
         usage.bytes += stored_bytes(data)
     session.add_all(pages.values())
     session.flush()
+
+
+def transfer(session: Session, row: Annotation, document_id: int, page: int) -> None:
+    """Move a live annotation's charge to another (document, page): a document's
+    new version takes it over (documents/versions.py). No limit applies: the
+    same annotations, one page for one page."""
+    _ensure_counted(session, row.meeting_id, row.owner_id)
+    size = stored_bytes(row.data)
+    for doc, number, sign in ((row.document_id, row.page, -1), (document_id, page, 1)):
+        key = {"meeting_id": row.meeting_id, "user_id": row.owner_id, "document_id": doc, "page": number}
+        usage = session.get(AnnotationUsage, tuple(key.values())) or AnnotationUsage(**key)
+        usage.count = max(0, usage.count + sign)
+        usage.bytes = max(0, usage.bytes + sign * size)
+        session.add(usage)
+        session.flush()  # the next annotation moved may charge the same row

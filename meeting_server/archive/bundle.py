@@ -24,6 +24,10 @@ line, so the same archive always has the same manifest and the same
 manifest SHA-256. Every member carries the archive's `created_at` as its ZIP
 timestamp, so the same inputs give the same ZIP, bit for bit.
 
+The same seal serves other ZIPs of the server (`meeting-server backup`): a
+`ManifestKind` names their format and the key that describes them, and has
+no audit chain; `verify.verify_archive(path, kind)` checks them the same way.
+
 There is no `manifest.sha256` beside the manifest. Inside the ZIP it would
 prove nothing: whoever can change a file and fix its line in the manifest
 can recompute that digest too, and accidental damage is already caught by
@@ -63,6 +67,21 @@ RESERVED_PATHS = frozenset({MANIFEST_PATH, AUDIT_PATH})
 CHUNK = 1024 * 1024
 
 
+@dataclass(frozen=True)
+class ManifestKind:
+    """What a sealed ZIP is. A meeting's archive (`MEETING_ARCHIVE`) is described
+    under "meeting" (an integer id and a title) and carries its audit chain;
+    another kind is described under its own `subject` key, any JSON object, and
+    has no audit chain."""
+
+    format: str
+    subject: str
+    audit: bool
+
+
+MEETING_ARCHIVE = ManifestKind(FORMAT, "meeting", audit=True)
+
+
 class ArchiveError(Exception):
     """A misuse of the writer: a bad or repeated path, a write after finish, no audit chain."""
 
@@ -83,7 +102,7 @@ class ArchiveSummary:
 
     manifest: dict
     manifest_sha256: str
-    audit_head: chain.ChainHead
+    audit_head: chain.ChainHead | None  # None for a kind without an audit chain
 
 
 class ArchiveWriter:
@@ -94,6 +113,7 @@ class ArchiveWriter:
     response): zipfile then writes data descriptors. `meeting` must hold an
     int `id` and a str `title`; its other JSON values go into the manifest
     as given (starts_at, location, closed_at, the finalized minutes' sha256…).
+    With another `kind`, `meeting` is that kind's description, any JSON object.
     """
 
     def __init__(
@@ -102,15 +122,17 @@ class ArchiveWriter:
         meeting: Mapping[str, Any],
         *,
         created_at: datetime | None = None,
+        kind: ManifestKind = MEETING_ARCHIVE,
     ):
-        if not isinstance(meeting.get("id"), int) or isinstance(meeting.get("id"), bool):
+        if kind.audit and (not isinstance(meeting.get("id"), int) or isinstance(meeting.get("id"), bool)):
             raise ArchiveError("meeting needs an integer id")
-        if not isinstance(meeting.get("title"), str):
+        if kind.audit and not isinstance(meeting.get("title"), str):
             raise ArchiveError("meeting needs a title")
         canonical_json(dict(meeting))  # refuse what JSON cannot hold now, not at finish
         if created_at is not None and created_at.tzinfo is None:
             raise ArchiveError("created_at must carry its time zone")
         self.meeting = dict(meeting)
+        self.kind = kind
         self.created_at = (created_at or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
         self._owned_path = Path(target) if isinstance(target, (str, Path)) else None
         self._zip: zipfile.ZipFile | None = zipfile.ZipFile(
@@ -152,6 +174,8 @@ class ArchiveWriter:
 
         The chain is checked first: an archive is never sealed around a broken one.
         """
+        if not self.kind.audit:
+            raise ArchiveError(f"a {self.kind.format} has no audit chain")
         if self._audit is not None:
             raise ArchiveError("the audit chain was already added")
         problems = chain.verify_chain(entries)
@@ -172,15 +196,16 @@ class ArchiveWriter:
         if self.summary is not None:
             return self.summary
         archive = self._ensure_open()
-        if self._audit is None:
+        if self.kind.audit and self._audit is None:
             raise ArchiveError("add the audit chain (add_audit) before finishing")
         manifest = {
-            "format": FORMAT,
-            "meeting": self.meeting,
+            "format": self.kind.format,
+            self.kind.subject: self.meeting,
             "created_at": self.created_at.isoformat(),
             "files": [self._files[path].as_json() for path in sorted(self._files)],
-            "audit": {"entries": self._audit.entries, "head_hash": self._audit.hash},
         }
+        if self._audit is not None:
+            manifest["audit"] = {"entries": self._audit.entries, "head_hash": self._audit.hash}
         data = manifest_bytes(manifest)
         with archive.open(self._info(MANIFEST_PATH), "w") as out:
             out.write(data)

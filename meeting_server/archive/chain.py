@@ -23,7 +23,7 @@ entry followed by "\\n", in seq order.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -84,7 +84,7 @@ def parse_jsonl(data: bytes) -> tuple[list[Any], list[ChainProblem]]:
     for number, line in enumerate(lines, start=1):
         try:
             value = json.loads(line.decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+        except (UnicodeDecodeError, ValueError, RecursionError):  # RecursionError: nested too deep
             problems.append(ChainProblem("not a JSON line (the entry was damaged or removed)", line=number))
             continue
         try:
@@ -98,19 +98,24 @@ def parse_jsonl(data: bytes) -> tuple[list[Any], list[ChainProblem]]:
     return entries, problems
 
 
-def verify_chain(entries: Sequence[Any]) -> list[ChainProblem]:
+def verify_chain(entries: Iterable[Any], *, max_problems: int | None = None) -> list[ChainProblem]:
     """Every break in the chain, in chain order: problems[0] names the first broken entry.
 
     Pure: give it exported entries (from `audit.export_chain` or
-    `parse_jsonl`). Each entry is checked for its shape, its seq following
-    the one before (1 first; a jump means an entry is missing), its
+    `parse_jsonl`), as a list or as an iterator read once, in order
+    (`verify-archive` streams them). Each entry is checked for its shape,
+    its seq following the one before (1 first; a jump means an entry is missing), its
     `prev_hash` being the previous entry's hash (64 zeros for seq 1), its
     meeting being the chain's, and its `hash` matching its content.
+
+    With `max_problems`, it stops reading once it has found that many.
     """
     problems: list[ChainProblem] = []
     expected_seq, meeting_id = 1, None
     expected_prev: str | None = ZERO_HASH
     for line, entry in enumerate(entries, start=1):
+        if max_problems is not None and len(problems) >= max_problems:
+            break
         shape = _shape_problem(entry)
         if shape:
             seq = entry.get("seq") if isinstance(entry, Mapping) else None

@@ -6,7 +6,9 @@ meeting is closed, so the record no longer moves. What goes in (docs/archive.md)
     manifest.json            SHA-256 of every other file (ArchiveWriter)
     minutes.pdf, minutes.json
     agenda.json              the meeting, participants, agenda and documents
-    documents/…pdf           the originals, byte for byte
+    documents/…pdf           the originals, byte for byte; older versions and withdrawn
+                             documents too, marked in their names ("-v1-replaced-", "-withdrawn-")
+    documents-off-agenda.json  those older versions and withdrawn documents, what became of each
     annotations/…pdf, …jsonld  shared annotations, as annotated PDFs and W3C JSON-LD
     votes.csv                every vote that was opened, its rule and full result
     ballots/vote-N.csv       named votes: who chose what; secret votes: receipt hashes only
@@ -29,6 +31,7 @@ from meeting_server.archive.bundle import ArchiveWriter
 from meeting_server.archive.canonical import canonical_json
 from meeting_server.auth.models import Role, User, UserPublic
 from meeting_server.config import Settings
+from meeting_server.documents.service import off_agenda
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import Conflict, Forbidden
 from meeting_server.filenames import portable_name
@@ -87,6 +90,8 @@ class ArchiveContent:
     attendance: list[list]
     audit: list[dict]
     names: dict[int, str] = field(default_factory=dict)
+    # Older versions and withdrawn documents: off the agenda, on the record.
+    off_agenda: list[dict] = field(default_factory=list)
     minutes_pdf: bytes = b""
 
 
@@ -106,6 +111,27 @@ def gather(session: Session, store: BlobStore, settings: Settings, user: UserPub
             stem = f"{item.position:02d}-{doc.id}-{portable_name(doc.title, max_length=80)}"
             documents.append((f"documents/{stem}.pdf", store.path(doc.sha256)))
             annotations.append((f"annotations/{stem}", export_source(session, user, doc.id, "shared")))
+    positions = {item.id: item.position for item in described.agenda}
+    off = []
+    for old in off_agenda(session, meeting.id):
+        mark = "withdrawn" if old.withdrawn_at is not None else f"v{old.version}-replaced"
+        stem = f"{positions.get(old.agenda_item_id, 0):02d}-{old.id}-{mark}-{portable_name(old.title, max_length=80)}"
+        documents.append((f"documents/{stem}.pdf", store.path(old.sha256)))
+        annotations.append((f"annotations/{stem}", export_source(session, user, old.id, "shared")))
+        off.append(
+            {
+                "id": old.id,
+                "agenda_item_id": old.agenda_item_id,
+                "title": old.title,
+                "version": old.version,
+                "status": "withdrawn" if old.withdrawn_at is not None else "replaced",
+                "replaced_by_id": old.replaced_by_id,
+                "withdrawn_at": old.withdrawn_at.isoformat() if old.withdrawn_at else None,
+                "withdrawn_by": old.withdrawn_by,
+                "sha256": old.sha256,
+                "path": f"documents/{stem}.pdf",
+            }
+        )
     votes, ballots = _votes(session, meeting.id, names)
     return ArchiveContent(
         meeting=described,
@@ -118,6 +144,7 @@ def gather(session: Session, store: BlobStore, settings: Settings, user: UserPub
         attendance=_attendance_rows(session, described, names),
         audit=audit.export_chain(session, meeting.id),
         names=names,
+        off_agenda=off,
     )
 
 
@@ -201,6 +228,8 @@ def write_archive(target: Path, content: ArchiveContent, annotated: dict[str, Pa
         # Canonical bytes: for final minutes their SHA-256 is the one recorded at finalize.
         writer.add_bytes("minutes.json", canonical_json(content.minutes))
         writer.add_json("agenda.json", json.loads(m.model_dump_json()))
+        if content.off_agenda:
+            writer.add_json("documents-off-agenda.json", content.off_agenda)
         for path, source in content.documents:
             writer.add_file(path, source)
         for stem, shared in content.annotations:

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import shutil
 from pathlib import Path
+from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
 from starlette.background import BackgroundTask
 
@@ -17,9 +18,9 @@ from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
-from meeting_server.meetings import service as meetings
-from meeting_server.minutes.models import Minutes, MinutesStatus
 from meeting_server.minutes.printing import draft_pdf
+from meeting_server.security.http import Security
+from meeting_server.security.models import SecurityKind
 
 router = APIRouter(tags=["archive"])
 
@@ -29,7 +30,7 @@ router = APIRouter(tags=["archive"])
     response_class=FileResponse,
     responses={200: {"content": {"application/zip": {}}}},
 )
-async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> FileResponse:
+async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx, security: Security) -> FileResponse:
     """The closed meeting's whole record as a ZIP with a manifest of SHA-256s
     (archivist, admin, or the meeting's secretary)."""
     content = await ctx.intents.read(gather, store=ctx.store, settings=ctx.settings, user=user, meeting_id=meeting_id)
@@ -45,6 +46,7 @@ async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> FileRespon
         annotated = await _annotated_pdfs(ctx, content, folder)
         target = folder / "archive.zip"
         await anyio.to_thread.run_sync(write_archive, target, content, annotated)
+        await security.note(SecurityKind.export_archive, user, meeting_id=meeting_id)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -73,23 +75,112 @@ def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
 
 
-@router.get("/api/oparl/v1/meetings")
-def oparl_meetings(request: Request, user: CurrentUser, ctx: Ctx) -> dict:
-    """The meetings the caller may see, as an OParl list of Meeting objects."""
+# ---- OParl 1.1 (meeting_server/archive/oparl.py): System -> bodies -> Body -> meetings -> ... ----
+
+
+def _filters(
+    created_since: str | None = Query(None, description="only objects created at or after this date-time"),
+    created_until: str | None = Query(None, description="only objects created at or before this date-time"),
+    modified_since: str | None = Query(None, description="only objects modified at or after this date-time"),
+    modified_until: str | None = Query(None, description="only objects modified at or before this date-time"),
+) -> oparl.Filters:
+    return oparl.Filters.parse(
+        {
+            "created_since": created_since,
+            "created_until": created_until,
+            "modified_since": modified_since,
+            "modified_until": modified_until,
+        }
+    )
+
+
+OParlFilters = Annotated[oparl.Filters, Depends(_filters)]
+
+
+def _name(ctx: AppContext) -> str:
+    """What the System and the Body are called: the minutes' issuing body, when it is set."""
+    return ctx.settings.minutes_issuer or "Meeting server"
+
+
+@router.get("/api/oparl/v1/system")
+def oparl_system(request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+    """The OParl entry point: the System, which names the list of bodies."""
     with ctx.db.read() as session:
-        listed = meetings.list_meetings(session, user)
-        full = [(meetings.get_meeting(session, user, m.id), _minutes_final(session, m.id)) for m in listed]
-    return oparl.meeting_list(_base(request), [oparl.meeting(_base(request), m, final) for m, final in full])
+        return oparl.system(_base(request), session, _name(ctx))
+
+
+@router.get("/api/oparl/v1/bodies")
+def oparl_bodies(request: Request, user: CurrentUser, ctx: Ctx, filters: OParlFilters) -> dict:
+    """The list of bodies: this server, as one OParl Body."""
+    with ctx.db.read() as session:
+        return oparl.body_list(_base(request), session, _name(ctx), filters)
+
+
+@router.get("/api/oparl/v1/body")
+def oparl_body(request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+    """The Body, whose `meeting` list is /api/oparl/v1/meetings."""
+    with ctx.db.read() as session:
+        return oparl.body(_base(request), session, _name(ctx))
+
+
+@router.get("/api/oparl/v1/body/organizations")
+def oparl_organizations(request: Request, user: CurrentUser, filters: OParlFilters) -> dict:
+    """The Body's organizations: none are modelled (an empty list, as OParl requires one)."""
+    return oparl.empty_list(_base(request), "body/organizations", filters)
+
+
+@router.get("/api/oparl/v1/body/people")
+def oparl_people(request: Request, user: CurrentUser, filters: OParlFilters) -> dict:
+    """The Body's people: none are published (an empty list, as OParl requires one)."""
+    return oparl.empty_list(_base(request), "body/people", filters)
+
+
+@router.get("/api/oparl/v1/body/papers")
+def oparl_papers(request: Request, user: CurrentUser, filters: OParlFilters) -> dict:
+    """The Body's papers: none are modelled (an empty list, as OParl requires one)."""
+    return oparl.empty_list(_base(request), "body/papers", filters)
+
+
+@router.get("/api/oparl/v1/meetings")
+def oparl_meetings(request: Request, user: CurrentUser, ctx: Ctx, filters: OParlFilters) -> dict:
+    """The meetings the caller may see, as an OParl list of Meeting objects, by id;
+    `created_since`, `created_until`, `modified_since`, `modified_until` filter it."""
+    with ctx.db.read() as session:
+        return oparl.read_meeting_list(session, user, _base(request), filters)
 
 
 @router.get("/api/oparl/v1/meetings/{meeting_id}")
-def oparl_meeting(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
-    """One meeting as an OParl Meeting with its AgendaItems and Files."""
+def oparl_meeting(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx, security: Security) -> dict:
+    """One meeting as an OParl Meeting with its AgendaItems, Files and Location."""
     with ctx.db.read() as session:
-        meeting = meetings.get_meeting(session, user, meeting_id)
-        return oparl.meeting(_base(request), meeting, _minutes_final(session, meeting_id))
+        found = oparl.read_meeting(session, user, _base(request), meeting_id)
+    security.note_from_thread(SecurityKind.export_oparl, user, meeting_id=meeting_id)
+    return found
 
 
-def _minutes_final(session, meeting_id: int) -> bool:
-    minutes = session.get(Minutes, meeting_id)
-    return minutes is not None and minutes.status == MinutesStatus.final
+@router.get("/api/oparl/v1/agenda-items/{item_id}")
+def oparl_agenda_item(item_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+    """One agenda item as an OParl AgendaItem, with its Files."""
+    with ctx.db.read() as session:
+        return oparl.read_agenda_item(session, user, _base(request), item_id)
+
+
+@router.get("/api/oparl/v1/files/{document_id}")
+def oparl_file(document_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+    """One document as an OParl File (older versions and withdrawn documents too)."""
+    with ctx.db.read() as session:
+        return oparl.read_file(session, user, _base(request), document_id)
+
+
+@router.get("/api/oparl/v1/locations/{meeting_id}")
+def oparl_location(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+    """A meeting's place as an OParl Location."""
+    with ctx.db.read() as session:
+        return oparl.read_location(session, user, _base(request), meeting_id)
+
+
+@router.get("/api/oparl/v1/minutes/{meeting_id}")
+def oparl_minutes(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+    """A meeting's final minutes as an OParl File (its `resultsProtocol`)."""
+    with ctx.db.read() as session:
+        return oparl.read_minutes_file(session, user, _base(request), meeting_id)

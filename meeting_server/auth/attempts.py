@@ -21,7 +21,7 @@ from datetime import UTC, datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.auth.models import LoginThrottle
 from meeting_server.auth.throttle import LoginThrottled
@@ -70,7 +70,9 @@ def reserve(session: Session, settings: Settings, username: str, address: str) -
 
 def forgive(session: Session, username: str, address: str) -> None:
     """The right password from this address: its count starts over."""
-    session.exec(sa.delete(LoginThrottle).where(LoginThrottle.username == username, LoginThrottle.address == address))
+    session.exec(
+        sa.delete(LoginThrottle).where(col(LoginThrottle.username) == username, col(LoginThrottle.address) == address)
+    )
 
 
 def _quiet_since(row: LoginThrottle) -> datetime:
@@ -106,4 +108,4 @@ def _sweep(session: Session, cutoff: datetime) -> None:
     )
     ids = list(session.exec(stale))
     if ids:
-        session.exec(sa.delete(LoginThrottle).where(LoginThrottle.id.in_(ids)))
+        session.exec(sa.delete(LoginThrottle).where(col(LoginThrottle.id).in_(ids)))

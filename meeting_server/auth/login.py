@@ -15,7 +15,7 @@ events, page images and every sync route use.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated
 
 import anyio
@@ -24,9 +24,11 @@ from fastapi import Depends, Request
 from meeting_server.auth import service
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.passwords import PasswordPool
-from meeting_server.auth.throttle import AddressGate
+from meeting_server.auth.throttle import AddressGate, LoginThrottled
 from meeting_server.config import Settings
-from meeting_server.errors import Unauthorized
+from meeting_server.errors import Forbidden, Unauthorized
+from meeting_server.security.models import SecurityKind
+from meeting_server.security.service import SecurityLog, ThrottleNotes
 
 if TYPE_CHECKING:  # the context holds the guard, so only its type comes from there
     from meeting_server.context import AppContext
@@ -39,6 +41,8 @@ class LoginGuard:
     passwords: PasswordPool
     gate: AddressGate
     db_limiter: anyio.CapacityLimiter
+    # Which throttled logins the security log notes (one per address a minute).
+    throttle_notes: ThrottleNotes = field(default_factory=ThrottleNotes)
 
     @classmethod
     def for_settings(cls, settings: Settings) -> LoginGuard:
@@ -72,15 +76,33 @@ def client_address(request: Request) -> str:
 async def log_in(
     ctx: AppContext, guard: LoginGuard, username: str, password: str, address: str
 ) -> tuple[str, UserPublic]:
-    """Check a login; answer (token, user) or raise Unauthorized / LoginThrottled."""
+    """Check a login; answer (token, user) or raise Unauthorized / LoginThrottled,
+    or Forbidden `account_disabled` for a disabled account's right password."""
     # The login's two short transactions run on threads of their own (see LoginGuard).
     intents = ctx.intents.limited(guard.db_limiter)
-    with guard.gate.admit(address) as attempt:
-        user, password_hash = await intents.run(
-            None, service.reserve_login, settings=ctx.settings, username=username, address=address
-        )
-        if not await guard.passwords.verify(password_hash, password) or user is None:
-            attempt.failed()
-            raise Unauthorized("Wrong username or password.")
-        token = await intents.run(None, service.start_session, settings=ctx.settings, user=user, address=address)
-        return token, user
+    # The outcome goes to the security log (security/service.py), the username as typed, never the password.
+    security = SecurityLog(address=address, per_kind=ctx.settings.security_events_per_kind, intents=intents)
+    try:
+        with guard.gate.admit(address) as attempt:
+            stored = await intents.run(
+                None, service.reserve_login, settings=ctx.settings, username=username, address=address
+            )
+            user = stored.user
+            if not await guard.passwords.verify(stored.password_hash, password) or user is None:
+                attempt.failed()
+                raise Unauthorized("Wrong username or password.")
+            if stored.disabled:
+                # Only after the right password: a wrong one is refused like any other.
+                raise Forbidden("This account has been disabled; ask the administrator.", code="account_disabled")
+            token = await intents.run(
+                None, service.start_session, settings=ctx.settings, user=user, address=address, security=security
+            )
+            return token, user
+    except LoginThrottled as refusal:
+        if guard.throttle_notes.due(address):
+            limit = (refusal.details or {}).get("limit_name")
+            await security.note(SecurityKind.login_throttled, username=username, details={"limit": limit})
+        raise
+    except (Unauthorized, Forbidden) as refusal:
+        await security.note(SecurityKind.login_failed, username=username, details={"reason": refusal.code})
+        raise

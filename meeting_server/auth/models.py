@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Annotated
 
 import sqlalchemy as sa
-from pydantic import BaseModel
+from pydantic import AfterValidator, BaseModel
 from pydantic import Field as PField
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.inputs import TrimmedInput
-from meeting_server.text import Name
+from meeting_server.text import Name, one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 
@@ -72,17 +73,23 @@ class LoginThrottle(SQLModel, table=True):
     blocked_until: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
 
 
+# What a person is ("Bí thư Đảng ủy phường"): one clean line, empty allowed.
+Position = Annotated[str, PField(max_length=200), AfterValidator(one_line)]
+
+
 class UserCreate(TrimmedInput):
     username: str = PField(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     password: str = PField(min_length=8, max_length=256)
     full_name: Name
     role: Role
+    position: Position = ""
 
 
-class UserBatchItem(TrimmedInput):
+class UserBatchItemIn(TrimmedInput):
     username: str = PField(min_length=2, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")
     full_name: Name
     role: Role
+    position: Position = ""
 
 
 class UserBatchCreate(TrimmedInput):
@@ -91,7 +98,7 @@ class UserBatchCreate(TrimmedInput):
     about 0.1 s of CPU on purpose, so 1,000 separate hashes would take minutes."""
 
     password: str = PField(min_length=8, max_length=256)
-    users: list[UserBatchItem] = PField(min_length=1, max_length=2000)
+    users: list[UserBatchItemIn] = PField(min_length=1, max_length=2000)
 
 
 class UserPublic(BaseModel):
@@ -99,6 +106,38 @@ class UserPublic(BaseModel):
     username: str
     full_name: str
     role: Role
+    position: str = ""
+    # Set for a new account or a reset password: the pages send the person to /account first.
+    must_change_password: bool = False
+
+
+class UserAccountPublic(UserPublic):
+    """A row of the admin's account list (`GET /api/users`)."""
+
+    disabled: bool = False
+
+
+class UserUpdate(TrimmedInput):
+    """What an admin changes on an account; absent fields stay as they are."""
+
+    full_name: Name | None = None
+    role: Role | None = None
+    position: Position | None = None
+    # True: the account can no longer log in, its sessions and sockets end at once; its history stays.
+    disabled: bool | None = None
+
+
+class PasswordChangeIn(TrimmedInput):
+    """A person changes their own password (trimmed like the login form's)."""
+
+    current: str = PField(min_length=1, max_length=256)
+    new: str = PField(min_length=8, max_length=256)
+
+
+class PasswordResetResult(BaseModel):
+    """The one-time password an admin hands over; the next login must replace it."""
+
+    password: str
 
 
 class LoginIn(TrimmedInput):
@@ -106,6 +145,6 @@ class LoginIn(TrimmedInput):
     password: str = PField(min_length=1, max_length=256)
 
 
-class LoginOut(BaseModel):
+class LoginResult(BaseModel):
     token: str
     user: UserPublic

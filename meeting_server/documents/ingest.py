@@ -22,8 +22,8 @@ from meeting_server.documents import service
 from meeting_server.documents.pdf import IngestFailure, IngestSummary, ingest_pdf
 from meeting_server.documents.pool import WorkerFailed
 from meeting_server.documents.runtime import DocumentRuntime
+from meeting_server.documents.titles import default_title
 from meeting_server.errors import Invalid, MeetingError, TooComplex, TooLarge, UnsupportedMedia
-from meeting_server.text import one_line
 
 log = logging.getLogger(__name__)
 
@@ -148,10 +148,6 @@ def failure_error(failure: IngestFailure, max_pages: int) -> MeetingError:
 
 
 def document_title(received: ReceivedFile, info: IngestSummary) -> str:
-    """The title given, else the file's name, else the PDF's own title: the first
-    that says something once cleaned as the minutes print it (text.py)."""
-    stem = Path(received.filename).stem if received.filename else ""
-    for candidate in (received.title, stem, info.title or ""):
-        if title := one_line(candidate)[:500]:
-            return title
-    return "Document"
+    """The title given, else the PDF's own title, its first heading, or its
+    file name made readable (titles.py): never a file-name slug."""
+    return default_title(received.title, info.title, info.heading, received.filename)

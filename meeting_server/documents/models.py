@@ -7,7 +7,9 @@ from datetime import datetime
 from pydantic import BaseModel
 from sqlmodel import Column, Field, SQLModel, Text
 
+from meeting_server.inputs import TrimmedInput
 from meeting_server.meetings.models import PageSize
+from meeting_server.text import Title
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 
@@ -52,6 +54,15 @@ class DocumentPublic(BaseModel):
     sha256: str
     size_bytes: int
     pages: list[PageSize]
+    # 1 for the first upload. A replaced version names its successor; a withdrawn
+    # document says when. Either way it is off the agenda, still readable.
+    version: int = 1
+    replaced_by_id: int | None = None
+    withdrawn_at: str | None = None
+
+
+class DocumentUpdate(TrimmedInput):
+    title: Title
 
 
 class Word(BaseModel):

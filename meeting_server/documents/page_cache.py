@@ -18,6 +18,8 @@ import time
 from collections import OrderedDict
 from pathlib import Path
 
+from meeting_server import observability
+
 log = logging.getLogger(__name__)
 
 
@@ -48,11 +50,11 @@ class PageCache:
                 found.append((stat.st_mtime, str(path), stat.st_size))
         found.sort(reverse=True)
         with self._lock:
-            for _, path, size in found:
-                if path not in self._sizes:
-                    self._sizes[path] = size
+            for _, key, size in found:
+                if key not in self._sizes:
+                    self._sizes[key] = size
                     self.total_bytes += size
-                    self._sizes.move_to_end(path, last=False)
+                    self._sizes.move_to_end(key, last=False)
             victims = self._over_bound()
         self._delete(victims)
         log.info("page cache: %d images, %.1f MB", len(self._sizes), self.total_bytes / 2**20)
@@ -63,10 +65,12 @@ class PageCache:
             data = path.read_bytes()
         except FileNotFoundError:
             self._forget(path)
+            observability.page_cache(hit=False)
             return None
         with self._lock:
             if str(path) in self._sizes:
                 self._sizes.move_to_end(str(path))
+        observability.page_cache(hit=True)
         return data
 
     def add(self, *paths: Path) -> None:
@@ -78,9 +82,9 @@ class PageCache:
             except FileNotFoundError:
                 continue
         with self._lock:
-            for path, size in sizes:
-                self.total_bytes += size - self._sizes.pop(path, 0)
-                self._sizes[path] = size
+            for key, size in sizes:
+                self.total_bytes += size - self._sizes.pop(key, 0)
+                self._sizes[key] = size
             victims = self._over_bound()
         self._delete(victims)
 

@@ -6,6 +6,7 @@ must take nothing else down.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -17,6 +18,7 @@ from PIL import Image
 
 from meeting_server.documents import layer_file
 from meeting_server.documents.storage import BlobStore
+from meeting_server.documents.titles import Line, first_heading
 from meeting_server.documents.widths import THUMBNAIL_WIDTH
 from meeting_server.documents.worker import cpu_budget, report_progress
 
@@ -49,6 +51,7 @@ class PdfInfo:
     page_count: int
     pages: list[PageInfo]
     title: str = ""
+    heading: str = ""  # page 1's first heading (titles.py)
 
 
 @dataclass
@@ -58,18 +61,22 @@ class IngestSummary:
 
     page_count: int
     sizes: list[tuple[float, float]]  # per page, in points, as displayed
-    title: str = ""
+    title: str = ""  # the Title metadata, as the file has it
+    heading: str = ""  # page 1's first heading (titles.py)
 
 
 def inspect_pdf(path: str, max_pages: int) -> PdfInfo:
     """Open the PDF, refuse what cannot be shown, and read page sizes and the text layer."""
     with _checked(path, max_pages) as doc:
         pages = []
+        heading = ""
         for number in range(doc.page_count):
             page = _load(doc, number)
             words, text = _text_layer(page)
+            if number == 0:
+                heading = _heading(page)
             pages.append(PageInfo(round(page.rect.width, 2), round(page.rect.height, 2), words, text))
-        return PdfInfo(page_count=doc.page_count, pages=pages, title=_title(doc))
+        return PdfInfo(page_count=doc.page_count, pages=pages, title=_title(doc), heading=heading)
 
 
 def ingest_pdf(
@@ -81,15 +88,18 @@ def ingest_pdf(
     with its worker (worker.cpu_budget): the pool reports which page it was."""
     with _checked(path, max_pages) as doc, open(layer_path, "w", encoding="utf-8") as layer:
         sizes = []
+        heading = ""
         for number in range(doc.page_count):
             report_progress(number + 1)
             with cpu_budget(page_budget_s):
                 page = _load(doc, number)
                 words, text = _text_layer(page)
+                if number == 0:
+                    heading = _heading(page)
                 _thumbnail(page, store.page_image(sha256, number + 1, THUMBNAIL_WIDTH))
             layer.write(layer_file.encode(words, text))
             sizes.append((round(page.rect.width, 2), round(page.rect.height, 2)))
-        return IngestSummary(page_count=doc.page_count, sizes=sizes, title=_title(doc))
+        return IngestSummary(page_count=doc.page_count, sizes=sizes, title=_title(doc), heading=heading)
 
 
 @contextlib.contextmanager
@@ -123,6 +133,50 @@ def _title(doc: pymupdf.Document) -> str:
     return ((doc.metadata or {}).get("title") or "").strip()[:500]
 
 
+def _heading(page: pymupdf.Page) -> str:
+    """Page 1's first heading (titles.first_heading), from its lines' font sizes, as displayed."""
+    try:
+        blocks = page.get_text("dict", flags=pymupdf.TEXTFLAGS_TEXT)["blocks"]
+    except Exception:
+        return ""
+    matrix = page.rotation_matrix
+    lines = []
+    for block in blocks:
+        for line in block.get("lines", []):
+            spans = [span for span in line.get("spans", []) if span.get("text", "").strip()]
+            if not spans:
+                continue
+            # The line's size: the one most of its characters are set in.
+            size = max(spans, key=lambda span: len(span["text"].strip()))["size"]
+            box = pymupdf.Rect(line["bbox"]) * matrix
+            lines.append(Line(size=float(size), top=box.y0, bottom=box.y1, text="".join(s["text"] for s in spans)))
+    return first_heading(lines, page.rect.height)
+
+
+def page_fingerprints(path: str, numbers: list[int]) -> dict[int, str]:
+    """A fingerprint of each of these pages (from 1) that changes whenever what
+    the page draws may change: its size and rotation, its content streams and
+    the raw streams of every image and form it uses. For pages without text
+    (scans), where text cannot tell two versions of a page apart (versions.py)."""
+    prints: dict[int, str] = {}
+    with pymupdf.open(path, filetype="pdf") as doc:
+        for number in numbers:
+            if not 1 <= number <= doc.page_count:
+                continue
+            page = doc.load_page(number - 1)
+            digest = hashlib.sha256()
+            digest.update(f"{page.rect.width:.2f}x{page.rect.height:.2f}r{page.rotation}|".encode())
+            for xref in page.get_contents():
+                digest.update(doc.xref_stream_raw(xref) or b"")
+                digest.update(b"|")
+            used = {item[0] for item in page.get_images(full=True)} | {item[0] for item in page.get_xobjects()}
+            # By content, not by object number: the same image has another number in another file.
+            for stream in sorted(hashlib.sha256(doc.xref_stream_raw(xref) or b"").hexdigest() for xref in used):
+                digest.update(stream.encode())
+            prints[number] = digest.hexdigest()
+    return prints
+
+
 def _text_layer(page: pymupdf.Page) -> tuple[list[list], str]:
     rect = page.rect  # as displayed: after /Rotate, relative to the CropBox
     try:
@@ -134,7 +188,8 @@ def _text_layer(page: pymupdf.Page) -> tuple[list[list], str]:
         # A page whose text cannot be read still shows; it is just not searchable.
         return [], ""
     # Text coordinates come unrotated; the rotation matrix maps them as displayed.
-    a, b, c, d, e, f = page.rotation_matrix
+    m = page.rotation_matrix
+    a, b, c, d, e, f = m.a, m.b, m.c, m.d, m.e, m.f
     width, height = rect.width, rect.height
     layer = []
     for x0, y0, x1, y1, word, *_ in words:

@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from meeting_server import observability
 from meeting_server.documents.worker import BUDGET_SIGNAL, worker_main
 
 log = logging.getLogger(__name__)
@@ -138,8 +139,9 @@ class WorkerPool:
         if not self._servers:
             self._servers = [asyncio.create_task(self._serve(), name=f"{self.name}-{n}") for n in range(self.workers)]
         job = _Job(fn, args, timeout, asyncio.get_running_loop().create_future())
-        self._queue.put_nowait(job)
-        return await job.future
+        with observability.pdf_job(self.name):  # queued or running: /metrics meeting_pdf_jobs
+            self._queue.put_nowait(job)
+            return await job.future
 
     async def _serve(self) -> None:
         """One worker slot: its process, started on demand, and the jobs it takes in turn."""

@@ -1,4 +1,4 @@
-"""Documents over HTTP: upload, metadata, page images, text, the original."""
+"""Documents over HTTP: upload, metadata, rename, withdraw, new versions, page images, text, the original."""
 
 from __future__ import annotations
 
@@ -11,15 +11,17 @@ from fastapi.responses import FileResponse
 
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
-from meeting_server.documents import service, text_layer
+from meeting_server.documents import service, text_layer, versions
 from meeting_server.documents.ingest import document_title, ingest, receive_upload
-from meeting_server.documents.models import DocumentPublic, PageText
+from meeting_server.documents.models import DocumentPublic, DocumentUpdate, PageText
 from meeting_server.documents.pdf import render_page
 from meeting_server.documents.pool import WorkerFailed
 from meeting_server.documents.widths import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PAGE_WIDTHS, snap_width
 from meeting_server.errors import Invalid, NotFound
 from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
+from meeting_server.security.http import Security
+from meeting_server.security.models import SecurityKind
 
 router = APIRouter(tags=["documents"])
 
@@ -82,9 +84,61 @@ async def upload_document(item_id: Id, request: Request, user: CurrentUser, ctx:
 
 @router.get("/api/documents/{document_id}", response_model=DocumentPublic)
 def get_document(document_id: Id, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
-    """A document's metadata and page sizes."""
+    """A document's metadata and page sizes; older versions and withdrawn documents too."""
     with ctx.db.read() as session:
         return service.get_document(session, user, document_id)
+
+
+@router.patch(
+    "/api/documents/{document_id}",
+    response_model=DocumentPublic,
+    responses={409: {"description": "`meeting_closed`, `document_replaced` or `document_withdrawn`"}},
+)
+async def rename_document(document_id: Id, body: DocumentUpdate, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
+    """Rename a document on the agenda (secretary, chair; not once the meeting is closed)."""
+    _, meeting_id = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
+    return await ctx.intents.run(
+        meeting_id, service.rename_document, user=user, document_id=document_id, title=body.title
+    )
+
+
+@router.delete(
+    "/api/documents/{document_id}",
+    status_code=status.HTTP_204_NO_CONTENT,
+    responses={409: {"description": "`document_presented`: the presenter shows it in the open meeting; or closed"}},
+)
+async def withdraw_document(document_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
+    """Withdraw a document from the agenda (secretary, chair). It stays readable and in the archive."""
+    _, meeting_id = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
+    await ctx.intents.run(meeting_id, service.withdraw_document, user=user, document_id=document_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/api/documents/{document_id}/versions",
+    response_model=versions.NewVersionPublic,
+    status_code=status.HTTP_201_CREATED,
+    openapi_extra=UPLOAD_BODY,
+    responses={
+        409: {"description": "`document_replaced`, `document_withdrawn`, `meeting_closed`"},
+        413: {"description": "too large"},
+        415: {"description": "not a PDF"},
+        422: {"description": "damaged, encrypted or empty PDF; `too_complex`: a page takes too long to draw"},
+    },
+)
+async def new_version(document_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> versions.NewVersionPublic:
+    """Replace a document with a new version (secretary, chair): `file`, and `title`
+    (default: the old title). Annotations of unchanged pages move to it."""
+    target = await ctx.intents.read(versions.version_target, user=user, document_id=document_id)
+    received = await receive_upload(request, ctx)
+    layer = ctx.store.temp_path(".layer")
+    try:
+        summary = await ingest(ctx, received, layer)
+        await anyio.to_thread.run_sync(ctx.store.put, received.temp, received.sha256)
+        return await versions.store_version(ctx, target, user, received, summary, layer)
+    finally:
+        received.temp.unlink(missing_ok=True)
+        layer.unlink(missing_ok=True)
 
 
 @router.get(
@@ -162,15 +216,22 @@ def page_text(document_id: Id, number: int, user: CurrentUser, ctx: Ctx) -> Page
 
 
 @router.get("/api/documents/{document_id}/file", response_class=FileResponse)
-async def original_file(document_id: Id, user: CurrentUser, ctx: Ctx) -> FileResponse:
-    """The original PDF, byte for byte."""
-    document, _ = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
+async def original_file(
+    document_id: Id,
+    user: CurrentUser,
+    ctx: Ctx,
+    security: Security,
+    download: bool = Query(False, description="save it (Content-Disposition: attachment) rather than show it"),
+) -> FileResponse:
+    """The original PDF, byte for byte; `download=1` for OParl's `downloadUrl`."""
+    document, meeting_id = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
+    await security.note(SecurityKind.document_download, user, meeting_id=meeting_id, document_id=document_id)
     return FileResponse(
         ctx.store.path(document.sha256),
         media_type="application/pdf",
         # A portable name: a title may hold "/", quotes or line breaks.
         filename=f"{portable_name(document.title)}.pdf",
-        content_disposition_type="inline",
+        content_disposition_type="attachment" if download else "inline",
         # "private": no shared proxy keeps it for whoever asks next.
         headers={"ETag": f'"{document.sha256}"', "Cache-Control": "private"},
     )

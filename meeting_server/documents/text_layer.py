@@ -50,8 +50,7 @@ async def add_document(
     layer: Path,
 ) -> DocumentPublic:
     """Store an ingested document with its text layer from `layer` (which this takes over)."""
-    chunks = read_chunks(layer, ctx.settings.text_layer_chunk_kb * 1024)
-    first = await anyio.to_thread.run_sync(next, chunks, [])
+    first, chunks = await first_chunk(ctx, layer)
     document = await ctx.intents.run(
         meeting_id,
         service.add_ingested,
@@ -63,12 +62,31 @@ async def add_document(
         sizes=summary.sizes,
         first=first,
     )
-    if len(first) < summary.page_count:
-        # The open file reads on from where it is, renamed or not.
-        pending = _pending_dir(ctx) / f"{document.id}.layer"
-        await anyio.to_thread.run_sync(_move, layer, pending)
-        await _load_shielded(ctx.intents, document.id, chunks, pending)
+    await load_rest(ctx, document.id, summary.page_count, first, chunks, layer)
     return document
+
+
+async def first_chunk(ctx: DocumentRuntime, layer: Path) -> tuple[list[PageLayer], Iterator[list[PageLayer]]]:
+    """The text layer's first chunk (it goes in with the document), and the rest to come."""
+    chunks = read_chunks(layer, ctx.settings.text_layer_chunk_kb * 1024)
+    first: list[PageLayer] = await anyio.to_thread.run_sync(next, chunks, [])
+    return first, chunks
+
+
+async def load_rest(
+    ctx: DocumentRuntime,
+    document_id: int,
+    page_count: int,
+    first: list[PageLayer],
+    chunks: Iterator[list[PageLayer]],
+    layer: Path,
+) -> None:
+    """After the document's intent: the chunks that did not go in with it, if any."""
+    if len(first) < page_count:
+        # The open file reads on from where it is, renamed or not.
+        pending = _pending_dir(ctx) / f"{document_id}.layer"
+        await anyio.to_thread.run_sync(_move, layer, pending)
+        await _load_shielded(ctx.intents, document_id, chunks, pending)
 
 
 async def resume(ctx: DocumentRuntime) -> None:

@@ -27,3 +27,9 @@ def meeting_room(meeting_id: int) -> str:
 def user_room(meeting_id: int, user_id: int) -> str:
     """The devices of one user in one meeting: where their private events go."""
     return f"meeting:{meeting_id}:user:{user_id}"
+
+
+def inbox_room(user_id: int) -> str:
+    """Every socket of one user, joined on connect, whatever meeting it is in: where the
+    meeting list hears of meetings published to them and of changes to those."""
+    return f"inbox:{user_id}"

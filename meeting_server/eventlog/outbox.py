@@ -26,6 +26,7 @@ import socketio
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from meeting_server import observability
 from meeting_server.db import Database
 from meeting_server.eventlog.events import ServerEvent, inbox_room, meeting_room, user_room
 from meeting_server.eventlog.models import Event
@@ -33,6 +34,10 @@ from meeting_server.eventlog.models import Event
 log = logging.getLogger(__name__)
 T = TypeVar("T")
 P = ParamSpec("P")
+
+
+# What a user's inbox hears (Tx.notify_inboxes).
+INBOX_EVENT = "inbox:meeting"
 
 
 @dataclass
@@ -80,12 +85,13 @@ class Tx:
         return event.seq
 
     def notify_inboxes(self, event: ServerEvent, user_ids: Iterable[int]) -> None:
-        """Also send the event, once committed, to these users' inboxes (every socket of theirs,
-        joined or not: their meeting list). Not logged: a list that missed it reloads anyway.
-        `seq` is what the event already has (the meeting's log position after notify_after_commit)."""
-        payload = event.model_dump(mode="json")
+        """Tell these users' inboxes (every socket of theirs, joined or not: their meeting list),
+        once committed, that the meeting changed: `inbox:meeting` {meeting_id, seq, event}, a name
+        of its own so a tablet in the meeting's room does not get the event twice. Not logged:
+        a list that missed it reloads anyway. `seq` is the event's (its log position, if logged)."""
+        payload = {"meeting_id": event.meeting_id, "seq": event.seq, "event": event.name}
         for user_id in sorted(set(user_ids)):
-            self.outgoing.append(Outgoing(event.name, payload, inbox_room(user_id)))
+            self.outgoing.append(Outgoing(INBOX_EVENT, payload, inbox_room(user_id)))
 
 
 def _dumps(payload: dict) -> str:
@@ -100,6 +106,8 @@ Emitter: TypeAlias = socketio.AsyncServer | socketio.AsyncManager
 # up on (it stays in the log, so tablets replay it): one stuck send must not
 # hold back the meeting's later events for good.
 SEND_TIMEOUT_S = 10.0
+# To this node's sockets only, after a broker outage: rejoin with since_seq (realtime/broker.py).
+RESYNC_EVENT = "server:resync"
 
 
 class _KeyedLocks:
@@ -173,9 +181,20 @@ class Sender:
         if self.sio is None:
             return
         try:
-            await asyncio.wait_for(self.sio.emit(item.name, item.payload, room=item.room), SEND_TIMEOUT_S)
+            with observability.emitting(item.payload.get("meeting_id")):  # latency and count, /metrics
+                await asyncio.wait_for(self.sio.emit(item.name, item.payload, room=item.room), SEND_TIMEOUT_S)
         except Exception:  # the event is committed: clients replay it from the log
             log.exception("emit of %s failed", item.name)
+
+    async def resync_local(self) -> None:
+        """Ask this node's own sockets to rejoin (`server:resync`): the broker was down, so
+        events other nodes sent meanwhile never came; a rejoin replays them from the log."""
+        if self.sio is None:
+            return
+        try:
+            await self.sio.emit(RESYNC_EVENT, {}, ignore_queue=True)
+        except Exception:
+            log.exception("resync of this node's sockets failed")
 
     async def relay(self, event: ServerEvent, *, skip_sid: str | None = None) -> None:
         """Send a transient event (a stroke being drawn) to its meeting's room

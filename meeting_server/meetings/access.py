@@ -1,6 +1,7 @@
 """Who may see and who may steer a meeting (PROTOCOL.md, Roles).
 
-See: its participants; admins; archivists once it is closed.
+See: its participants; admins; archivists once it is closed. A draft (being
+prepared, not published) is seen only by those who control it.
 Control (open/close, page turns, agenda, documents): participants whose
 role is secretary or chair, and admins.
 """
@@ -8,7 +9,7 @@ role is secretary or chair, and admins.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.auth.models import CONTROLLING_ROLES, Role, UserPublic
 from meeting_server.errors import Forbidden, MeetingClosed, NotFound
@@ -21,17 +22,23 @@ def is_participant(session: Session, meeting_id: int, user_id: int) -> bool:
 
 def visible_to(user: UserPublic):
     """The same rule as `can_view`, as a SQL condition on Meeting, for lists and search."""
-    mine = Meeting.id.in_(select(Participant.meeting_id).where(Participant.user_id == user.id))
+    mine = col(Meeting.id).in_(select(col(Participant.meeting_id)).where(col(Participant.user_id) == user.id))
     if user.role == Role.admin:
         return sa.true()
+    if user.role in CONTROLLING_ROLES:
+        # A draft they are invited to, they control (can_control).
+        return mine
+    published_and_mine = mine & (col(Meeting.status) != MeetingStatus.draft)
     if user.role == Role.archivist:
-        return (Meeting.status == MeetingStatus.closed) | mine
-    return mine
+        return (col(Meeting.status) == MeetingStatus.closed) | published_and_mine
+    return published_and_mine
 
 
 def can_view(session: Session, user: UserPublic, meeting: Meeting) -> bool:
     if user.role == Role.admin:
         return True
+    if meeting.status == MeetingStatus.draft:
+        return can_control(session, user, meeting)
     if user.role == Role.archivist and meeting.status == MeetingStatus.closed:
         return True
     return is_participant(session, meeting.id, user.id)

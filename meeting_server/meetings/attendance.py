@@ -8,7 +8,10 @@ records "online" or "absent" (with a reason) and corrects mistakes. A tablet
 that drops off the Wi-Fi leaves attendance alone.
 
 Counts and quorum are over the voting participants only: guests attend but
-do not count. "online" counts as attending.
+do not count. "online" counts as attending. A meeting of a body counts its
+quorum on the body's whole membership instead, invited or not
+(`member_base`): frozen into `meeting.member_count` when the meeting opens,
+the live count before.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
+from meeting_server.bodies import service as bodies
 from meeting_server.meetings.events import AttendanceChanged
 from meeting_server.meetings.models import (
     Attendance,
@@ -59,6 +63,19 @@ def quorum_of(session: Session, meeting_id: int) -> QuorumFraction:
     return QuorumFraction(numerator=meeting.quorum_numerator, denominator=meeting.quorum_denominator)
 
 
+def member_base(session: Session, meeting: Meeting) -> int | None:
+    """The base of the Party Charter's "of the members" rules and of the quorum
+    for a meeting of a body: the body's whole membership, invited or not. Frozen
+    when the meeting opens (`meeting.member_count`), the body's live count before.
+    None for a meeting without a body (or of a body without members): then the
+    voting participants count, as they always did."""
+    if meeting.body_id is None:
+        return None
+    if meeting.member_count is not None:
+        return meeting.member_count or None
+    return bodies.member_count(session, meeting.body_id) or None
+
+
 def voting_user_ids(session: Session, meeting_id: int) -> list[int]:
     return sorted(
         session.exec(select(Participant.user_id).where(Participant.meeting_id == meeting_id, Participant.voting))
@@ -86,9 +103,12 @@ def counts(session: Session, meeting_id: int, listed: list[AttendanceEntry] | No
     fraction = quorum_of(session, meeting_id)
     present = statuses.count(AttendanceStatus.present)
     online = statuses.count(AttendanceStatus.online)
-    state = quorum_rule(present + online, len(voting), fraction.numerator, fraction.denominator)
+    members = member_base(session, session.get_one(Meeting, meeting_id))
+    base = len(voting) if members is None else members
+    state = quorum_rule(present + online, base, fraction.numerator, fraction.denominator)
     return AttendanceCounts(
         voting=len(voting),
+        members=members,
         present=present,
         online=online,
         absent=statuses.count(AttendanceStatus.absent),

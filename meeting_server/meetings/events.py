@@ -35,3 +35,10 @@ class AgendaChanged(ServerEvent):
     """The agenda or its documents changed: clients fetch the meeting again."""
 
     name = "agenda:changed"
+
+
+class MeetingChanged(ServerEvent):
+    """Title, time, place, body, chair, secretary or invitees changed: clients fetch the meeting again.
+    Also sent to each invitee's inbox (`inbox:{user_id}`) when it is published, so lists refresh."""
+
+    name = "meeting:changed"

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.auth.models import Role, User, UserCreate
 from meeting_server.auth.passwords import hash_password
@@ -19,6 +19,7 @@ from meeting_server.documents.ingest import failure_error
 from meeting_server.documents.pdf import IngestFailure, PdfInfo, inspect_pdf
 from meeting_server.documents.service import add_document
 from meeting_server.documents.storage import BlobStore
+from meeting_server.documents.titles import default_title
 from meeting_server.eventlog.outbox import Intents, Tx
 from meeting_server.inputs import TrimmedInput
 from meeting_server.meetings.models import AgendaItemCreate, Meeting, MeetingCreate, ParticipantIn
@@ -140,7 +141,13 @@ def import_folder(intents: Intents, store: BlobStore, folder: Path, max_pages: i
                 raise FolderError(f"{doc.file}: {failure_error(failure, max_pages).message}") from None
             data = path.read_bytes()
             staged.append(
-                StagedDocument(index, doc.title or path.stem, hashlib.sha256(data).hexdigest(), len(data), info)
+                StagedDocument(
+                    index,
+                    default_title(doc.title or "", info.title, info.heading, path.name),
+                    hashlib.sha256(data).hexdigest(),
+                    len(data),
+                    info,
+                )
             )
             sources.append(path)
     # Into the store first: copying while holding the database's write lock
@@ -189,7 +196,7 @@ def create_imported_meeting(tx: Tx, spec: AgendaSpec, documents: list[StagedDocu
 
 
 def _users_by_name(session: Session, names: list[str]) -> dict[str, User]:
-    users = {u.username: u for u in session.exec(select(User).where(User.username.in_(names)))}
+    users = {u.username: u for u in session.exec(select(User).where(col(User.username).in_(names)))}
     missing = [n for n in names if n not in users]
     if missing:
         raise FolderError(

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 from enum import Enum
+from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, BaseModel
+from pydantic import AfterValidator, AwareDatetime, BaseModel
 from pydantic import Field as PField
 from sqlmodel import Column, Field, SQLModel
 
@@ -15,7 +16,7 @@ from meeting_server.auth.models import Role
 from meeting_server.bodies.models import Body  # noqa: F401
 from meeting_server.ids import Id
 from meeting_server.inputs import TrimmedInput
-from meeting_server.text import Line, Title
+from meeting_server.text import Line, Title, one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
 
 
@@ -144,20 +145,52 @@ class ParticipantIn(TrimmedInput):
     voting: bool | None = None
 
 
+# Who presents an agenda item: a name as the minutes write it.
+PresenterName = Annotated[str, PField(max_length=200), AfterValidator(lambda v: one_line(v)[:200])]
+
+
 class MeetingCreate(TrimmedInput):
     title: Title
     starts_at: AwareDatetime
     location: Line = ""
     participants: list[ParticipantIn] = PField(default_factory=list, max_length=2000)
+    # "draft": prepared first and published later; "scheduled" (PROTOCOL.md's name): published at once.
+    status: Literal[MeetingStatus.draft, MeetingStatus.scheduled] = MeetingStatus.scheduled
+    # With a body and no voting participants named, its members are invited to vote.
+    body_id: Id | None = None
+    chair_id: Id | None = None
+    secretary_id: Id | None = None
+
+
+class MeetingUpdate(TrimmedInput):
+    """What `PATCH /api/meetings/{id}` changes: only the fields sent (null clears body, chair, secretary)."""
+
+    title: Title | None = None
+    starts_at: AwareDatetime | None = None
+    location: Line | None = None
+    body_id: Id | None = None
+    chair_id: Id | None = None
+    secretary_id: Id | None = None
+    # The whole list of invitees: those left out are uninvited.
+    participants: list[ParticipantIn] | None = PField(default=None, max_length=2000)
+
+
+class RsvpIn(TrimmedInput):
+    """An invitee's answer: attending, or absent with a reason."""
+
+    status: Rsvp
+    reason: Line = ""
 
 
 class AgendaItemCreate(TrimmedInput):
     title: Title
+    presenter: PresenterName = ""
 
 
 class AgendaItemUpdate(TrimmedInput):
     title: Title | None = None
     position: int | None = PField(default=None, ge=1)
+    presenter: PresenterName | None = None
 
 
 class ParticipantPublic(BaseModel):
@@ -172,18 +205,30 @@ class PageSize(BaseModel):
     height: float
 
 
+class DocumentVersionSummary(BaseModel):
+    """An older version of a document on the agenda: readable, off the agenda."""
+
+    id: int
+    version: int
+    title: str
+
+
 class DocumentSummary(BaseModel):
     id: int
     title: str
     page_count: int
     sha256: str
     pages: list[PageSize]
+    version: int = 1
+    # The versions it replaced, newest first.
+    versions: list[DocumentVersionSummary] = []
 
 
 class AgendaItemPublic(BaseModel):
     id: int
     position: int
     title: str
+    presenter: str = ""
     documents: list[DocumentSummary] = []
 
 
@@ -219,6 +264,8 @@ class AttendanceCounts(BaseModel):
     """Over the voting participants only: guests attend but do not count."""
 
     voting: int
+    # A body's meeting: the body's whole membership, the quorum's base (invited or not); left out without a body.
+    members: int | None = PField(default=None, exclude_if=lambda v: v is None)
     present: int
     online: int
     absent: int
@@ -242,6 +289,11 @@ class MeetingPublic(BaseModel):
     attendance: list[AttendanceEntry]
     quorum: QuorumFraction
     counts: AttendanceCounts
+    body_id: int | None = None
+    body_name: str | None = None
+    chair_id: int | None = None
+    secretary_id: int | None = None
+    published_at: str | None = None
 
 
 class MeetingListItem(BaseModel):
@@ -252,6 +304,14 @@ class MeetingListItem(BaseModel):
     status: MeetingStatus
     closed_at: str | None = None
     can_control: bool
+    # The caller is invited to it.
+    invited: bool = False
+    # Published, the caller is invited and has not opened it yet.
+    is_new: bool = False
+    # The caller's answer to the invitation, if any.
+    rsvp: Rsvp | None = None
+    rsvp_reason: str = ""
+    body_name: str | None = None
 
 
 def normalize_starts_at(value: AwareDatetime) -> str:

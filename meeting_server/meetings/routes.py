@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Body, Query, Request, Response, status
 
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
-from meeting_server.meetings import service
+from meeting_server.meetings import preparation, service
+from meeting_server.meetings.invitation import invitation_ics
 from meeting_server.meetings.models import (
     AgendaItemCreate,
     AgendaItemPublic,
@@ -19,8 +20,11 @@ from meeting_server.meetings.models import (
     MeetingListItem,
     MeetingPublic,
     MeetingStatus,
+    MeetingUpdate,
     QuorumIn,
+    RsvpIn,
 )
+from meeting_server.timeutil import utcnow
 
 router = APIRouter(tags=["meetings"])
 
@@ -99,3 +103,59 @@ async def set_attendance(
 async def set_quorum(meeting_id: Id, body: QuorumIn, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Set the share of voting participants that must attend (secretary, chair); default 2/3."""
     return await ctx.intents.run(meeting_id, service.set_quorum, user=user, meeting_id=meeting_id, data=body)
+
+
+# ---- preparing a meeting -------------------------------------------------------
+
+
+@router.patch("/api/meetings/{meeting_id}", response_model=MeetingPublic)
+async def update_meeting(meeting_id: Id, body: MeetingUpdate, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """Change title, time, place, body, chair, secretary or invitees (secretary, chair); not once closed."""
+    return await ctx.intents.run(meeting_id, preparation.update_meeting, user=user, meeting_id=meeting_id, data=body)
+
+
+@router.post("/api/meetings/{meeting_id}/publish", response_model=MeetingPublic)
+async def publish_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """Publish a draft (secretary, chair): its invitees see it and may answer."""
+    return await ctx.intents.run(meeting_id, preparation.publish_meeting, user=user, meeting_id=meeting_id)
+
+
+@router.post("/api/meetings/{meeting_id}/copy", response_model=MeetingPublic, status_code=status.HTTP_201_CREATED)
+async def copy_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """A new draft with this meeting's body, place, invitees and agenda titles (secretary, chair)."""
+    return await ctx.intents.run(None, preparation.copy_meeting, user=user, meeting_id=meeting_id)
+
+
+@router.put("/api/meetings/{meeting_id}/agenda/order", response_model=list[AgendaItemPublic])
+async def reorder_agenda(
+    meeting_id: Id, user: CurrentUser, ctx: Ctx, order: Annotated[list[Id], Body(max_length=1000)]
+) -> list[AgendaItemPublic]:
+    """Put the agenda in this order: every item's id exactly once (secretary, chair)."""
+    return await ctx.intents.run(meeting_id, preparation.reorder_agenda, user=user, meeting_id=meeting_id, order=order)
+
+
+@router.put("/api/meetings/{meeting_id}/rsvp", response_model=MeetingPublic)
+async def answer_invitation(meeting_id: Id, body: RsvpIn, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+    """An invitee answers: attending, or absent with a reason (recorded as their attendance)."""
+    return await ctx.intents.run(meeting_id, preparation.answer_invitation, user=user, meeting_id=meeting_id, data=body)
+
+
+@router.post("/api/meetings/{meeting_id}/seen", status_code=status.HTTP_204_NO_CONTENT)
+async def mark_seen(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
+    """The caller opened the meeting: it is no longer "new" in their list."""
+    await ctx.intents.run(meeting_id, preparation.mark_seen, user=user, meeting_id=meeting_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/api/meetings/{meeting_id}/invitation.ics", response_class=Response)
+def invitation(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> Response:
+    """The invitation as an iCalendar file (RFC 5545, Asia/Ho_Chi_Minh)."""
+    with ctx.db.read() as session:
+        meeting = service.get_meeting(session, user, meeting_id)
+    url = str(request.url_for("tablet_page", meeting_id=meeting_id))
+    content = invitation_ics(meeting, host=request.url.hostname or "meeting-server", url=url, now=utcnow())
+    return Response(
+        content,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"'},
+    )

@@ -6,23 +6,27 @@ events it causes; nothing is sent before commit.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.archive import audit
-from meeting_server.auth.models import VOTING_ROLES, Role, User, UserPublic
+from meeting_server.auth.models import CONTROLLING_ROLES, VOTING_ROLES, Role, User, UserPublic
+from meeting_server.bodies import service as bodies
+from meeting_server.bodies.models import Body, BodyMember
 from meeting_server.documents.models import Document
-from meeting_server.documents.service import document_in_meeting, page_sizes
+from meeting_server.documents.service import agenda_documents, document_in_meeting
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
+from meeting_server.eventlog.events import ServerEvent
 from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings import attendance
 from meeting_server.meetings.access import (
-    can_control,
     controlled_meeting,
     visible_meeting,
     visible_to,
 )
-from meeting_server.meetings.events import AgendaChanged, MeetingStatusChanged, PageTurned
+from meeting_server.meetings.events import AgendaChanged, MeetingChanged, MeetingStatusChanged, PageTurned
 from meeting_server.meetings.models import (
     AgendaItem,
     AgendaItemCreate,
@@ -30,13 +34,13 @@ from meeting_server.meetings.models import (
     AgendaItemUpdate,
     AttendanceEntry,
     AttendanceIn,
-    DocumentSummary,
     Meeting,
     MeetingCreate,
     MeetingListItem,
     MeetingPublic,
     MeetingStatus,
     Participant,
+    ParticipantIn,
     ParticipantPublic,
     Presenter,
     QuorumIn,
@@ -62,26 +66,59 @@ def list_meetings(
     year: int | None = None,
     title: str = "",
 ) -> list[MeetingListItem]:
-    query = select(Meeting).where(visible_to(user)).order_by(Meeting.starts_at.desc(), Meeting.id.desc())
+    query = select(Meeting).where(visible_to(user)).order_by(col(Meeting.starts_at).desc(), col(Meeting.id).desc())
     if status is not None:
         query = query.where(Meeting.status == status)
     if year is not None:
-        query = query.where(Meeting.starts_at.like(f"{year:04d}-%"))
+        query = query.where(col(Meeting.starts_at).like(f"{year:04d}-%"))
     wanted = query_terms(title)
-    return [
-        MeetingListItem(
-            id=m.id,
-            title=m.title,
-            starts_at=m.starts_at,
-            location=m.location,
-            status=m.status,
-            closed_at=iso(m.closed_at),
-            can_control=can_control(session, user, m),
-        )
+    meetings = [
+        m
         for m in session.exec(query)
         # Titles are short and lists small: fold in Python, same rule as search.
         if all(term in fold(m.title) for term in wanted)
     ]
+    mine = {
+        p.meeting_id: p
+        for p in session.exec(
+            select(Participant).where(
+                col(Participant.user_id) == user.id, col(Participant.meeting_id).in_([m.id for m in meetings])
+            )
+        )
+    }
+    body_ids = {m.body_id for m in meetings if m.body_id is not None}
+    body_names = (
+        {b.id: b.name for b in session.exec(select(Body).where(col(Body.id).in_(list(body_ids))))} if body_ids else {}
+    )
+    items = []
+    for m in meetings:
+        invitation = mine.get(m.id)
+        items.append(
+            MeetingListItem(
+                id=m.id,
+                title=m.title,
+                starts_at=m.starts_at,
+                location=m.location,
+                status=m.status,
+                closed_at=iso(m.closed_at),
+                can_control=_controls(user, m, invitation),
+                invited=invitation is not None,
+                # Not for those who prepare it: they know it already.
+                is_new=invitation is not None
+                and m.status != MeetingStatus.draft
+                and invitation.seen_at is None
+                and not _controls(user, m, invitation),
+                rsvp=invitation.rsvp if invitation else None,
+                rsvp_reason=invitation.rsvp_reason if invitation else "",
+                body_name=body_names.get(m.body_id) if m.body_id is not None else None,
+            )
+        )
+    return items
+
+
+def _controls(user: UserPublic, meeting: Meeting, invitation: Participant | None) -> bool:
+    """can_control, from the caller's invitation already at hand."""
+    return user.role == Role.admin or (user.role in CONTROLLING_ROLES and invitation is not None)
 
 
 def get_meeting(session: Session, user: UserPublic, meeting_id: int) -> MeetingPublic:
@@ -91,33 +128,20 @@ def get_meeting(session: Session, user: UserPublic, meeting_id: int) -> MeetingP
 def describe(session: Session, meeting: Meeting) -> MeetingPublic:
     participants = session.exec(
         select(Participant, User)
-        .join(User, User.id == Participant.user_id)
+        .join(User, col(User.id) == col(Participant.user_id))
         .where(Participant.meeting_id == meeting.id)
         .order_by(User.full_name)
     ).all()
     items = session.exec(
-        select(AgendaItem).where(AgendaItem.meeting_id == meeting.id).order_by(AgendaItem.position)
+        select(AgendaItem).where(col(AgendaItem.meeting_id) == meeting.id).order_by(col(AgendaItem.position))
     ).all()
-    docs_by_item: dict[int, list[DocumentSummary]] = {item.id: [] for item in items}
-    if items:
-        documents = session.exec(
-            select(Document).where(Document.agenda_item_id.in_(list(docs_by_item))).order_by(Document.id)
-        ).all()
-        sizes = page_sizes(session, [d.id for d in documents])
-        for doc in documents:
-            docs_by_item[doc.agenda_item_id].append(
-                DocumentSummary(
-                    id=doc.id,
-                    title=doc.title,
-                    page_count=doc.page_count,
-                    sha256=doc.sha256,
-                    pages=sizes.get(doc.id, []),
-                )
-            )
+    # Current documents only (not replaced, not withdrawn), each with its older versions.
+    docs_by_item = agenda_documents(session, [item.id for item in items])
     presenter = None
     if meeting.presenter_document_id is not None:
         presenter = Presenter(document_id=meeting.presenter_document_id, page=meeting.presenter_page)
     roll = attendance.entries(session, meeting.id)
+    body = session.get(Body, meeting.body_id) if meeting.body_id is not None else None
     return MeetingPublic(
         id=meeting.id,
         title=meeting.title,
@@ -133,11 +157,19 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
             for p, u in participants
         ],
         agenda=[
-            AgendaItemPublic(id=i.id, position=i.position, title=i.title, documents=docs_by_item[i.id]) for i in items
+            AgendaItemPublic(
+                id=i.id, position=i.position, title=i.title, presenter=i.presenter, documents=docs_by_item[i.id]
+            )
+            for i in items
         ],
         attendance=roll,
         quorum=attendance.quorum_of(session, meeting.id),
         counts=attendance.counts(session, meeting.id, roll),
+        body_id=meeting.body_id,
+        body_name=body.name if body else None,
+        chair_id=meeting.chair_id,
+        secretary_id=meeting.secretary_id,
+        published_at=iso(meeting.published_at),
     )
 
 
@@ -146,44 +178,105 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
 
 def create_meeting(tx: Tx, user: UserPublic, data: MeetingCreate) -> MeetingPublic:
     """Admins, secretaries and chairs create meetings; a secretary or chair
-    who creates one is invited to it, so they can run it."""
+    who creates one is invited to it, so they can run it. With a body and no
+    voting participants named, the body's members are invited to vote (guests
+    named with `voting: false` come on top). A draft is seen only by those who
+    control it until it is published; a meeting made "scheduled" is published at once."""
     if user.role not in MEETING_CREATORS:
         raise Forbidden("Only an admin, a secretary or a chair may create meetings.")
     session = tx.session
-    wanted = {p.user_id: p for p in data.participants}
+    wanted: dict[int, ParticipantIn | None] = {p.user_id: p for p in data.participants}
+    if data.body_id is not None:
+        if session.get(Body, data.body_id) is None:
+            raise Invalid("No such body.", details={"field": "body_id"})
+        if not any(p.voting is not False for p in data.participants):
+            for member_id in body_member_ids(session, data.body_id):
+                wanted.setdefault(member_id, None)
+    for officer in (data.chair_id, data.secretary_id):
+        if officer is not None:
+            wanted.setdefault(officer, None)
     if user.role in (Role.secretary, Role.chair):
         wanted.setdefault(user.id, None)
-    users = {u.id: u for u in session.exec(select(User).where(User.id.in_(list(wanted))))}
-    missing = sorted(set(wanted) - set(users))
-    if missing:
-        raise Invalid(f"Unknown participant user ids: {missing}.")
+    users = _known_users(session, wanted)
+    published = data.status == MeetingStatus.scheduled
     meeting = Meeting(
         title=data.title,
         starts_at=normalize_starts_at(data.starts_at),
         location=data.location,
         created_by=user.id,
+        status=MeetingStatus(data.status),
+        body_id=data.body_id,
+        chair_id=data.chair_id,
+        secretary_id=data.secretary_id,
+        published_at=utcnow() if published else None,
     )
     session.add(meeting)
     session.flush()
     for user_id, spec in wanted.items():
-        invited = users[user_id]
-        may_vote = invited.role in VOTING_ROLES
-        voting = may_vote if spec is None or spec.voting is None else spec.voting
-        if voting and not may_vote:
-            raise Invalid(f"{invited.full_name} ({invited.role.value}) cannot hold a vote; invite as a guest.")
-        session.add(Participant(meeting_id=meeting.id, user_id=user_id, voting=voting))
+        session.add(Participant(meeting_id=meeting.id, user_id=user_id, voting=_voting(users[user_id], spec)))
     session.flush()
+    if published:
+        # Their lists show it at once (not logged: nobody has joined a meeting made this instant).
+        tx.notify_inboxes(MeetingChanged(meeting_id=meeting.id, seq=meeting.last_seq), wanted)
     return describe(session, meeting)
+
+
+def body_member_ids(session: Session, body_id: int) -> list[int]:
+    """The body's members, in the body's own order."""
+    return list(
+        session.exec(
+            select(BodyMember.user_id)
+            .join(User, col(User.id) == col(BodyMember.user_id))
+            .where(BodyMember.body_id == body_id)
+            .order_by(col(BodyMember.rank), col(User.full_name))
+        )
+    )
+
+
+def _known_users(session: Session, wanted: Mapping[int, object]) -> dict[int, User]:
+    users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(list(wanted))))}
+    missing = sorted(set(wanted) - set(users))
+    if missing:
+        raise Invalid(f"Unknown participant user ids: {missing}.", details={"field": "participants"})
+    return users
+
+
+def _voting(invited: User, spec: ParticipantIn | None) -> bool:
+    may_vote = invited.role in VOTING_ROLES
+    voting = may_vote if spec is None or spec.voting is None else spec.voting
+    if voting and not may_vote:
+        raise Invalid(
+            f"{invited.full_name} ({invited.role.value}) cannot hold a vote; invite as a guest.",
+            details={"field": "participants"},
+        )
+    return voting
 
 
 def add_agenda_item(tx: Tx, user: UserPublic, meeting_id: int, data: AgendaItemCreate) -> AgendaItemPublic:
     meeting = controlled_meeting(tx.session, user, meeting_id)
     last = tx.session.exec(select(sa.func.max(AgendaItem.position)).where(AgendaItem.meeting_id == meeting.id)).one()
-    item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=data.title)
+    item = AgendaItem(meeting_id=meeting.id, position=(last or 0) + 1, title=data.title, presenter=data.presenter)
     tx.session.add(item)
     tx.session.flush()
-    tx.notify_after_commit(AgendaChanged(meeting_id=meeting.id))
-    return AgendaItemPublic(id=item.id, position=item.position, title=item.title)
+    announce(tx, meeting, AgendaChanged(meeting_id=meeting.id))
+    return _item_public(item)
+
+
+def _item_public(item: AgendaItem) -> AgendaItemPublic:
+    return AgendaItemPublic(id=item.id, position=item.position, title=item.title, presenter=item.presenter)
+
+
+def invitee_ids(session: Session, meeting_id: int) -> list[int]:
+    return list(session.exec(select(Participant.user_id).where(Participant.meeting_id == meeting_id)))
+
+
+def announce(tx: Tx, meeting: Meeting, event: ServerEvent, also: Iterable[int] = ()) -> int:
+    """Log and send the event to the meeting's room and, once the meeting is published,
+    to its invitees' inboxes (their meeting lists); `also`: more users to tell (the uninvited)."""
+    seq = tx.notify_after_commit(event)
+    if meeting.status != MeetingStatus.draft:
+        tx.notify_inboxes(event, [*invitee_ids(tx.session, meeting.id), *also])
+    return seq
 
 
 def agenda_item_meeting_id(session: Session, item_id: int) -> int:
@@ -198,9 +291,11 @@ def update_agenda_item(tx: Tx, user: UserPublic, item_id: int, data: AgendaItemU
     item = _controlled_item(tx, user, item_id)
     if data.title is not None:
         item.title = data.title
+    if data.presenter is not None:
+        item.presenter = data.presenter
     if data.position is not None and data.position != item.position:
         items = tx.session.exec(
-            select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id).order_by(AgendaItem.position)
+            select(AgendaItem).where(col(AgendaItem.meeting_id) == item.meeting_id).order_by(col(AgendaItem.position))
         ).all()
         ordered = [i for i in items if i.id != item.id]
         ordered.insert(min(data.position, len(items)) - 1, item)
@@ -209,13 +304,23 @@ def update_agenda_item(tx: Tx, user: UserPublic, item_id: int, data: AgendaItemU
             tx.session.add(each)
     tx.session.add(item)
     tx.session.flush()
-    tx.notify_after_commit(AgendaChanged(meeting_id=item.meeting_id))
-    return AgendaItemPublic(id=item.id, position=item.position, title=item.title)
+    announce(tx, _meeting_of(tx, item), AgendaChanged(meeting_id=item.meeting_id))
+    return _item_public(item)
+
+
+def _meeting_of(tx: Tx, item: AgendaItem) -> Meeting:
+    meeting = tx.session.get(Meeting, item.meeting_id)
+    assert meeting is not None
+    return meeting
 
 
 def delete_agenda_item(tx: Tx, user: UserPublic, item_id: int) -> None:
-    """Only an item without documents can go: a document once shown stays on record."""
+    """Only an item without documents can go, and only before the meeting opens:
+    a document once shown stays on record, as does the agenda of a session."""
     item = _controlled_item(tx, user, item_id)
+    meeting = _meeting_of(tx, item)
+    if meeting.status not in (MeetingStatus.draft, MeetingStatus.scheduled):
+        raise Conflict("The meeting has opened: its agenda items can no longer be deleted.")
     if tx.session.exec(select(Document.id).where(Document.agenda_item_id == item.id)).first():
         raise Invalid("Remove the item's documents first.", code="conflict", status=409)
     if item_has_text(tx.session, item.id):
@@ -223,12 +328,12 @@ def delete_agenda_item(tx: Tx, user: UserPublic, item_id: int) -> None:
     tx.session.delete(item)
     tx.session.flush()
     rest = tx.session.exec(
-        select(AgendaItem).where(AgendaItem.meeting_id == item.meeting_id).order_by(AgendaItem.position)
+        select(AgendaItem).where(col(AgendaItem.meeting_id) == item.meeting_id).order_by(col(AgendaItem.position))
     ).all()
     for position, each in enumerate(rest, start=1):
         each.position = position
         tx.session.add(each)
-    tx.notify_after_commit(AgendaChanged(meeting_id=item.meeting_id))
+    announce(tx, meeting, AgendaChanged(meeting_id=item.meeting_id))
 
 
 def _controlled_item(tx: Tx, user: UserPublic, item_id: int) -> AgendaItem:
@@ -246,6 +351,8 @@ def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
     if meeting.status in (MeetingStatus.draft, MeetingStatus.scheduled):
         meeting.status = MeetingStatus.open
         meeting.opened_at = utcnow()
+        # The body's whole membership, frozen: the base of its "of the members" rules and quorum from now on.
+        meeting.member_count = bodies.member_count(tx.session, meeting.body_id) if meeting.body_id is not None else None
         tx.session.add(meeting)
         tx.session.flush()
         tx.notify_after_commit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))

@@ -131,8 +131,10 @@ class Attendee(_Model):
 class AttendanceCounts:
     members: int  # voting participants
     present: int  # of them, in the room or online
-    absent: int
+    absent: int  # in a meeting of a body: of its whole membership, invited or not
     excused: int  # of the absent, with a reason
+    # A meeting of a body: its whole membership, invited or not ("Tổng số ủy viên: 9"). None otherwise.
+    body_members: int | None = None
 
 
 class DocumentRef(_Model):
@@ -165,6 +167,8 @@ class VoteRecord(_Model):
     rule: VoteRule = "majority_of_members"
     secret: bool = False
     eligible: int = Field(ge=0)  # voting participants entitled to vote
+    # A meeting of a body: its whole membership, the base of the "of the members" rules.
+    members: int | None = Field(default=None, ge=0)
     cast: int = Field(ge=0)  # ballots cast
     results: list[OptionCount] = Field(min_length=1)
     passed: bool
@@ -185,7 +189,9 @@ class VoteRecord(_Model):
     @property
     def base(self) -> int:
         """What the approvals are measured against under the rule."""
-        return self.cast if self.rule == "majority_of_cast" else self.eligible
+        if self.rule == "majority_of_cast":
+            return self.cast
+        return self.eligible if self.members is None else self.members
 
 
 class AgendaEntry(_Model):
@@ -218,6 +224,8 @@ class MinutesDocument(_Model):
     chair: Person
     secretary: Person
     attendees: list[Attendee] = Field(default_factory=list)
+    # A meeting of a body: its whole membership when the meeting opened, invited or not.
+    body_members: int | None = Field(default=None, ge=1)
     items: list[AgendaEntry] = Field(default_factory=list)
     # Printed small under the signatures of final minutes: the finalized minutes'
     # SHA-256 (lowercase hex), so the signed paper can be checked against the
@@ -249,9 +257,12 @@ class MinutesDocument(_Model):
     def counts(self) -> AttendanceCounts:
         members = self.members
         absent = [person for person in members if not person.attended]
+        present = len(members) - len(absent)
         return AttendanceCounts(
             members=len(members),
-            present=len(members) - len(absent),
-            absent=len(absent),
+            present=present,
+            # A body's members who were not invited are absent too, without a reason.
+            absent=len(absent) if self.body_members is None else max(self.body_members - present, len(absent)),
             excused=sum(1 for person in absent if person.reason),
+            body_members=self.body_members,
         )

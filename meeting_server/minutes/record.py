@@ -17,17 +17,22 @@ same in any language. Times are ISO 8601 (UTC, as the server stores them).
      "header": {"issuer_parent", "issuer_name", "issuer_number", "locality", "subject", "date", "timezone"},
      "chair": {"user_id", "name", "position"}|null, "secretary": (the same)|null,
      "attendance": {"members", "present", "online", "absent", "excused", "guests",
-                    "people": [{"user_id", "name", "role", "voting", "status", "reason"}]},
+                    "body": {"id", "name", "members"},   # only for a meeting of a body
+                    "people": [{"user_id", "name", "role", "voting", "status", "reason", "position"}]},
      "items": [{"agenda_item_id", "position", "title", "discussion", "conclusion",
                 "documents": [{"id", "title", "pages", "sha256"}], "votes": [vote]}],
      "other_votes": [vote]}          # closed votes under no agenda item
     vote = {"id", "title", "secret", "rule", "eligible", "cast", "passed", "opened_at", "closed_at",
+            "members",                                   # only in a meeting of a body: the rule's base
             "results": [{"option", "label", "count"}],      # in the vote's option order
             "quorum": {"required", "present", "met", "overridden"}|null}
 
 Attendance: a participant never checked in is absent (without a reason);
 guests (non-voting) are listed but not counted. Nothing of a secret ballot
-but its totals is in it.
+but its totals is in it. In a meeting of a body, `attendance.body.members` is
+the body's whole membership (frozen when the meeting opened), invited or not:
+the minutes print "Tổng số ủy viên: 9, có mặt 6"; each person carries their
+position in the body, and the body's members come first, in its order.
 """
 
 from __future__ import annotations
@@ -40,6 +45,8 @@ from zoneinfo import ZoneInfo
 from sqlmodel import Session, col, select
 
 from meeting_server.auth.models import Role, User
+from meeting_server.bodies import service as bodies
+from meeting_server.bodies.models import Body
 from meeting_server.config import Settings
 from meeting_server.documents.models import Document
 from meeting_server.documents.storage import BlobStore
@@ -121,7 +128,7 @@ def build_record(
     finalized_at: datetime | None = None,
 ) -> dict:
     minutes = minutes or Minutes(meeting_id=meeting.id)
-    people = _people(session, meeting.id)
+    people = _people(session, meeting)
     zone = zone_for(meeting.starts_at)
     return {
         "format": FORMAT,
@@ -140,7 +147,7 @@ def build_record(
         "secretary": _signer(
             people, minutes.secretary_id, minutes.secretary_position, Role.secretary, meeting.created_by
         ),
-        "attendance": _attendance(people),
+        "attendance": _attendance(people, _body(session, meeting)),
         **_items_and_votes(session, meeting.id),
     }
 
@@ -198,11 +205,15 @@ def _meeting_day(meeting: Meeting, zone: str) -> date:
     return when.astimezone(ZoneInfo(zone)).date()
 
 
-def _people(session: Session, meeting_id: int) -> list[dict]:
-    """Every participant with how they attended, by name. The attendance
+def _people(session: Session, meeting: Meeting) -> list[dict]:
+    """Every participant with how they attended, by name (a body's members
+    first, in its order, with their position in it). The attendance
     record is attendance.entries' (the one owner of that question); the
     minutes add one rule of their own: never recorded means absent, with no
     reason given."""
+    meeting_id = meeting.id
+    positions = bodies.positions(session, meeting.body_id) if meeting.body_id is not None else {}
+    order = bodies.ranks(session, meeting.body_id) if meeting.body_id is not None else {}
     listed = {e.user_id: e for e in attendance.entries(session, meeting_id)}
     rows = session.exec(
         select(Participant, User)
@@ -221,9 +232,21 @@ def _people(session: Session, meeting_id: int) -> list[dict]:
                 "voting": participant.voting,
                 "status": status.value,
                 "reason": recorded.reason if status == AttendanceStatus.absent else "",
+                "position": positions.get(user.id, ""),
             }
         )
-    return sorted(people, key=lambda p: (p["name"].casefold(), p["user_id"]))
+    return sorted(people, key=lambda p: (order.get(p["user_id"], len(order)), p["name"].casefold(), p["user_id"]))
+
+
+def _body(session: Session, meeting: Meeting) -> dict | None:
+    """The body that met, with its whole membership (attendance.member_base: frozen at opening)."""
+    if meeting.body_id is None:
+        return None
+    body = session.get(Body, meeting.body_id)
+    members = attendance.member_base(session, meeting)
+    if body is None or members is None:
+        return None
+    return {"id": body.id, "name": body.name, "members": members}
 
 
 def _signer(people: list[dict], chosen: int | None, position: str, role: Role, creator: int | None) -> dict | None:
@@ -239,18 +262,20 @@ def _signer(people: list[dict], chosen: int | None, position: str, role: Role, c
     return {"user_id": person["user_id"], "name": person["name"], "position": position}
 
 
-def _attendance(people: list[dict]) -> dict:
+def _attendance(people: list[dict], body: dict | None = None) -> dict:
     members = [p for p in people if p["voting"]]
     absent = [p for p in members if p["status"] == AttendanceStatus.absent.value]
-    return {
+    counted: dict[str, object] = {
         "members": len(members),
         "present": sum(1 for p in members if p["status"] == AttendanceStatus.present.value),
         "online": sum(1 for p in members if p["status"] == AttendanceStatus.online.value),
         "absent": len(absent),
         "excused": sum(1 for p in absent if p["reason"]),
         "guests": sum(1 for p in people if not p["voting"] and p["status"] != AttendanceStatus.absent.value),
-        "people": people,
     }
+    if body is not None:
+        counted["body"] = body
+    return {**counted, "people": people}
 
 
 def _items_and_votes(session: Session, meeting_id: int) -> dict:
@@ -307,7 +332,7 @@ def vote_entry(vote: Vote) -> dict:
             "met": bool(vote.quorum_met),
             "overridden": bool(vote.quorum_overridden),
         }
-    return {
+    entry = {
         "id": vote.id,
         "title": vote.title,
         "secret": vote.secret,
@@ -320,6 +345,10 @@ def vote_entry(vote: Vote) -> dict:
         "opened_at": iso(vote.opened_at),
         "closed_at": iso(vote.closed_at),
     }
+    if result.get("members") is not None:
+        # A meeting of a body: the base the rule counted, the body's whole membership.
+        entry["members"] = int(result["members"])
+    return entry
 
 
 # ---- printing the record -----------------------------------------------------------------
@@ -354,9 +383,16 @@ def document_from_record(record: dict, fingerprint: str = "") -> MinutesDocument
         chair=_person(record["chair"]),
         secretary=_person(record["secretary"]),
         attendees=[
-            Attendee(name=p["name"], voting=p["voting"], status=p["status"], reason=p["reason"])
+            Attendee(
+                name=p["name"],
+                position=p.get("position", ""),
+                voting=p["voting"],
+                status=p["status"],
+                reason=p["reason"],
+            )
             for p in record["attendance"]["people"]
         ],
+        body_members=(record["attendance"].get("body") or {}).get("members"),
         items=items,
         fingerprint=fingerprint,
     )
@@ -375,6 +411,7 @@ def _vote_record(vote: dict) -> VoteRecord:
         rule=vote["rule"],
         secret=vote["secret"],
         eligible=vote["eligible"],
+        members=vote.get("members"),
         cast=vote["cast"],
         results=[OptionCount(label=r["label"], count=r["count"]) for r in vote["results"]],
         passed=vote["passed"],

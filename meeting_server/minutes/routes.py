@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import anyio
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
 
 from meeting_server.archive.canonical import canonical_json, sha256_hex
@@ -21,6 +21,8 @@ from meeting_server.minutes import service
 from meeting_server.minutes.models import FinalizeResult, ItemSaveIn, ItemSaveResult, MinutesPublic, MinutesUpdate
 from meeting_server.minutes.printing import draft_pdf, print_minutes
 from meeting_server.minutes.record import final_pdf_path, minutes_record
+from meeting_server.security.http import Security
+from meeting_server.security.models import SecurityKind
 
 router = APIRouter(tags=["minutes"])
 
@@ -89,23 +91,32 @@ async def confirm(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesPublic:
     response_class=Response,
     responses={200: {"content": {"application/pdf": {}}}},
 )
-async def minutes_pdf(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
-    """The minutes as a PDF: final ones exactly as stored (SHA-256 = `pdf_sha256`), drafts rendered now."""
+async def minutes_pdf(
+    meeting_id: Id,
+    user: CurrentUser,
+    ctx: Ctx,
+    security: Security,
+    download: bool = Query(False, description="save it (Content-Disposition: attachment) rather than show it"),
+) -> Response:
+    """The minutes as a PDF: final ones exactly as stored (SHA-256 = `pdf_sha256`), drafts rendered now;
+    `download=1` for OParl's `downloadUrl`."""
     path, record = await ctx.intents.read(_pdf_source, user=user, meeting_id=meeting_id, ctx=ctx)
+    await security.note(SecurityKind.export_minutes, user, meeting_id=meeting_id, details={"final": path is not None})
     name = f"bien-ban-hop-{meeting_id}.pdf"
+    disposition = "attachment" if download else "inline"
     if path is not None:
         return FileResponse(
             path,
             media_type="application/pdf",
             filename=name,
-            content_disposition_type="inline",
+            content_disposition_type=disposition,
             headers={"ETag": f'"{path.stem}"', "Cache-Control": "private, max-age=86400"},
         )
     pdf = await _draft_pdf(ctx, record)
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="{name}"', "Cache-Control": "no-store"},
+        headers={"Content-Disposition": f'{disposition}; filename="{name}"', "Cache-Control": "no-store"},
     )
 
 

@@ -16,8 +16,13 @@ from typing import Any
 import socketio
 from pydantic import BaseModel, Field, ValidationError
 from socketio import packet
+
+# socket.io's own refusal carries its data to the client (`connect_error`); Python's built-in
+# ConnectionRefusedError would reach it as a generic message.
+from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlmodel import Session, select
 
+from meeting_server import observability
 from meeting_server.annotations import sockets as annotation_sockets
 from meeting_server.auth import origin as origin_rule
 from meeting_server.auth.models import UserPublic
@@ -26,15 +31,16 @@ from meeting_server.config import Settings
 from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE
 from meeting_server.errors import Invalid, MeetingError
-from meeting_server.eventlog.events import meeting_room, user_room
+from meeting_server.eventlog.events import inbox_room, meeting_room, user_room
 from meeting_server.ids import Id
 from meeting_server.inputs import StrictInput
 from meeting_server.meetings import presence
 from meeting_server.meetings import sockets as meeting_sockets
 from meeting_server.meetings.access import visible_meeting
 from meeting_server.meetings.models import Presence
+from meeting_server.realtime.broker import ResilientRedisManager
 from meeting_server.realtime.replay import join, replay_page
-from meeting_server.realtime.sessions import session_room
+from meeting_server.realtime.sessions import account_room, session_room
 from meeting_server.votes import sockets as vote_sockets
 
 log = logging.getLogger(__name__)
@@ -59,6 +65,12 @@ class ReplayIn(StrictInput):
     since_seq: int = Field(ge=0)
 
 
+def _refusal(code: str, message: str) -> Refused:
+    """A refused connection as the client's `connect_error` gets it: `err.message` the
+    message, `err.data` the error body every other refusal has, `{code, message}`."""
+    return Refused(message, {"code": code, "message": message})
+
+
 class MeetingSocketServer(socketio.AsyncServer):
     """python-socketio's server, except that a client may not send the
     events the server itself raises: an EVENT packet named `connect` would
@@ -78,7 +90,7 @@ class MeetingSocketServer(socketio.AsyncServer):
 
 def make_socket_server(settings: Settings) -> socketio.AsyncServer:
     broker_url, allowed_origins = settings.broker_url, settings.allowed_origins
-    manager = socketio.AsyncRedisManager(broker_url) if broker_url else None
+    manager = ResilientRedisManager(broker_url) if broker_url else None
 
     def origin_allowed(origin: str | None, environ: dict) -> bool:
         # Non-browser clients send no Origin; browsers must come from this server.
@@ -113,21 +125,27 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
             origin = environ.get("HTTP_ORIGIN")
             # A cookie rides along on any cross-site request: insist the page is ours.
             if token and origin and origin not in ctx.settings.allowed_origins and not same_origin(origin, environ):
-                raise ConnectionRefusedError({"code": "forbidden", "message": "Cross-site socket refused."})
+                raise _refusal("forbidden", "Cross-site socket refused.")
         if not isinstance(token, str) or not token:
-            raise ConnectionRefusedError({"code": "unauthorized", "message": "Log in first."})
+            raise _refusal("unauthorized", "Log in first.")
         user = await intents.read(user_for_token, token=token)
         if user is None:
-            raise ConnectionRefusedError({"code": "unauthorized", "message": "The session has ended; log in again."})
+            raise _refusal("unauthorized", "The session has ended; log in again.")
         await sio.save_session(sid, {"user": user.model_dump(mode="json")})
-        # A logout of this session disconnects the socket (realtime/sessions.py).
+        # A logout of this session disconnects the socket; disabling the account, all of its sockets
+        # (realtime/sessions.py).
         await sio.enter_room(sid, session_room(token))
+        await sio.enter_room(sid, account_room(user.id))
+        # The meeting list hears of meetings published to this user (Tx.notify_inboxes).
+        await sio.enter_room(sid, inbox_room(user.id))
+        observability.socket_connected()  # a refused connect never reaches here, nor its disconnect
 
     @sio.event
     async def disconnect(sid: str, reason: Any = None):
         # Return at once: python-socketio may run this from inside an emit to
         # the meeting (it notices a dead tablet when a send finds its ping
         # overdue), and a departure must never wait for another intent.
+        observability.socket_disconnected()
         departures.start(depart(sid))
 
     async def depart(sid: str) -> None:
@@ -222,7 +240,7 @@ def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]],
                     log.exception("socket event %s failed", event)
                     return {"ok": False, "error": {"code": "internal", "message": "The server could not do this."}}
 
-            sio.on(event, on_event)
+            sio.on(event, observability.logged_socket_event(event, on_event))
             return fn
 
         return wrap

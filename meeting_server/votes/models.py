@@ -206,6 +206,9 @@ class VotePublic(BaseModel):
     ballots: list[BallotPublic] | None
     # Secret votes, once closed: GET /api/votes/{id}/receipts lists the receipts.
     receipts_published: bool
+    # A meeting of a body: the body's whole membership, the base of the "of the members"
+    # rules (frozen when the meeting opened); left out for a meeting without a body.
+    members: int | None = PField(default=None, exclude_if=lambda v: v is None)
 
 
 class MyVotePublic(VotePublic):

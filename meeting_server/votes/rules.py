@@ -29,7 +29,8 @@ class Result:
     """The outcome of a closed vote.
 
     approvals: ballots for the first option. base: what the threshold is a
-    share of (all voting participants, or the ballots cast). required: the
+    share of (all voting participants, a body's whole membership in a meeting
+    of a body, or the ballots cast). required: the
     fewest approvals that pass. tie: the first option drew level with
     another, which never passes.
     """
@@ -43,9 +44,11 @@ class Result:
     cast: int
     eligible: int
     tie: bool
+    # A body's meeting: the body's whole membership, the base of the "of the members" rules. None otherwise.
+    members: int | None = None
 
     def as_dict(self) -> dict:
-        return {
+        published = {
             "passed": self.passed,
             "approvals": self.approvals,
             "required": self.required,
@@ -56,6 +59,9 @@ class Result:
             "eligible": self.eligible,
             "tie": self.tie,
         }
+        if self.members is not None:
+            published["members"] = self.members
+        return published
 
 
 @dataclass(frozen=True)
@@ -75,14 +81,23 @@ def required_approvals(rule: VoteRule, base: int) -> int:
     return max(threshold, 1)
 
 
-def decide(rule: VoteRule, tally: Mapping[str, int], options: Sequence[str], voting_total: int, cast: int) -> Result:
+def decide(
+    rule: VoteRule,
+    tally: Mapping[str, int],
+    options: Sequence[str],
+    voting_total: int,
+    cast: int,
+    members: int | None = None,
+) -> Result:
     """Decide a vote. `tally` counts the ballots per option, `voting_total` is
     everyone entitled to vote (the snapshot taken when the vote opened),
-    `cast` the ballots actually cast (abstentions included)."""
+    `cast` the ballots actually cast (abstentions included). `members`: in a
+    meeting of a body, the body's whole membership, invited or not, which the
+    "of the members" rules count instead of `voting_total`."""
     rule = VoteRule(rule)
     if not options:
         raise ValueError("a vote has at least one option")
-    if any(count < 0 for count in tally.values()) or cast < 0 or voting_total < 0:
+    if any(count < 0 for count in tally.values()) or cast < 0 or voting_total < 0 or (members or 0) < 0:
         raise ValueError("counts cannot be negative")
     if set(tally) - set(options) or sum(tally.values()) != cast:
         # Ballots and voters are counted apart; if they disagree, publish nothing.
@@ -90,7 +105,7 @@ def decide(rule: VoteRule, tally: Mapping[str, int], options: Sequence[str], vot
     approvals = tally.get(options[0], 0)
     others = [tally.get(option, 0) for option in options[1:]]
     base_kind = "cast" if rule == VoteRule.majority_of_cast else "members"
-    base = cast if base_kind == "cast" else voting_total
+    base = cast if base_kind == "cast" else (voting_total if members is None else members)
     required = required_approvals(rule, base)
     tie = approvals in others
     return Result(
@@ -103,6 +118,7 @@ def decide(rule: VoteRule, tally: Mapping[str, int], options: Sequence[str], vot
         cast=cast,
         eligible=voting_total,
         tie=tie,
+        members=members,
     )
 
 

@@ -24,7 +24,7 @@ from meeting_server.auth.models import UserPublic
 from meeting_server.errors import AlreadyVoted, Conflict, Forbidden, Invalid, NotFound
 from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import can_control, controlled_meeting, ensure_not_closed, visible_meeting
-from meeting_server.meetings.attendance import attending_voter_ids, quorum_of, voting_user_ids
+from meeting_server.meetings.attendance import attending_voter_ids, member_base, quorum_of, voting_user_ids
 from meeting_server.meetings.models import AgendaItem, Meeting, MeetingStatus
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes import rules
@@ -143,6 +143,12 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VotePubl
         )
         ballots = [BallotPublic(user_id=user_id, choice=choice) for user_id, choice in rows]
     eligible = vote.eligible if vote.eligible is not None else len(voting_user_ids(session, vote.meeting_id))
+    # A body's whole membership: as decided for a closed vote, the meeting's (frozen at opening) otherwise.
+    members = (
+        (vote.result or {}).get("members")
+        if closed
+        else member_base(session, session.get_one(Meeting, vote.meeting_id))
+    )
     return VotePublic(
         id=vote.id,
         meeting_id=vote.meeting_id,
@@ -161,6 +167,7 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VotePubl
         result=vote.result,
         ballots=ballots,
         receipts_published=closed and vote.secret,
+        members=members,
     )
 
 
@@ -275,13 +282,17 @@ def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = Fa
         raise Conflict("The meeting has no voting participants.")
     attending = set(attending_voter_ids(tx.session, meeting.id))
     fraction = quorum_of(tx.session, meeting.id)
-    quorum = rules.quorum(len(attending), len(voters), fraction.numerator, fraction.denominator)
+    # A meeting of a body counts its quorum on the body's whole membership, invited or not.
+    members = member_base(tx.session, meeting)
+    base = len(voters) if members is None else members
+    quorum = rules.quorum(len(attending), base, fraction.numerator, fraction.denominator)
     if not quorum.met and not override_quorum:
+        counted = "voting participants" if members is None else "members of the body"
         raise Conflict(
-            f"No quorum: {quorum.present} of {len(voters)} voting participants attend, "
+            f"No quorum: {quorum.present} of {base} {counted} attend, "
             f"{quorum.required} are required ({fraction.numerator}/{fraction.denominator}).",
             code="quorum_not_met",
-            details={"present": quorum.present, "required": quorum.required, "voting": len(voters)},
+            details={"present": quorum.present, "required": quorum.required, "voting": base},
         )
     for user_id in voters:
         tx.session.add(VoteRoll(vote_id=vote.id, user_id=user_id, attending=user_id in attending))
@@ -317,7 +328,9 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> MyVotePublic:
     tally = {option: counted.get(option, 0) for option in options}
     cast = _cast_counts(tx.session, [vote.id]).get(vote.id, 0)
     assert vote.eligible is not None, "counted when the vote opened"
-    result = rules.decide(vote.rule, tally, options, vote.eligible, cast)
+    # In a meeting of a body, the "of the members" rules count its whole membership (frozen at opening).
+    members = member_base(tx.session, tx.session.get_one(Meeting, vote.meeting_id))
+    result = rules.decide(vote.rule, tally, options, vote.eligible, cast, members=members)
     vote.tally = tally
     vote.result = result.as_dict()
     vote.status = VoteStatus.closed

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import quote
 
 from fastapi import APIRouter, Request
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
-from meeting_server.auth.models import UserPublic
+from meeting_server.auth.models import Role, UserPublic
 from meeting_server.deps import Ctx, OptionalUser
 from meeting_server.errors import Forbidden, MeetingError
 from meeting_server.ids import Id
@@ -17,6 +17,9 @@ from meeting_server.meetings.access import can_control, visible_meeting
 from meeting_server.web.i18n import LANG_COOKIE, Catalogs
 
 router = APIRouter(include_in_schema=False)
+
+# The pages open to a person who must change their password first (see Pages.render).
+PASSWORD_CHANGE_PATHS = frozenset({"/account", "/login"})
 
 
 class Pages:
@@ -37,7 +40,10 @@ class Pages:
         page_data: dict | None = None,
         status_code: int = 200,
         **extra,
-    ) -> HTMLResponse:
+    ) -> Response:
+        if user is not None and user.must_change_password and request.url.path not in PASSWORD_CHANGE_PATHS:
+            # A new account or a reset password: every page waits until the person chose their own.
+            return RedirectResponse("/account", status_code=303)
         lang = self.lang(request)
 
         def t(key: str, **params) -> str:
@@ -54,7 +60,7 @@ class Pages:
         }
         return self.templates.TemplateResponse(request, template, context, status_code=status_code)
 
-    def error(self, request: Request, user: UserPublic | None, error: MeetingError) -> HTMLResponse:
+    def error(self, request: Request, user: UserPublic | None, error: MeetingError) -> Response:
         return self.render(
             request,
             "error.html",
@@ -75,11 +81,15 @@ def _login_redirect(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/login?next={quote(target, safe='')}", status_code=303)
 
 
+# A path on this server: one slash, then no slash or backslash, and no space or control
+# character anywhere. Browsers drop tabs and newlines from a URL and read "\" as "/", so
+# "/\t/evil.example" would leave for another site as surely as "//evil.example".
+SAFE_NEXT = re.compile(r"/(?![/\\])[^\s\\\x00-\x1f\x7f]*")
+
+
 def _safe_next(value: str | None) -> str:
     # Only paths on this server: never an open redirect to another site.
-    if value and value.startswith("/") and not value.startswith("//") and "\\" not in value:
-        return value
-    return "/"
+    return value if value and SAFE_NEXT.fullmatch(value) else "/"
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -107,6 +117,23 @@ def _meeting_page(request: Request, ctx, user: UserPublic | None, meeting_id: in
     return pages(request).render(request, template, user, {"meeting_id": meeting_id})
 
 
+# Before /meetings/{meeting_id}, which would take "new" for an id.
+@router.get("/meetings/new", response_class=HTMLResponse)
+def new_meeting_page(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if user.role not in (Role.admin, Role.secretary, Role.chair):
+        return pages(request).error(
+            request, user, Forbidden("Only an admin, a secretary or a chair may create meetings.")
+        )
+    return pages(request).render(request, "prepare.html", user, {"meeting_id": None})
+
+
+@router.get("/meetings/{meeting_id}/prepare", response_class=HTMLResponse)
+def prepare_page(meeting_id: Id, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
+    return _meeting_page(request, ctx, user, meeting_id, "prepare.html", control=True)
+
+
 @router.get("/meetings/{meeting_id}", response_class=HTMLResponse)
 def tablet_page(meeting_id: Id, request: Request, user: OptionalUser, ctx: Ctx) -> Response:
     return _meeting_page(request, ctx, user, meeting_id, "tablet.html", control=False)
@@ -129,6 +156,40 @@ def archive_page(request: Request, user: OptionalUser) -> Response:
     return pages(request).render(request, "archive.html", user)
 
 
+@router.get("/admin/users", response_class=HTMLResponse)
+def admin_users_page(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if user.role != Role.admin:
+        return pages(request).error(request, user, Forbidden("Only an admin may manage accounts."))
+    return pages(request).render(request, "admin_users.html", user, {"me": user.id})
+
+
+@router.get("/admin/bodies", response_class=HTMLResponse)
+def admin_bodies_page(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if user.role != Role.admin:
+        return pages(request).error(request, user, Forbidden("Only an admin may manage bodies."))
+    return pages(request).render(request, "admin_bodies.html", user)
+
+
+@router.get("/admin/security", response_class=HTMLResponse)
+def admin_security_page(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    if user.role != Role.admin:
+        return pages(request).error(request, user, Forbidden("Only an admin may read the security events."))
+    return pages(request).render(request, "admin_security.html", user)
+
+
+@router.get("/account", response_class=HTMLResponse)
+def account_page(request: Request, user: OptionalUser) -> Response:
+    if user is None:
+        return _login_redirect(request)
+    return pages(request).render(request, "account.html", user, {"must_change": user.must_change_password})
+
+
 @router.get("/lang/{code}")
 def set_language(code: str, request: Request, next: str | None = None) -> Response:
     response = RedirectResponse(_safe_next(next), status_code=303)
@@ -137,16 +198,28 @@ def set_language(code: str, request: Request, next: str | None = None) -> Respon
     return response
 
 
+# FastAPI's own /docs loads Swagger UI from a CDN (blank on an offline LAN) and
+# starts it with an inline script, which the Content Security Policy refuses.
+API_DOCS = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>Meeting server API</title>
+<link rel="stylesheet" href="/vendor/swagger-ui/swagger-ui.css">
+<link rel="icon" href="/vendor/swagger-ui/favicon-32x32.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/js/api-docs.js"></script>
+</body>
+</html>
+"""
+
+
 @router.get("/docs", response_class=HTMLResponse)
 def api_docs() -> HTMLResponse:
-    # FastAPI's default loads Swagger UI from a CDN: blank on an offline LAN.
-    return get_swagger_ui_html(
-        openapi_url="/openapi.json",
-        title="Meeting server API",
-        swagger_js_url="/vendor/swagger-ui/swagger-ui-bundle.js",
-        swagger_css_url="/vendor/swagger-ui/swagger-ui.css",
-        swagger_favicon_url="/vendor/swagger-ui/favicon-32x32.png",
-    )
+    return HTMLResponse(API_DOCS)
 
 
 def _tls_file(ctx, name: str, media_type: str) -> Response:

@@ -54,6 +54,7 @@ def test_no_page_breaks_the_content_security_policy(admin_page, demo):
         "/account",
         "/admin/users",
         "/admin/bodies",
+        "/admin/security",
         "/meetings/999999",  # the error page
         "/docs",
     ]

@@ -144,6 +144,10 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
     join();
   });
 
+  // This node lost the broker for a while: events from the other nodes never
+  // came. Rejoining with since_seq replays them from the meeting's log.
+  socket.on("server:resync", () => join());
+
   socket.on("disconnect", (reason) => {
     joining = false;
     joinToken++;
@@ -158,8 +162,13 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
   socket.on("connect_error", async (err) => {
     setConnection(disconnectedState(), err && err.message);
     if (socket.active) return; // socket.io keeps retrying with backoff
-    // The server refused the connection (its middleware said no): find out
-    // whether the session is gone, else retry later.
+    // The server refused the connection and said why (err.data = {code, message}).
+    if (err && err.data && err.data.code === "unauthorized") {
+      redirectToLogin();
+      return;
+    }
+    // Refused without a reason (a proxy, an old server): find out whether the
+    // session is gone, else retry later.
     try {
       await api("GET", "/api/me", undefined, { redirectOn401: false });
     } catch (e) {

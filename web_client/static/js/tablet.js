@@ -262,11 +262,15 @@ document.addEventListener("rt:meeting:status", (e) => {
   paintMeetingHeader(meeting, rtState);
 });
 document.addEventListener("rt:agenda:changed", () => refetchMeeting());
+// Title, time, place or invitees changed while preparing (meetings/preparation.py).
+document.addEventListener("rt:meeting:changed", () => refetchMeeting());
 document.addEventListener("rt:join-error", (e) => toast(ackErrorMessage(e.detail.error) || t("rt.error.join"), "error", 8000));
 
 (async () => {
   await refetchMeeting();
   if (rtState) applyPresenter(rtState.presenter);
+  // Opened: the meeting is no longer "new" in this person's list.
+  fetch(`/api/meetings/${meetingId}/seen`, { method: "POST", credentials: "same-origin" }).catch(() => {});
 })();
 
 window.addEventListener("pagehide", () => rt.leave());

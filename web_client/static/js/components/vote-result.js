@@ -72,6 +72,7 @@ export function voteResult(vote, { variant = "panel" } = {}) {
   const first = optionLabel(rows[0] ? rows[0].option : "yes", t);
   const baseKind = (vote.result && vote.result.base_kind) || (vote.rule === "majority_of_cast" ? "cast" : "members");
   const p = progressOf(vote);
+  const bodyMembers = (vote.result && vote.result.members) ?? vote.members ?? null;
   return h("section", {
     class: `vote-result vote-result-${variant}`,
     dataset: { testid: "vote-result", voteId: vote.id, passed: String(v.passed) },
@@ -80,7 +81,9 @@ export function voteResult(vote, { variant = "panel" } = {}) {
     verdictBadge(vote),
     h("div", { class: "vote-approvals" },
       h("strong", {}, t("vote.approvals", { option: first, approvals: v.approvals, base: v.base, required: v.required })),
-      h("span", {}, ` ${t(`vote.base.${baseKind}`)}`),
+      // A meeting of a body: the base is its whole membership, invited or not ("trên tổng số 9 ủy viên").
+      h("span", { dataset: { testid: "vote-base", members: bodyMembers ?? "" } },
+        ` ${baseKind === "members" && bodyMembers != null ? t("admin.bodies.vote_members", { count: bodyMembers }) : t(`vote.base.${baseKind}`)}`),
       // A tie is worth a word only where it decided: enough approvals, yet not passed.
       vote.result && vote.result.tie && v.approvals >= v.required ? h("span", { class: "vote-tie" }, t("vote.verdict.tie")) : null)),
   h("ol", { class: "vote-bars" },
