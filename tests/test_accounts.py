@@ -113,11 +113,19 @@ def test_non_admins_get_403(server, admin):
 
 
 def test_disabling_ends_sessions_and_sockets_at_once_and_keeps_history(server, admin, world):
-    person = world.member
+    # A person of this test's own: the world's cast is shared by the whole session, and
+    # disabling ends every login of theirs for good.
+    person = new_user(admin, "member", "Người Sẽ Bị Khoá")
+    meeting = world.secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={"title": "Họp", "starts_at": "2026-11-27T08:00:00+07:00", "participants": [{"user_id": person.id}]},
+    )
     sock = person.socket()
     other_device = login(server.base_url, person.user["username"], PASSWORD)
     try:
-        sock.join(world.meeting_id)
+        sock.join(meeting["id"])
         assert sock.client.connected
         started = time.monotonic()
         disabled = admin.ok("PATCH", f"/api/users/{person.id}", json={"disabled": True})
@@ -140,8 +148,8 @@ def test_disabling_ends_sessions_and_sockets_at_once_and_keeps_history(server, a
             reconnected = False
         assert not reconnected
         # Their history stays: still a participant of the meeting.
-        meeting = world.secretary.ok("GET", f"/api/meetings/{world.meeting_id}")
-        assert person.id in {p["user_id"] for p in meeting["participants"]}
+        kept = world.secretary.ok("GET", f"/api/meetings/{meeting['id']}")
+        assert person.id in {p["user_id"] for p in kept["participants"]}
     finally:
         sock.close()
         admin.ok("PATCH", f"/api/users/{person.id}", json={"disabled": False})
