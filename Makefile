@@ -9,7 +9,9 @@ BIN := $(VENV)/bin
 # independent PDF reader. Node (for the web client's unit tests) is checked apart.
 SYSTEM_PACKAGES := chromium webkit2gtk-driver xvfb poppler-utils
 # The slowest tests are listed at the end of every run: the CI budget is 20 minutes.
-PYTEST_ARGS ?= --durations=20
+# Two processes (pytest-xdist), a test module each at a time: most tests wait on a
+# server, a browser or a socket, and a module's servers and fixtures stay in one process.
+PYTEST_ARGS ?= -n 2 --dist loadfile --durations=20
 
 .PHONY: run test test-fast lint format typecheck system-deps bench screenshots clean
 
@@ -55,7 +57,7 @@ format: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
-test: lint $(VENV)/.installed-test system-deps
+test: lint typecheck $(VENV)/.installed-test system-deps
 	node --test tests/js/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pymupdf
 
-from tests.support import ADMIN, ServerProcess, Socket, login, make_pdf, run_cli
+from tests.support import ADMIN, ServerProcess, Socket, add_admin, login, make_pdf
 
 TURNS = 40
 # One of the server's width buckets, larger than the thumbnails drawn at ingest.
@@ -55,18 +55,7 @@ def measure(admin, tablet, console, meeting_id, doc, label, pages) -> dict:
 def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
-        run_cli(
-            "user",
-            "add",
-            ADMIN[0],
-            "--role",
-            "admin",
-            "--full-name",
-            "A",
-            "--password",
-            ADMIN[1],
-            data_dir=tmp / "data",
-        )
+        add_admin(tmp / "data")
         server = ServerProcess(tmp / "data").start()
         try:
             admin = login(server.base_url, *ADMIN)

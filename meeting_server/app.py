@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from meeting_server import __version__, health
+from meeting_server import __version__, health, i18n
 from meeting_server.annotations.routes import router as annotations_router
 from meeting_server.archive.routes import router as archive_router
 from meeting_server.auth.login import LoginGuard
@@ -33,7 +33,7 @@ from meeting_server.documents.pdf import quiet_mupdf
 from meeting_server.documents.pool import WorkerPool
 from meeting_server.documents.routes import router as documents_router
 from meeting_server.documents.storage import BlobStore
-from meeting_server.errors import Invalid, MeetingError, error_body
+from meeting_server.errors import NOT_JSON, Invalid, MeetingError, error_body, invalid_input
 from meeting_server.eventlog.outbox import Intents
 from meeting_server.http_head import HeadAsGet
 from meeting_server.limits import BodyLimit
@@ -45,6 +45,7 @@ from meeting_server.realtime.server import make_socket_server, register_handlers
 from meeting_server.search.routes import router as search_router
 from meeting_server.security.routes import router as security_router
 from meeting_server.security_headers import SecurityHeaders
+from meeting_server.settings.routes import router as settings_router
 from meeting_server.votes.routes import router as votes_router
 from meeting_server.web.i18n import Catalogs
 from meeting_server.web.routes import Pages
@@ -61,6 +62,18 @@ HTTP_CODES = {
     413: "too_large",
     415: "unsupported_media",
     429: "rate_limited",
+}
+# What the framework's own refusals say, by status (its English detail is not shown).
+FRAMEWORK_MESSAGES = {
+    400: "The request is not valid.",
+    401: "Log in first.",
+    403: "This is not allowed.",
+    404: "There is nothing at this address.",
+    405: "This address does not take this kind of request.",
+    406: "The server cannot answer in the form asked for.",
+    413: "The request body is too large.",
+    415: "This type of content is not accepted here.",
+    429: "Too many requests: please wait a moment.",
 }
 
 
@@ -132,6 +145,7 @@ def create_app(settings: Settings) -> SecurityHeaders:
         documents_router,
         search_router,
         security_router,
+        settings_router,
         archive_router,
         annotations_router,
         votes_router,
@@ -162,21 +176,25 @@ def _wants_html(request: Request) -> bool:
 
 
 def _install_error_handlers(app: FastAPI) -> None:
+    # Every error answers in the person's language (meeting_server/i18n): the
+    # `lang` cookie, else Accept-Language, else Vietnamese.
     async def meeting_error(request: Request, exc: MeetingError):
         if _wants_html(request):
             user = await anyio.to_thread.run_sync(_optional_user, request)
             return request.app.state.pages.error(request, user, exc)
-        return exc.to_http()
+        return exc.to_http(i18n.from_request(request))
 
     async def validation_error(request: Request, exc: RequestValidationError):
-        problem = exc.errors()[0] if exc.errors() else {"loc": (), "msg": "invalid request"}
-        where = ".".join(str(p) for p in problem.get("loc", ()) if p != "body")
-        message = str(problem["msg"])
-        return Invalid(f"{where}: {message}" if where else message).to_http()
+        problems = exc.errors()
+        error = invalid_input(problems[0]) if problems else Invalid(NOT_JSON)
+        return error.to_http(i18n.from_request(request))
 
     async def http_error(request: Request, exc: StarletteHTTPException):
+        # Starlette's own refusals (no route, a method the route lacks): its English
+        # detail becomes one of our messages for the status.
         code = HTTP_CODES.get(exc.status_code, "invalid" if exc.status_code < 500 else "internal")
-        error = MeetingError(str(exc.detail), code=code, status=exc.status_code)
+        message = FRAMEWORK_MESSAGES.get(exc.status_code, "The request was refused.")
+        error = MeetingError(message, code=code, status=exc.status_code)
         response = await meeting_error(request, error)
         # Starlette's own headers, e.g. a 405's `Allow` (RFC 9110 requires it).
         response.headers.update(exc.headers or {})
@@ -184,7 +202,8 @@ def _install_error_handlers(app: FastAPI) -> None:
 
     async def unexpected(request: Request, exc: Exception):
         log.exception("unhandled error on %s", request.url.path)
-        return JSONResponse(error_body("internal", "The server failed to do this."), status_code=500)
+        body = error_body("internal", "The server failed to do this.", i18n.from_request(request))
+        return JSONResponse(body, status_code=500)
 
     # Starlette types a handler as taking any Exception; each of these is registered for its own class.
     app.add_exception_handler(MeetingError, meeting_error)  # type: ignore[arg-type]

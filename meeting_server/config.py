@@ -42,6 +42,9 @@ class Settings(BaseSettings):
     database_url: str | None = None
     # Unset: one process. redis://host:6379/0: fan-out across nodes.
     broker_url: str | None = None
+    # The Redis channel the nodes share: installations (or test runs) that share
+    # one Redis each take their own, so one's events never reach the other's tablets.
+    broker_channel: str = "meeting-server"
     # Browser origins, besides the server's own, allowed to open a socket.
     allowed_origins: list[str] = []
 

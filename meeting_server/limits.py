@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 
+from meeting_server import i18n
 from meeting_server.errors import TooLarge
 
 UPLOAD_PATH = re.compile(r"^/api/agenda/\d+/documents/?$")
@@ -26,13 +27,15 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         if UPLOAD_PATH.match(scope["path"]):
             limit = self.max_upload_bytes + MULTIPART_OVERHEAD
-            what = f"The file is larger than the limit of {self.max_upload_bytes // (1024 * 1024)} MB."
+            too_large = TooLarge(
+                "The file is larger than the limit of {mb} MB.", params={"mb": self.max_upload_bytes // (1024 * 1024)}
+            )
         else:
             limit = JSON_LIMIT
-            what = "The request body is too large."
+            too_large = TooLarge("The request body is too large.")
         declared = dict(scope["headers"]).get(b"content-length")
         if declared and declared.isdigit() and int(declared) > limit:
-            return await TooLarge(what).to_http()(scope, receive, send)
+            return await too_large.to_http(i18n.from_scope(scope))(scope, receive, send)
         received = 0
 
         async def limited_receive():
@@ -41,7 +44,7 @@ class BodyLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise TooLarge(what)
+                    raise too_large
             return message
 
         await self.app(scope, limited_receive, send)

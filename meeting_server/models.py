@@ -14,7 +14,9 @@ from meeting_server.meetings.models import (  # noqa: F401
     Participant,
     Presence,
 )
+from meeting_server.meetings.screen import ScreenState  # noqa: F401
 from meeting_server.minutes.models import Minutes, MinutesConfirmation, MinutesItem  # noqa: F401
 from meeting_server.search.models import SearchEntry  # noqa: F401
 from meeting_server.security.models import SecurityEvent  # noqa: F401
+from meeting_server.settings.models import SiteSettings  # noqa: F401
 from meeting_server.votes.models import NamedBallot, SecretBallot, Vote, VoteRoll, VoteVoter  # noqa: F401

@@ -39,12 +39,13 @@ SOCKETS = Gauge(
 )
 EVENTS_SENT = Counter(
     "meeting_events_sent",
-    "Committed events handed to socket.io, per meeting; rate() gives events per second.",
+    "Committed events handed to socket.io, per meeting, one per event however many rooms it goes to;"
+    " rate() gives events per second.",
     ["meeting"],
 )
 EMIT_SECONDS = Histogram(
     "meeting_emit_seconds",
-    "Time to hand one committed event to socket.io: this node's sockets, then the broker.",
+    "Time to hand a committed event to socket.io, one room at a time: this node's sockets, then the broker.",
     buckets=(0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 10.0),
 )
 PDF_JOBS = Gauge(
@@ -77,13 +78,15 @@ def socket_disconnected() -> None:
 
 
 @contextmanager
-def emitting(meeting_id: Any) -> Iterator[None]:
-    """Around one emit of a committed event: its latency, and one more event sent
-    for its meeting (none when the emit raised)."""
+def emitting(meeting_id: Any, *, counted: bool = True) -> Iterator[None]:
+    """Around one emit of a committed event to one room: its latency and, when `counted`
+    (the emit to the event's own room, not its copies to the hall screens' room or to
+    inboxes), one more event sent for its meeting (none when the emit raised)."""
     started = time.perf_counter()
     yield
     EMIT_SECONDS.observe(time.perf_counter() - started)
-    EVENTS_SENT.labels(meeting="" if meeting_id is None else str(meeting_id)).inc()
+    if counted:
+        EVENTS_SENT.labels(meeting="" if meeting_id is None else str(meeting_id)).inc()
 
 
 def pdf_job(pool: str) -> AbstractContextManager[Any]:

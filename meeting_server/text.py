@@ -15,6 +15,7 @@ import unicodedata
 from typing import Annotated
 
 from pydantic import AfterValidator, Field
+from pydantic_core import PydanticCustomError
 
 # C0/C1 controls and the Unicode line/paragraph separators; \n and \t are handled apart.
 CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
@@ -32,7 +33,10 @@ def _cleaned(max_length: int, *, required: bool) -> AfterValidator:
         if required and not text:
             raise ValueError("must say something: spaces and control characters alone do not count")
         if len(text) > max_length:
-            raise ValueError(f"at most {max_length} characters")
+            # pydantic's own type for it: the error handlers say it in the person's language.
+            raise PydanticCustomError(
+                "string_too_long", "String should have at most {max_length} characters", {"max_length": max_length}
+            )
         return text
 
     return AfterValidator(clean)

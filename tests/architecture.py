@@ -34,6 +34,7 @@ GROUND = frozenset(
         "inputs",  # the strict base of every input model
         "observability",  # metrics and JSON logs: the outbox, the PDF pools and the page cache record there
         "eventlog",  # package: the event log, typed server events and rooms, the after-commit outbox
+        "i18n",  # package: the server's messages in the reader's language (errors and refusals carry them)
         "migrations",  # package: the schema, revision by revision (plain Alembic, no table module imported)
     }
 )
@@ -42,7 +43,19 @@ GROUND = frozenset(
 # the ground and the other domains' modules, but no edge. Its `routes.py` (HTTP)
 # and `sockets.py` (socket handlers) are transports, so they are edges.
 DOMAINS = frozenset(
-    {"auth", "bodies", "meetings", "documents", "annotations", "votes", "minutes", "archive", "search", "security"}
+    {
+        "auth",
+        "bodies",
+        "meetings",
+        "documents",
+        "annotations",
+        "votes",
+        "minutes",
+        "archive",
+        "search",
+        "security",
+        "settings",
+    }
 )
 TRANSPORT_MODULES = frozenset({"routes", "sockets"})
 

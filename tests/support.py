@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+import psycopg
 import pymupdf
+import pytest
+import redis
 import socketio
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -71,7 +74,10 @@ class ServerProcess:
         self.data_dir = data_dir
         # Another interpreter and folder: a server installed from the wheel, away from the source tree.
         self.python, self.cwd = python, cwd
-        self.env = {**os.environ, **(env or {})}
+        # One Redis serves every test run on the machine (pytest-xdist's workers too):
+        # each test process's nodes talk on a channel of their own.
+        channel = {"MEETING_BROKER_CHANNEL": f"meeting-tests-{os.getpid()}"}
+        self.env = {**os.environ, **channel, **(env or {})}
         self.port = port or free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
         self.process: subprocess.Popen | None = None
@@ -163,7 +169,10 @@ class Api:
     http: httpx.Client = field(init=False)
 
     def __post_init__(self):
-        self.http = httpx.Client(base_url=self.base_url, headers={"Authorization": f"Bearer {self.token}"}, timeout=60)
+        # English: the tests read the server's messages as written in its code (the msgids); a
+        # person's language is tests/test_error_language.py's concern.
+        headers = {"Authorization": f"Bearer {self.token}", "Accept-Language": "en"}
+        self.http = httpx.Client(base_url=self.base_url, headers=headers, timeout=60)
 
     @property
     def id(self) -> int:
@@ -230,7 +239,7 @@ class Socket:
         client.connect(
             base_url,
             auth={"token": token} if token else None,
-            headers=headers or {},
+            headers={"Accept-Language": "en", **(headers or {})},
             transports=["websocket"],
             wait_timeout=10,
         )
@@ -297,6 +306,21 @@ def unique(prefix: str) -> str:
     return f"{prefix}{os.getpid()}x{next(_names)}"
 
 
+# Positions as a Party committee lists them: the secretary, a deputy, then members.
+POSITIONS = ["Bí thư", "Phó Bí thư", *["Ủy viên"] * 7]
+
+
+def make_body(admin: Api, members: list[Api], name: str | None = None) -> dict:
+    """A body with these members, in this order, made through /api/bodies."""
+    payload = {
+        "name": name or unique("Ban Chấp hành Đảng bộ phường "),
+        "members": [
+            {"user_id": m.id, "position": POSITIONS[min(i, len(POSITIONS) - 1)]} for i, m in enumerate(members)
+        ],
+    }
+    return admin.ok("POST", "/api/bodies", 201, json=payload)
+
+
 def make_pdf(path: Path, pages: int = 3, *, text: str = "Bien ban cuoc hop", size=(595, 842), rotate: int = 0) -> Path:
     """A real PDF with a text layer: page n says `text` and `trang n`.
     (ASCII: PyMuPDF's built-in font has no Vietnamese; the demo PDFs carry that.)"""
@@ -309,3 +333,72 @@ def make_pdf(path: Path, pages: int = 3, *, text: str = "Bien ban cuoc hop", siz
     doc.save(path)
     doc.close()
     return path
+
+
+# ---- PostgreSQL and Redis of the machine (127.0.0.1) -------------------------------------
+
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+REDIS_URL = "redis://127.0.0.1:6379/0"
+
+
+@contextlib.contextmanager
+def postgres_database(prefix: str):
+    """A database of the caller's own on the machine's PostgreSQL, dropped afterwards:
+    yields its SQLAlchemy URL. Fails plainly where PostgreSQL does not run."""
+    try:
+        admin = psycopg.connect(PG_ADMIN, autocommit=True)
+    except Exception as exc:  # part of the test machine: say so plainly
+        pytest.fail(f"PostgreSQL must run on 127.0.0.1 (.ci/run starts it): {exc}")
+    name = f"{prefix}_{os.getpid()}_{next(_names)}_{os.urandom(3).hex()}"
+    admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    finally:
+        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+        admin.close()
+
+
+def require_redis() -> str:
+    """The machine's Redis URL, or a plain failure where Redis does not run."""
+    try:
+        redis.Redis.from_url(REDIS_URL).ping()
+    except Exception as exc:
+        pytest.fail(f"Redis must run on 127.0.0.1 (.ci/run starts it): {exc}")
+    return REDIS_URL
+
+
+def add_admin(data_dir: Path, env: dict | None = None) -> None:
+    """The admin account (ADMIN), made as an operator makes the first one: `meeting-server user add`."""
+    run_cli(
+        "user",
+        "add",
+        ADMIN[0],
+        "--role",
+        "admin",
+        "--full-name",
+        "Quản trị hệ thống",
+        "--password",
+        ADMIN[1],
+        data_dir=data_dir,
+        env=env,
+    )
+
+
+@contextlib.contextmanager
+def two_nodes_on_postgresql(data_dir: Path, prefix: str, env: dict | None = None, broker: bool = True):
+    """Two `serve` nodes on one fresh PostgreSQL database (fanned out through Redis
+    unless `broker=False`), sharing the files folder as they would a network volume,
+    with the admin account: yields [node_a, node_b]; stops both and drops the database."""
+    with postgres_database(prefix) as url:
+        env = {
+            "MEETING_DATABASE_URL": url,
+            **({"MEETING_BROKER_URL": require_redis()} if broker else {}),
+            **(env or {}),
+        }
+        add_admin(data_dir, env=env)
+        nodes = [ServerProcess(data_dir, env=env).start(), ServerProcess(data_dir, env=env).start()]
+        try:
+            yield nodes
+        finally:
+            for node in nodes:
+                node.stop()

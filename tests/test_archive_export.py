@@ -125,16 +125,25 @@ def test_archive_holds_the_whole_record_and_verifies(world, admin, recorded, tmp
         named = read_csv(archive, f"ballots/vote-{recorded['named']['id']}.csv")
         assert sorted(named[1:]) == sorted(
             [
-                [str(world.chair.id), "Nguyễn Văn Chủ Trì", "yes"],
-                [str(world.member.id), "Lê Văn Ủy Viên", "yes"],
-                [str(world.member2.id), "Phạm Thị Đảng Viên", "no"],
+                [str(world.chair.id), "Nguyễn Văn Chủ Trì", "yes", "", ""],
+                [str(world.member.id), "Lê Văn Ủy Viên", "yes", "", ""],
+                [str(world.member2.id), "Phạm Thị Đảng Viên", "no", "", ""],
             ]
         )
         secret = read_csv(archive, f"ballots/vote-{recorded['secret']['id']}-receipts.csv")
         assert secret[0] == ["receipt_sha256"]
         assert sorted(r[0] for r in secret[1:]) == sorted(recorded["receipts"].values())
         attendance = read_csv(archive, "attendance.csv")
-        assert attendance[0] == ["user_id", "full_name", "role", "voting", "status", "reason", "checked_in_at"]
+        assert attendance[0] == [
+            "user_id",
+            "full_name",
+            "role",
+            "voting",
+            "status",
+            "reason",
+            "checked_in_at",
+            "left_at",
+        ]
         status = {row[0]: row[4] for row in attendance[1:]}
         assert {status[str(u.id)] for u in (world.chair, world.member, world.member2)} == {"present"}
         assert str(world.secretary.id) in status

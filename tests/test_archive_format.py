@@ -11,7 +11,6 @@ import csv
 import io
 import itertools
 import json
-import os
 import subprocess
 import sys
 import threading
@@ -22,7 +21,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-import psycopg
 import pytest
 from sqlmodel import select
 
@@ -40,10 +38,9 @@ from meeting_server.eventlog.outbox import Tx
 from meeting_server.filenames import portable_name
 from meeting_server.meetings.events import MeetingStatusChanged
 from meeting_server.meetings.models import Meeting, MeetingStatus
-from tests.support import ROOT, make_pdf
+from tests.support import ROOT, make_pdf, postgres_database
 
 DEMO = ROOT / "agendas" / "demo"
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 CREATED_AT = datetime(2026, 12, 5, 9, 30, tzinfo=UTC)
 MINUTES_SHA = sha256_hex(b"minutes")
 STORY = [  # (action, who, details): a meeting as its audit log tells it
@@ -75,18 +72,11 @@ def db(tmp_path) -> Database:
 
 @pytest.fixture
 def pg_db() -> Database:
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except Exception as exc:  # part of the test machine: say so plainly
-        pytest.fail(f"PostgreSQL must run on 127.0.0.1 (.ci/run starts it): {exc}")
-    name = f"archive_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    database = Database(Settings(database_url=f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"))
-    database.create_schema()
-    yield database
-    database.dispose()
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
+    with postgres_database("archive_test") as url:
+        database = Database(Settings(database_url=url))
+        database.create_schema()
+        yield database
+        database.dispose()
 
 
 @dataclass

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 from alembic import command
 
@@ -33,13 +32,24 @@ from meeting_server.archive.verify import verify_archive
 from meeting_server.backup import BACKUP, PG_MEMBER, SQLITE_MEMBER
 from meeting_server.config import Settings
 from tests.conftest import new_user, start_server
-from tests.support import ADMIN, PASSWORD, Api, ServerProcess, Socket, login, make_pdf, run_cli, unique
+from tests.support import (
+    ADMIN,
+    PASSWORD,
+    Api,
+    ServerProcess,
+    Socket,
+    add_admin,
+    login,
+    make_pdf,
+    postgres_database,
+    run_cli,
+    unique,
+)
 from tests.test_migrations import Backend, alembic, seed, served
-from tests.votes_support import batch_users, open_meeting
+from tests.votes_support import attend, batch_users, open_meeting
 
 CLIENTS = 20
 CHOICES = ["yes", "no", "abstain"]
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @dataclass
@@ -111,6 +121,8 @@ def storm(tmp_path_factory) -> Storm:
         assert response.status_code == 201, response.text
         document = response.json()
         open_meeting(secretary, meeting["id"])
+        # In the hall before any vote opens: a ballot needs the voter recorded present.
+        attend(secretary, meeting["id"], *voters)
         with ThreadPoolExecutor(8) as pool:
             sockets = list(pool.map(lambda v: v.socket(), voters))
 
@@ -260,7 +272,12 @@ def test_every_write_acknowledged_before_the_backup_is_restored(storm, tmp_path)
             counted = Counter(b["choice"] for b in vote["ballots"])
             assert vote["cast"] == len(vote["ballots"]) == sum(vote["tally"].values()), vote
             assert vote["tally"] == {c: counted[c] for c in CHOICES}, vote
-        kept = {(v, b["user_id"], b["choice"]) for v, vote in closed.items() for b in vote["ballots"]}
+        kept = {
+            (v, b["user_id"], b["choice"])
+            for v, vote in closed.items()
+            if vote["status"] == "closed"
+            for b in vote["ballots"]
+        }
         lost = [b for b in ballots_before if b[:3] not in kept]
         assert not lost, f"{len(lost)} of {len(ballots_before)} acknowledged ballots lost"
 
@@ -434,17 +451,8 @@ def test_a_backup_of_an_older_schema_restores_and_migrates(tmp_path):
 def two_databases():
     if shutil.which("pg_dump") is None or shutil.which("pg_restore") is None:
         pytest.skip("pg_dump/pg_restore not installed: the PostgreSQL backup is not tried")
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except Exception as exc:  # part of the test machine: say so plainly
-        pytest.fail(f"PostgreSQL must run on 127.0.0.1 (.ci/run starts it): {exc}")
-    names = [f"backup_test_{os.getpid()}_{uuid.uuid4().hex[:6]}_{side}" for side in ("live", "restored")]
-    for name in names:
-        admin.execute(f'CREATE DATABASE "{name}"')
-    yield [{"MEETING_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"} for name in names]
-    for name in names:
-        admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
+    with postgres_database("backup_live") as live, postgres_database("backup_restored") as restored:
+        yield [{"MEETING_DATABASE_URL": url} for url in (live, restored)]
 
 
 @pytest.mark.scaleout
@@ -452,19 +460,7 @@ def test_postgresql_through_pg_dump(two_databases, tmp_path):
     live_env, restored_env = two_databases
     live_dir, restored_dir = tmp_path / "live", tmp_path / "restored"
     # start_server adds its admin to the data dir's SQLite file: here, to PostgreSQL.
-    run_cli(
-        "user",
-        "add",
-        ADMIN[0],
-        "--role",
-        "admin",
-        "--full-name",
-        "Quản trị",
-        "--password",
-        ADMIN[1],
-        data_dir=live_dir,
-        env=live_env,
-    )
+    add_admin(live_dir, env=live_env)
     server = ServerProcess(live_dir, env=live_env).start()
     admin = login(server.base_url, *ADMIN)
     try:

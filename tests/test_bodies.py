@@ -11,7 +11,7 @@ import httpx
 import pytest
 
 from tests.conftest import new_user
-from tests.support import Api, unique
+from tests.support import POSITIONS, Api, make_body, unique
 from tests.votes_support import attend, ballot, close, open_meeting, start
 
 STARTS = "2026-12-10T08:00:00+07:00"
@@ -26,21 +26,12 @@ NAMES = [
     "Bùi Thị Lan",
     "Đỗ Văn Minh",
 ]
-POSITIONS = ["Bí thư", "Phó Bí thư", *["Ủy viên"] * 7]
 
 
 @pytest.fixture(scope="module")
 def nine(admin) -> list[Api]:
     """Nine members of a committee, each logged in (they cast their own ballots)."""
     return [new_user(admin, "member", name) for name in NAMES]
-
-
-def make_body(admin: Api, members: list[Api], name: str | None = None) -> dict:
-    payload = {
-        "name": name or unique("Ban Chấp hành Đảng bộ phường "),
-        "members": [{"user_id": m.id, "position": POSITIONS[i]} for i, m in enumerate(members)],
-    }
-    return admin.ok("POST", "/api/bodies", 201, json=payload)
 
 
 def body_meeting(admin: Api, body_id: int, invited: list[Api]) -> dict:

@@ -10,6 +10,7 @@ cross-site writes with a member's cookie, and hostile titles in file names.
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import io
 import json
@@ -484,23 +485,25 @@ def test_another_users_private_annotation_never_shows_by_any_path(world, people)
     def leaks(text: str) -> list[str]:
         return [mark for mark in marks.values() if mark in text]
 
-    # Replay from the start: what was shared and taken back (or deleted) is not handed out again.
-    for api in (w.member2, w.secretary, w.admin):
+    def replayed(api: Api, watch: bool) -> str:
         sock = api.socket()
         try:
-            ack = sock.call("meeting:join", {"meeting_id": mid, "since_seq": 0, "watch": True})
+            ack = sock.call("meeting:join", {"meeting_id": mid, "since_seq": 0, "watch": watch})
         finally:
             sock.close()
-        assert leaks(json.dumps(ack, ensure_ascii=False)) == [], api.user["username"]
-        assert {"annotation:deleted"} <= {m["event"] for m in ack["missed"]}
-    mine = w.member.socket()
-    try:
-        own = json.dumps(
-            mine.call("meeting:join", {"meeting_id": mid, "since_seq": 0, "watch": True}), ensure_ascii=False
-        )
-    finally:
-        mine.close()
+        assert ack["ok"] and {"annotation:deleted"} <= {m["event"] for m in ack["missed"]}, ack
+        return json.dumps(ack, ensure_ascii=False)
+
+    # Replay from the start, on a tablet and on a hall screen (`watch`): what was shared and
+    # taken back (or deleted) is not handed out again.
+    for api in (w.member2, w.secretary, w.admin):
+        for watch in (False, True):
+            assert leaks(replayed(api, watch)) == [], (api.user["username"], watch)
+    # The owner's own tablet gets their private notes back; a hall screen, even one logged in
+    # as the owner, gets nobody's private events.
+    own = replayed(w.member, watch=False)
     assert marks["private"] in own and marks["deleted"] not in own
+    assert leaks(replayed(w.member, watch=True)) == []
 
     for api in (w.member2, w.secretary, w.admin):
         assert leaks(json.dumps(api.ok("GET", f"/api/documents/{doc}/annotations"), ensure_ascii=False)) == []
@@ -581,6 +584,7 @@ def test_no_answer_error_log_or_export_ties_a_secret_choice_to_a_voter(world, se
         "closed_at",
         "results",
         "quorum",
+        "attending",  # how many attended when it opened (issue 12): a count, no voter
     }
     w.secretary.ok("POST", f"/api/meetings/{mid}/close")
     members = archive_members(w.admin.get(f"/api/meetings/{mid}/archive.zip"))
@@ -589,7 +593,7 @@ def test_no_answer_error_log_or_export_ties_a_secret_choice_to_a_voter(world, se
     assert receipts[0] == "receipt_sha256" and len(receipts) == 4 and all(len(r) == 64 for r in receipts[1:])
     for name, data in members.items():
         text = data.decode("utf-8", errors="replace")
-        if name in ("votes.csv", "minutes.json", "audit.jsonl"):
+        if name in ("votes.csv", "minutes.json", "audit.jsonl", "audit.csv"):
             continue  # the tally names every option; checked below
         if name.endswith(".pdf"):
             continue
@@ -598,6 +602,16 @@ def test_no_answer_error_log_or_export_ties_a_secret_choice_to_a_voter(world, se
     vote_entries = [e for e in audit if e["details"].get("vote_id") == vote_id]
     assert [e["action"] for e in vote_entries] == ["vote.opened", "vote.closed"]
     assert all("choice" not in json.dumps(e) and "user_id" not in e["details"] for e in vote_entries)
+    # audit.csv is the same entries for people (local time, the actor's name): the same
+    # tally, and no row ties a voter to a choice either.
+    audit_rows = list(csv.DictReader(io.StringIO(members["audit.csv"].decode("utf-8-sig"))))
+    assert [(int(r["seq"]), r["action"], json.loads(r["details"])) for r in audit_rows] == [
+        (e["seq"], e["action"], e["details"]) for e in audit
+    ]
+    vote_rows = [r for r in audit_rows if json.loads(r["details"]).get("vote_id") == vote_id]
+    assert [r["action"] for r in vote_rows] == ["vote.opened", "vote.closed"]
+    assert all("choice" not in json.dumps(r) and "user_id" not in json.loads(r["details"]) for r in vote_rows)
+    assert stray not in members["audit.csv"].decode("utf-8-sig")
     assert stray not in members["minutes.json"].decode() and stray not in members["votes.csv"].decode("utf-8-sig")
     record = json.loads(members["minutes.json"])
     assert "ballots" not in json.dumps(record)

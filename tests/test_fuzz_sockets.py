@@ -34,6 +34,7 @@ CLIENT_CODES = {
     "conflict",
     "meeting_closed",
     "already_voted",
+    "absent",  # a ballot from someone not recorded present when the vote opened
     "unauthorized",
     "quorum_not_met",
     "rate_limited",

@@ -96,9 +96,11 @@ def test_metrics_follow_sockets_events_and_the_page_cache(json_server, tmp_path)
             "page:turn", {"meeting_id": document["meeting_id"], "document_id": document["id"], "page": 3}
         )
         assert ack["ok"], ack
-        # One page:turned event, sent once the page turn was committed (the ack waits for it).
+        # One page:turned event, sent once the page turn was committed (the ack waits for it):
+        # counted once, though it goes to the meeting's room and to the hall screens' room,
+        # each emit timed.
         assert metric(base, "meeting_events_sent_total", meeting=meeting_id) == sent + 1
-        assert metric(base, "meeting_emit_seconds_count") >= timed + 1
+        assert metric(base, "meeting_emit_seconds_count") >= timed + 2
     finally:
         for sock in sockets:
             sock.close()

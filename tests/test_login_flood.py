@@ -20,11 +20,10 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 
 import httpx
-import psycopg
 import pytest
 
 from tests.conftest import make_cast, make_world, start_server
-from tests.support import ADMIN, PASSWORD, ServerProcess, login, run_cli
+from tests.support import ADMIN, PASSWORD, login, two_nodes_on_postgresql
 
 LIMIT = 10  # MEETING_LOGIN_MAX_FAILURES, the default
 ADDRESS_FAILURES = 30  # MEETING_LOGIN_ADDRESS_FAILURES, the default
@@ -33,7 +32,6 @@ WIDE_OPEN = {
     "MEETING_LOGIN_ADDRESS_IN_FLIGHT": "100",
     "MEETING_LOGIN_ADDRESS_FAILURES": "100",
 }
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 # Answers that do not wait behind the flood come in well under this; before
 # the fix, /api/me took 11-20 s and page turns 3-5 s.
 PROMPT_S = 2.0
@@ -188,32 +186,8 @@ def test_c_parallel_wrong_passwords_are_counted_before_they_are_checked(wide_ope
 def test_c_the_count_holds_across_two_nodes_on_postgresql(tmp_path_factory):
     """The same race split over two nodes of one PostgreSQL database: the
     pair's row lock, not a node's memory, keeps the count."""
-    try:
-        pg = psycopg.connect(PG_ADMIN, autocommit=True)
-    except Exception as exc:  # part of the test machine: say so plainly
-        pytest.fail(f"PostgreSQL must run on 127.0.0.1 (.ci/run starts it): {exc}")
-    name = f"meeting_login_{uuid.uuid4().hex[:8]}"
-    pg.execute(f'CREATE DATABASE "{name}"')
-    env = {
-        "MEETING_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-        **WIDE_OPEN,
-    }
     data_dir = tmp_path_factory.mktemp("login-nodes")
-    run_cli(
-        "user",
-        "add",
-        ADMIN[0],
-        "--role",
-        "admin",
-        "--full-name",
-        "Quản trị",
-        "--password",
-        ADMIN[1],
-        data_dir=data_dir,
-        env=env,
-    )
-    node_a, node_b = ServerProcess(data_dir, env=env).start(), ServerProcess(data_dir, env=env).start()
-    try:
+    with two_nodes_on_postgresql(data_dir, "meeting_login", env=WIDE_OPEN, broker=False) as (node_a, node_b):
         admin = login(node_a.base_url, *ADMIN)
         member = make_cast(admin)["member"].user["username"]
         barrier = threading.Barrier(40)
@@ -228,11 +202,6 @@ def test_c_the_count_holds_across_two_nodes_on_postgresql(tmp_path_factory):
         assert statuses == [401] * LIMIT + [429] * (40 - LIMIT), statuses
         with client_from(node_b, "127.0.6.2") as http:
             assert log_in(http, member, PASSWORD).status_code == 200
-    finally:
-        node_b.stop()
-        node_a.stop()
-        pg.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-        pg.close()
 
 
 def test_d_one_address_gets_a_budget_of_failures(defaults):

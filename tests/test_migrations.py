@@ -9,12 +9,10 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -31,9 +29,8 @@ from meeting_server.config import Settings
 from meeting_server.db import Database, schema_engine
 from meeting_server.search.fold import fold
 from meeting_server.votes.rules import VoteRule, decide
-from tests.support import ServerProcess, free_port, login, run_cli
+from tests.support import ServerProcess, free_port, login, postgres_database, run_cli
 
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 SECRETARY = ("thuky", "thuky-password-1")
 MEMBER = ("uyvien", "uyvien-password-1")
 # The columns revision 0002 turns from JSON text into JSON.
@@ -65,16 +62,8 @@ def backend(request, tmp_path):
     if request.param == "sqlite":
         yield Backend(data_dir, Settings(data_dir=data_dir, database_url=None))
         return
-    try:
-        admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    except Exception as exc:  # part of the test machine: say so plainly
-        pytest.fail(f"PostgreSQL must run on 127.0.0.1 (.ci/run starts it): {exc}")
-    name = f"migrations_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    yield Backend(data_dir, Settings(data_dir=data_dir, database_url=url), {"MEETING_DATABASE_URL": url})
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
+    with postgres_database("migrations_test") as url:
+        yield Backend(data_dir, Settings(data_dir=data_dir, database_url=url), {"MEETING_DATABASE_URL": url})
 
 
 def alembic(backend: Backend, action, revision: str) -> None:
@@ -376,6 +365,14 @@ ADDED_0003 = {
 }
 
 
+# Columns revision 0006 adds (issue 12: early departures, ballots recorded at the console, paper counts).
+ADDED_0006 = {
+    "attendance": {"left_at": None},
+    "named_ballot": {"recorded_by": None},
+    "vote": {"paper_tally": None, "paper_recorded_by": None},
+}
+
+
 @pytest.mark.parametrize("made_by", ["create_all", "revision 0001"])
 def test_migrate_upgrades_todays_schema_with_data_and_loses_nothing(backend, made_by):
     build_todays_schema(backend, made_by)
@@ -397,7 +394,7 @@ def test_migrate_upgrades_todays_schema_with_data_and_loses_nothing(backend, mad
         assert (row.pop("quorum_numerator"), row.pop("quorum_denominator")) == quorum.get(row["id"], (2, 3))
         # Revision 0003: a meeting made before drafts existed was published when it was made.
         assert row.pop("published_at") == row["created_at"]
-    for table, added in ADDED_0003.items():
+    for table, added in (*ADDED_0003.items(), *ADDED_0006.items()):
         for row in after[table]:
             assert {column: row.pop(column) for column in added} == added, table
     assert after == expected
@@ -442,7 +439,9 @@ def served(backend: Backend, seeded: Seeded) -> None:
         assert closed["tally"] == {"yes": 1, "no": 0, "abstain": 0}
         assert list(closed["tally"]) == closed["options"]  # in the options' order, as written
         assert closed["result"]["passed"] is False and closed["result"]["cast"] == 1
-        assert closed["ballots"] == [{"user_id": seeded.secretary, "choice": "yes"}]
+        assert [(b["user_id"], b["choice"], b.get("recorded_by")) for b in closed["ballots"]] == [
+            (seeded.secretary, "yes", None)
+        ]
         assert votes[seeded.vote_draft]["options"] == ["Đồng ý", "Không đồng ý"]
         assert votes[seeded.vote_draft]["tally"] is None
 

@@ -93,9 +93,9 @@ def test_the_draft_fills_in_attendance_documents_and_votes_by_itself(held):
     today = datetime.now(UTC).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).date().isoformat()
     assert m["header"] == {
         "issuer_parent": "",
-        "issuer_name": "Hội nghị Ban Chấp hành tháng 11",
+        "issuer_name": "……",  # no body, nothing set: never the title
         "issuer_number": "",
-        "locality": "Hội trường",
+        "locality": "……",  # nothing set: never the room
         "subject": "hội nghị Ban Chấp hành tháng 11",
         "date": today,
         "timezone": "Asia/Ho_Chi_Minh",
@@ -168,11 +168,19 @@ def test_guests_are_listed_but_not_counted_and_a_quorum_override_is_recorded(adm
         "guests": 1,
     }
     assert {p["user_id"]: p["voting"] for p in m["attendance"]["people"]}[guest.id] is False
-    # An abbreviation keeps its capitals; no location: the issuer's name dates the minutes.
+    # An abbreviation keeps its capitals. No body, nothing set: the issuer and the place-name
+    # are the dotted line of a paper form, never the meeting's title or its room.
     assert m["header"]["subject"] == "UBND phường họp giao ban"
-    assert m["header"]["locality"] == m["header"]["issuer_name"] == "UBND phường họp giao ban"
+    assert m["header"]["locality"] == m["header"]["issuer_name"] == "……"
     [other] = m["other_votes"]
-    assert other["quorum"] == {"required": 2, "present": 1, "met": False, "overridden": True}
+    overrider = {"user_id": secretary.id, "name": secretary.user["full_name"], "role": "secretary"}
+    assert other["quorum"] == {
+        "required": 2,
+        "present": 1,
+        "met": False,
+        "overridden": True,
+        "overridden_by": overrider,
+    }
 
 
 # ---- saving ---------------------------------------------------------------------------------
@@ -269,7 +277,7 @@ def test_the_whole_document_saves_against_its_version(held):
     # A document sent back as it was read is taken (read-only parts ignored); an empty field is the default again.
     again = dict(put, header={"issuer_name": "", "secretary_id": None})
     back = w.secretary.ok("PUT", minutes_url(w), json=again)
-    assert back["version"] == 3 and back["header"]["issuer_name"] == "Hội nghị Ban Chấp hành tháng 11"
+    assert back["version"] == 3 and back["header"]["issuer_name"] == "……"
     assert back["secretary"]["user_id"] == w.secretary.id
     # Nothing to change: no new version. The whole document sent back as GET gave it changes nothing either.
     assert w.secretary.ok("PUT", minutes_url(w), json={"version": 3, "items": []})["version"] == 3
@@ -346,11 +354,7 @@ def test_bad_input_changes_nothing(held, admin, cast):
         == 422
     )
     m = w.secretary.ok("GET", minutes_url(w))
-    assert (
-        m["version"] == 0
-        and m["items"][0]["discussion"] == ""
-        and m["header"]["issuer_name"] == "Hội nghị Ban Chấp hành tháng 11"
-    )
+    assert m["version"] == 0 and m["items"][0]["discussion"] == "" and m["header"]["issuer_name"] == "……"
     assert w.secretary.get("/api/meetings/999999/minutes").status_code == 404
 
 

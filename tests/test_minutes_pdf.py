@@ -19,6 +19,7 @@ import pymupdf
 import pytest
 
 from meeting_server.minutes.document import (
+    Actor,
     AgendaEntry,
     Attendee,
     DocumentRef,
@@ -84,7 +85,9 @@ def minutes(status: str = "draft", *, extra_items: list[AgendaEntry] = (), atten
         eligible=11,
         cast=9,
         passed=False,
-        quorum=VoteQuorum(required=8, present=7, met=False, overridden=True),
+        quorum=VoteQuorum(
+            required=8, present=7, met=False, overridden=True, overridden_by=Actor(name="Lê Thị Thư", role="secretary")
+        ),
         results=[
             OptionCount(label="Đồng ý", count=6),
             OptionCount(label="Không đồng ý", count=2),
@@ -268,7 +271,7 @@ def test_vietnamese_text_reads_back_exactly(final, tmp_path):
         "2. Xét đề nghị kết nạp đảng viên",
         "- Hình thức: bỏ phiếu kín; nguyên tắc thông qua: ít nhất hai phần ba tổng số thành viên có quyền biểu quyết.",
         "- Số thành viên có quyền biểu quyết: 11; đã biểu quyết: 9; không tham gia biểu quyết: 2.",
-        "- Biểu quyết được tiến hành theo quyết định của chủ trì khi chưa đủ số thành viên có mặt theo quy định (có mặt 7, cần tối thiểu 8).",
+        "- Biểu quyết được tiến hành theo quyết định của đồng chí Lê Thị Thư (thư ký) khi chưa đủ số thành viên có mặt theo quy định (có mặt 7, cần tối thiểu 8).",
         "- Kết quả: Đồng ý: 6; Không đồng ý: 2; Không biểu quyết: 1.",
         "Nội dung không được thông qua (Đồng ý: 6/11, đạt 54,5%).",
         "Hội nghị kết thúc lúc 11 giờ 30 phút cùng ngày.",
@@ -307,7 +310,7 @@ def test_layout_reading_puts_issuer_left_and_party_right(final, tmp_path):
     pages = poppler("pdftotext", final, "-layout", tmp_path=tmp_path).split("\f")
     lines = pages[0].splitlines()
     header = next(line for line in lines if "ĐẢNG CỘNG SẢN VIỆT NAM" in line)
-    assert re.search(r"ĐẢNG BỘ PHƯỜNG.*\S\s{3,}ĐẢNG CỘNG SẢN VIỆT NAM\s*$", header), header
+    assert re.search(r"ĐẢNG BỘ\s{3,}ĐẢNG CỘNG SẢN VIỆT NAM\s*$", header), header
     number = next(line for line in lines if "Số 12-BB/CB" in line)
     assert re.search(r"Số 12-BB/CB\s{3,}Phường Phan Đình Phùng,", number), number
     lines = pages[-2].splitlines()  # the last page (the text ends in a form feed)
@@ -390,7 +393,11 @@ def test_header_sits_top_left_and_top_right(draft, tmp_path):
     title = page.one("BIÊN BẢN")
     assert party.x0 > middle - 10 * MM and party.x1 > page.width - 25 * MM  # right column
     assert issuer.x1 < middle  # left column
-    assert abs(party.y0 - page.one("ĐẢNG BỘ PHƯỜNG PHAN ĐÌNH").y0) < 2  # both open the page
+    assert abs(party.y0 - page.one("ĐẢNG BỘ").y0) < 2  # both open the page
+    # The body above, too long for one line, wraps by words as the Party format sets it:
+    # the place-name whole on the second line, never "ĐẢNG BỘ PHƯỜNG PHAN ĐÌNH" / "PHÙNG".
+    place = page.one("PHƯỜNG PHAN ĐÌNH PHÙNG")
+    assert place.y0 > page.one("ĐẢNG BỘ").y0 + 5 and place.x1 < party.x0
     star = next(w for w in page.words if w.text == "*")
     assert issuer.y1 <= star.y0 and abs((star.x0 + star.x1) / 2 - (issuer.x0 + issuer.x1) / 2) < 3  # centred under it
     assert dateline.x0 > middle - 10 * MM and party.y1 < dateline.y0 < title.y0
@@ -465,6 +472,8 @@ def test_a_long_unbroken_run_wraps_inside_the_margins(tmp_path):
         assert max(w.x1 for w in page.words) <= page.width - 15 * MM
     text = poppler("pdftotext", pdf, tmp_path=tmp_path)
     assert "\u200b" not in text  # the break points print nothing and read back as nothing
+    # The run may cross a page: drop the page break and the next page's number at its top.
+    text = re.sub(r"\n*\x0c\d*\n", "\n", text)
     run = re.search(r"Xem\s(.*?)\snhé", text, re.S).group(1)
     assert "\n" in run and re.sub(r"\n", "", run) == url  # wrapped, and only line breaks were added
 

@@ -15,6 +15,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -170,7 +171,12 @@ def test_a_crawler_from_system_reaches_every_object_and_each_validates(world, fu
     [body] = crawler.lists[system["body"]]["data"]
     meetings = crawler.lists[body["meeting"]]["data"]
     meeting = next(m for m in meetings if m["id"].endswith(f"/meetings/{world.meeting_id}"))
-    assert meeting["meetingState"] == "completed" and meeting["start"] == "2026-11-27T08:00:00+07:00"
+    # Held (today, not on the scheduled 27 November): it starts when it opened, in the meeting's time zone.
+    held = world.admin.ok("GET", f"/api/meetings/{world.meeting_id}")
+    opened = datetime.fromisoformat(held["opened_at"]).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).replace(microsecond=0)
+    closed = datetime.fromisoformat(held["closed_at"]).astimezone(ZoneInfo("Asia/Ho_Chi_Minh")).replace(microsecond=0)
+    assert meeting["meetingState"] == "completed" and meeting["start"] == opened.isoformat()
+    assert meeting["end"] == closed.isoformat() and meeting["end"].endswith("+07:00")
     # Reached and served at their ids: both agenda items, both documents, the location, the minutes.
     kinds = [kind for _, kind in crawler.embedded]
     assert {"AgendaItem", "File", "Location"} <= set(kinds)

@@ -18,14 +18,22 @@ import uuid
 from pathlib import Path
 
 import httpx
-import psycopg
 import pytest
 import redis
 
-from tests.support import ADMIN, PASSWORD, ServerProcess, Socket, free_port, login, make_pdf, run_cli
+from tests.support import (
+    ADMIN,
+    PASSWORD,
+    ServerProcess,
+    Socket,
+    add_admin,
+    free_port,
+    login,
+    make_pdf,
+    postgres_database,
+)
 
 pytestmark = pytest.mark.scaleout
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 PG_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
@@ -71,12 +79,8 @@ def own_redis(tmp_path):
 @pytest.fixture
 def shared_database():
     """A database of this test's own on the machine's PostgreSQL."""
-    admin_conn = psycopg.connect(PG_ADMIN, autocommit=True)
-    name = f"meeting_outage_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin_conn.execute(f'CREATE DATABASE "{name}"')
-    yield f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
-    admin_conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin_conn.close()
+    with postgres_database("meeting_outage") as url:
+        yield url
 
 
 def _users(admin, *names_roles) -> None:
@@ -89,19 +93,7 @@ def _users(admin, *names_roles) -> None:
 def test_a_redis_outage_keeps_each_node_serving_and_tablets_catch_up(tmp_path, own_redis, shared_database):
     env = {"MEETING_DATABASE_URL": shared_database, "MEETING_BROKER_URL": own_redis.url}
     files = tmp_path / "files"
-    run_cli(
-        "user",
-        "add",
-        ADMIN[0],
-        "--role",
-        "admin",
-        "--full-name",
-        "Admin",
-        "--password",
-        ADMIN[1],
-        data_dir=files,
-        env=env,
-    )
+    add_admin(files, env=env)
     node_a, node_b = ServerProcess(files, env=env).start(), ServerProcess(files, env=env).start()
     try:
         admin = login(node_a.base_url, *ADMIN)
@@ -211,19 +203,7 @@ def own_postgres(tmp_path_factory):
 def test_a_postgres_restart_gives_clear_503s_then_recovers_and_loses_nothing(tmp_path, own_postgres):
     env = {"MEETING_DATABASE_URL": own_postgres.url}
     files = tmp_path / "files"
-    run_cli(
-        "user",
-        "add",
-        ADMIN[0],
-        "--role",
-        "admin",
-        "--full-name",
-        "Admin",
-        "--password",
-        ADMIN[1],
-        data_dir=files,
-        env=env,
-    )
+    add_admin(files, env=env)
     node = ServerProcess(files, env=env).start()
     try:
         admin = login(node.base_url, *ADMIN)

@@ -3,34 +3,12 @@ the agenda's order, invitees' answers and the "new" badge, and who may do each."
 
 from __future__ import annotations
 
-import sqlite3
-
 import pytest
 
 from tests.conftest import new_user
-from tests.support import make_pdf, unique
+from tests.support import make_body, make_pdf, unique
 
 STARTS = "2026-12-10T08:00:00+07:00"
-
-
-def make_body(admin, server, members: list, name: str | None = None) -> int:
-    """A body with these members (in this order), through /api/bodies; until that route
-    exists on this checkout, written straight into the server's database."""
-    name = name or unique("Ban Chấp hành ")
-    payload = {"name": name, "members": [{"user_id": m.id, "position": "Ủy viên"} for m in members]}
-    response = admin.post("/api/bodies", json=payload)
-    if response.status_code == 201:
-        return response.json()["id"]
-    assert response.status_code in (404, 405), response.text
-    with sqlite3.connect(server.data_dir / "meeting.db", timeout=30) as db:
-        body_id = db.execute(
-            "INSERT INTO body (name, rank, created_at) VALUES (?, 0, '2026-01-01 00:00:00.000000')", (name,)
-        ).lastrowid
-        db.executemany(
-            "INSERT INTO body_member (body_id, user_id, position, rank) VALUES (?, ?, 'Ủy viên', ?)",
-            [(body_id, m.id, rank) for rank, m in enumerate(members)],
-        )
-    return body_id
 
 
 def draft(api, **extra) -> dict:
@@ -116,7 +94,7 @@ def test_a_meeting_made_scheduled_is_published_at_once(world):
 
 def test_a_body_invites_its_members_and_guests_come_apart(people, admin, server):
     secretary, chair, member, member2, guest = (people[k] for k in ("secretary", "chair", "member", "member2", "guest"))
-    body_id = make_body(admin, server, [chair, member, member2])
+    body_id = make_body(admin, [chair, member, member2])["id"]
     meeting = draft(
         secretary,
         body_id=body_id,
@@ -196,6 +174,11 @@ def test_edit_a_meeting(people):
     bad = secretary.patch(f"/api/meetings/{mid}", json={"participants": [{"user_id": guest.id, "voting": True}]})
     assert bad.status_code == 422
     assert secretary.patch(f"/api/meetings/{mid}", json={"title": "  "}).status_code == 422
+    # An unknown chair or secretary is refused by name of the field, and nothing changes.
+    for field in ("chair_id", "secretary_id"):
+        unknown = secretary.patch(f"/api/meetings/{mid}", json={field: 10**9, "location": "Nơi khác"})
+        assert unknown.status_code == 422 and unknown.json()["error"]["details"]["field"] == field
+    assert secretary.ok("GET", f"/api/meetings/{mid}")["location"] == "Phòng 3"
     secretary.ok("POST", f"/api/meetings/{mid}/open")
     removing = secretary.patch(f"/api/meetings/{mid}", json={"participants": [{"user_id": chair.id}]})
     assert removing.json()["error"]["code"] == "conflict"

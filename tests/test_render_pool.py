@@ -60,7 +60,7 @@ def test_a_render_past_its_timeout_fails_alone_and_in_json(slow_server, tmp_path
         return httpx.get(
             f"{base}/api/documents/{document['id']}/pages/{page}",
             params={"width": width},
-            headers={"Authorization": f"Bearer {admin.token}"},
+            headers={"Authorization": f"Bearer {admin.token}", "Accept-Language": "en"},
             timeout=120,
         )
 

@@ -2,53 +2,17 @@
 
 from __future__ import annotations
 
-import os
-import uuid
-
-import psycopg
 import pytest
-import redis
 
-from tests.support import ADMIN, PASSWORD, ServerProcess, Socket, login, make_pdf, run_cli
+from tests.support import ADMIN, PASSWORD, Socket, login, make_pdf, two_nodes_on_postgresql
 
 pytestmark = pytest.mark.scaleout
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
 
 
 @pytest.fixture(scope="module")
 def cluster(tmp_path_factory):
-    try:
-        redis.Redis(host="127.0.0.1", port=6379).ping()
-        admin_conn = psycopg.connect(PG_ADMIN, autocommit=True)
-    except Exception as exc:  # the services are part of the test machine: say so plainly
-        pytest.fail(f"PostgreSQL and Redis must run on 127.0.0.1 (.ci/run starts them): {exc}")
-    name = f"meeting_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin_conn.execute(f'CREATE DATABASE "{name}"')
-    env = {
-        "MEETING_DATABASE_URL": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-        "MEETING_BROKER_URL": "redis://127.0.0.1:6379/0",
-    }
-    shared_files = tmp_path_factory.mktemp("node-a")
-    run_cli(
-        "user",
-        "add",
-        ADMIN[0],
-        "--role",
-        "admin",
-        "--full-name",
-        "Admin",
-        "--password",
-        ADMIN[1],
-        data_dir=shared_files,
-        env=env,
-    )
-    # Both nodes share the files folder too, as they would share a network volume.
-    nodes = [ServerProcess(shared_files, env=env).start(), ServerProcess(shared_files, env=env).start()]
-    yield nodes
-    for node in nodes:
-        node.stop()
-    admin_conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin_conn.close()
+    with two_nodes_on_postgresql(tmp_path_factory.mktemp("node-a"), "meeting_test") as nodes:
+        yield nodes
 
 
 def test_a_page_turn_on_one_node_reaches_a_tablet_on_the_other(cluster, tmp_path):

@@ -5,11 +5,8 @@ finds what it found before."""
 
 from __future__ import annotations
 
-import os
 import re
-import uuid
 
-import psycopg
 import pytest
 import sqlalchemy as sa
 
@@ -20,8 +17,7 @@ from meeting_server.meetings.models import Meeting
 from meeting_server.search.fold import fold, query_terms
 from meeting_server.search.index import index_document, index_minutes
 from meeting_server.search.service import search
-
-PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+from tests.support import postgres_database
 
 PAGES = {
     "Biên bản hội nghị": [
@@ -100,15 +96,11 @@ def sqlite_db(tmp_path):
 
 @pytest.fixture
 def postgres_db():
-    admin = psycopg.connect(PG_ADMIN, autocommit=True)
-    name = f"search_test_{os.getpid()}_{uuid.uuid4().hex[:6]}"
-    admin.execute(f'CREATE DATABASE "{name}"')
-    database = Database(Settings(database_url=f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"))
-    database.create_schema()
-    yield database
-    database.dispose()
-    admin.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
-    admin.close()
+    with postgres_database("search_test") as url:
+        database = Database(Settings(database_url=url))
+        database.create_schema()
+        yield database
+        database.dispose()
 
 
 @pytest.mark.scaleout

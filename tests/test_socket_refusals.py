@@ -15,6 +15,8 @@ def refusal(base_url: str, **connect) -> dict | None:
     said: list = []
     client.on("connect_error", lambda data: said.append(data))
     try:
+        # In English, as the messages below are written (tests/test_error_language.py has the rest).
+        connect["headers"] = {"Accept-Language": "en", **connect.get("headers", {})}
         client.connect(base_url, transports=["websocket"], wait_timeout=5, **connect)
     except socketio.exceptions.ConnectionError:
         pass

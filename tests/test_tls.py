@@ -187,7 +187,7 @@ def test_https_is_refused_without_trusting_the_ca(https_server):
 
 def test_ca_routes_are_404_without_tls(server):
     for path in ("/ca.crt", "/ca.mobileconfig"):
-        response = httpx.get(server.base_url + path, timeout=10)
+        response = httpx.get(server.base_url + path, headers={"Accept-Language": "en"}, timeout=10)
         assert "strict-transport-security" not in response.headers  # plain HTTP: HSTS would be ignored, or wrong
         assert response.status_code == 404
         assert response.json()["error"] == {

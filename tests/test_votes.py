@@ -74,9 +74,9 @@ def test_a_named_vote_from_draft_to_result(hall):
     }
     assert closed["ballots"] == sorted(
         [
-            {"user_id": w.member.id, "choice": "yes"},
-            {"user_id": w.chair.id, "choice": "no"},
-            {"user_id": w.member2.id, "choice": "yes"},
+            {"user_id": w.member.id, "full_name": w.member.user["full_name"], "choice": "yes"},
+            {"user_id": w.chair.id, "full_name": w.chair.user["full_name"], "choice": "no"},
+            {"user_id": w.member2.id, "full_name": w.member2.user["full_name"], "choice": "yes"},
         ],
         key=lambda b: b["user_id"],
     )
@@ -232,7 +232,7 @@ def test_live_progress_without_tally_and_the_exact_result(hall):
         # Three of four is at least two thirds.
         assert ended["vote"]["result"]["passed"] is True and ended["vote"]["result"]["required"] == 3
         assert ended["vote"]["ballots"] == closed["ballots"] and len(closed["ballots"]) == 4
-        assert {k: v for k, v in closed.items() if k != "voted"} == ended["vote"]
+        assert {k: v for k, v in closed.items() if k not in ("voted", "may_vote")} == ended["vote"]
     finally:
         watcher.close()
         voter.close()
@@ -376,7 +376,8 @@ def test_vote_events_applied_to_an_old_snapshot_equal_a_fresh_one(hall):
     for item in ack["missed"]:
         data = item["data"]
         if item["event"] == "vote:opened":
-            votes[data["vote"]["id"]] = {**data["vote"], "voted": False}
+            # may_vote is the caller's own (the tablet decides it from its attendance when the vote opens).
+            votes[data["vote"]["id"]] = {**data["vote"], "voted": False, "may_vote": True}
         elif item["event"] == "vote:progress":
             votes[data["vote_id"]]["cast"] = data["cast"]
         elif item["event"] == "vote:closed":

@@ -133,7 +133,9 @@ class HighlightData(StrictInput):
         # Ordered corners; an empty rect (a word box squeezed at the page edge) is harmless.
         for index, (x0, y0, x1, y1) in enumerate(rects):
             if not (x0 <= x1 and y0 <= y1):
-                raise ValueError(f"rect {index} must have x0 <= x1 and y0 <= y1")
+                raise PydanticCustomError(
+                    "rect_order", "rect {index} must have x0 <= x1 and y0 <= y1", {"index": index}
+                )
         return rects
 
 
@@ -222,7 +224,11 @@ class DrawingIn(StrictInput):
     @model_validator(mode="after")
     def _within_a_stroke(self) -> DrawingIn:
         if self.start + len(self.points) > StrokeLimit.points:
-            raise ValueError(f"a stroke has at most {StrokeLimit.points} points (the limit per stroke)")
+            raise PydanticCustomError(
+                "too_many_points",
+                "a stroke has at most {limit} points (the limit per stroke); this one has {count}",
+                {"limit": StrokeLimit.points, "count": self.start + len(self.points)},
+            )
         return self
 
 

@@ -51,7 +51,8 @@ async def annotated_copy(
     except Exception:
         log.exception("annotated PDF of document %s failed", source.document.id)
         raise Invalid(
-            f"The annotations could not be written into “{source.document.title}”: the file seems damaged."
+            "The annotations could not be written into “{title}”: the file seems damaged.",
+            params={"title": source.document.title},
         ) from None
 
 

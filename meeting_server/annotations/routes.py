@@ -39,6 +39,11 @@ async def list_annotations(
     page: int | None = Query(None, ge=1),
     after: str | None = Query(None, max_length=100, description="The X-Next-Cursor of the listing page before"),
     limit: int | None = Query(None, ge=1, description="At most this many (never more than the server's page size)"),
+    for_screen: bool = Query(
+        False,
+        description="What the hall screen shows: shared ones only, and members' only while the presenter "
+        "lets them through (PUT /api/meetings/{id}/screen, show_shared_ink)",
+    ),
 ) -> list[AnnotationPublic]:
     """The caller's own annotations (private ones too) and every shared one; `page` narrows to one page.
 
@@ -55,6 +60,7 @@ async def list_annotations(
         after=cursor,
         size=size,
         max_bytes=limits.list_page_bytes,
+        for_screen=for_screen,
     )
     if result.next_cursor is not None:
         following = request.url.include_query_params(after=str(result.next_cursor))

@@ -35,6 +35,7 @@ from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
 from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import ensure_not_closed, is_participant, visible_meeting
 from meeting_server.meetings.models import AgendaItem, Meeting, Participant
+from meeting_server.meetings.screen import withheld_owners
 from meeting_server.timeutil import utcnow
 
 Scope = Literal["visible", "shared", "mine"]
@@ -66,7 +67,10 @@ def put_annotation(
     meeting = _writable_meeting(session, user, meeting_id)
     document = document_in_meeting(session, meeting.id, annotation.document_id)
     if not 1 <= annotation.page <= document.page_count:
-        raise Invalid(f"Page {annotation.page} is outside the document (1–{document.page_count}).")
+        raise Invalid(
+            "Page {page} is outside the document (1–{count}).",
+            params={"page": annotation.page, "count": document.page_count},
+        )
     when = _change_time(client_time)
     data = annotation.data.model_dump(mode="json")
     row = session.get(Annotation, annotation.id)
@@ -157,7 +161,9 @@ def _announce(tx: Tx, meeting_id: int, annotation: AnnotationPublic, was_shared:
     """Emit the put to its audience; returns its seq."""
     put = AnnotationPut(meeting_id=meeting_id, annotation=annotation)
     if annotation.visibility == "shared":
-        return tx.notify_after_commit(put)
+        # A member's shared ink reaches the hall screen only when the presenter lets it through.
+        held = withheld_owners(tx.session, meeting_id, {annotation.owner_id})
+        return tx.notify_after_commit(put, screen=not held)
     if was_shared:
         # Everyone had it: the room drops it, then the owner's devices get it back as private.
         tx.notify_after_commit(AnnotationDeleted(meeting_id=meeting_id, id=annotation.id))
@@ -209,10 +215,16 @@ def public(row: Annotation, data: AnnotationData | None = None) -> AnnotationPub
 # ---- the live stroke -----------------------------------------------------------
 
 
-def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id: int, page: int) -> int:
+@dataclass
+class DrawingCheck:
+    seq: int  # the meeting's last seq
+    to_screen: bool  # the hall screen may see this user's stroke
+
+
+def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id: int, page: int) -> DrawingCheck:
     """May this user draw on (document, page) in this meeting now? Answers the
-    meeting's last seq. One small read by primary keys: it runs up to 20 times
-    a second per drawing tablet."""
+    meeting's last seq, and whether the hall screen gets the stroke. One small
+    read by primary keys: it runs up to 20 times a second per drawing tablet."""
     row = session.exec(
         select(Meeting, Participant.user_id, Document.page_count, AgendaItem.id)
         .select_from(Meeting)
@@ -235,8 +247,9 @@ def drawing_seq(session: Session, user: UserPublic, meeting_id: int, document_id
     if item_id is None:
         raise NotFound("No such document in this meeting.")
     if not 1 <= page <= page_count:
-        raise Invalid(f"Page {page} is outside the document (1–{page_count}).")
-    return meeting.last_seq
+        raise Invalid("Page {page} is outside the document (1–{count}).", params={"page": page, "count": page_count})
+    to_screen = not withheld_owners(session, meeting.id, {user.id})
+    return DrawingCheck(meeting.last_seq, to_screen)
 
 
 # ---- reading -------------------------------------------------------------------
@@ -250,13 +263,25 @@ def list_annotations(
     after: Cursor | None,
     size: int,
     max_bytes: int,
+    for_screen: bool = False,
 ) -> ListingPage:
     """One listing page of the caller's own annotations (private too) and every
-    shared one, without deleted ones (annotations/listing.py)."""
-    document, _ = readable_document(session, user, document_id)
+    shared one, without deleted ones (annotations/listing.py). `for_screen`: what
+    the hall screen shows, the shared ones of the presenters, and of the others only
+    while the presenter lets them through (meetings/screen.py)."""
+    document, meeting_id = readable_document(session, user, document_id)
     if page is not None and not 1 <= page <= document.page_count:
-        raise Invalid(f"Page {page} is outside the document (1–{document.page_count}).")
-    return listing_page(session, _where(user, document.id, "visible", page), after, size, max_bytes, public)
+        raise Invalid(
+            "Page {page} is outside the document (1–{count}).", params={"page": page, "count": document.page_count}
+        )
+    if not for_screen:
+        return listing_page(session, _where(user, document.id, "visible", page), after, size, max_bytes, public)
+    where = _where(user, document.id, "shared", page)
+    owners = set(session.exec(select(Annotation.owner_id).where(*where).distinct()))
+    held = withheld_owners(session, meeting_id, owners)
+    if held:
+        where.append(col(Annotation.owner_id).not_in(held))
+    return listing_page(session, where, after, size, max_bytes, public)
 
 
 def _where(user: UserPublic, document_id: int, scope: Scope, page: int | None = None) -> list:

@@ -41,8 +41,9 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
         wait = writes.take(budget_key(sid, user, meeting_id))
         if wait:
             raise RateLimited(
-                f"Too many annotation changes: at most {limits.puts_per_s:g} a second ({limits.put_burst} at once) "
-                f"per participant. Send again in {wait:.1f} s.",
+                "Too many annotation changes: at most {rate} a second ({burst} at once) per participant. "
+                "Send again in {wait} s.",
+                params={"rate": f"{limits.puts_per_s:g}", "burst": limits.put_burst, "wait": f"{wait:.1f}"},
                 details={"limit_name": "changes_per_second", "retry_after_ms": math.ceil(wait * 1000)},
             )
 
@@ -86,15 +87,16 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
         if wait:
             # The piece is dropped; receivers drop what follows a gap, and the final put draws the stroke.
             raise RateLimited(
-                f"Too many live-stroke pieces: at most {limits.drawing_per_s:g} a second per participant.",
+                "Too many live-stroke pieces: at most {rate} a second per participant.",
+                params={"rate": f"{limits.drawing_per_s:g}"},
                 details={"limit_name": "pieces_per_second", "retry_after_ms": math.ceil(wait * 1000)},
             )
-        seq = await intents.read(
+        check = await intents.read(
             service.drawing_seq, user=user, meeting_id=body.meeting_id, document_id=body.document_id, page=body.page
         )
         event = AnnotationDrawing(
             meeting_id=body.meeting_id,
-            seq=seq,
+            seq=check.seq,
             id=body.id,
             owner_id=user.id,
             document_id=body.document_id,
@@ -104,5 +106,6 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
             color=body.color,
             width=body.width,
         )
-        await intents.sender.relay(event, skip_sid=sid)
+        # The hall screen sees a member's stroke only when the presenter lets shared ink through.
+        await intents.sender.relay(event, skip_sid=sid, screen=check.to_screen)
         return {"ok": True}

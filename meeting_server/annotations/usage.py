@@ -45,16 +45,18 @@ def charge(
     usage = session.get(AnnotationUsage, tuple(key.values())) or AnnotationUsage(**key)
     if count > 0 and usage.count + count > limits.per_page:
         raise TooLarge(
-            f"You have {usage.count} annotations on page {row.page} of this document, the most one participant "
-            f"may have on a page ({limits.per_page}). Delete some to make room.",
+            "You have {count} annotations on page {page} of this document, the most one participant "
+            "may have on a page ({limit}). Delete some to make room.",
+            params={"count": usage.count, "page": row.page, "limit": limits.per_page},
             details={"limit_name": "annotations_per_page", "limit": limits.per_page},
         )
     if size > 0:
         total = _meeting_bytes(session, row.meeting_id, row.owner_id) + size
         if total > limits.bytes_per_meeting:
             raise TooLarge(
-                f"Your annotations in this meeting would take {size_text(total)}, past the limit of "
-                f"{size_text(limits.bytes_per_meeting)} per participant per meeting. Delete some to make room.",
+                "Your annotations in this meeting would take {size}, past the limit of "
+                "{limit} per participant per meeting. Delete some to make room.",
+                params={"size": size_text(total), "limit": size_text(limits.bytes_per_meeting)},
                 details={"limit_name": "bytes_per_meeting", "limit": limits.bytes_per_meeting},
             )
     usage.count = max(0, usage.count + count)

@@ -70,7 +70,7 @@ def record(
     details_json = canonical_json(dict(details)).decode("utf-8")
 
     if session.execute(select(Meeting.id).where(Meeting.id == meeting_id).with_for_update()).first() is None:
-        raise NotFound(f"no meeting {meeting_id}")
+        raise NotFound("There is no meeting {id}.", params={"id": meeting_id})
     last = _last(session, meeting_id)
     entry = AuditEntry(
         meeting_id=meeting_id,

@@ -11,9 +11,18 @@ meeting is closed, so the record no longer moves. What goes in (docs/archive.md)
     documents-off-agenda.json  those older versions and withdrawn documents, what became of each
     annotations/…pdf, …jsonld  shared annotations, as annotated PDFs and W3C JSON-LD
     votes.csv                every vote that was opened, its rule and full result
-    ballots/vote-N.csv       named votes: who chose what; secret votes: receipt hashes only
+    ballots/vote-N.csv       named votes: who chose what (and who recorded a ballot at the console);
+                             secret votes: receipt hashes only, and the paper ballots' counts per choice
     attendance.csv           who attended, how, or why not
-    audit.jsonl              the meeting's hash-chained audit log
+    audit.jsonl              the meeting's hash-chained audit log (UTC, as hashed)
+    audit.csv                the same entries as people read them: the time in the meeting's
+                             time zone, who did it, what
+
+Every time written for people (the CSV files, minutes.json, agenda.json, the
+manifest's meeting) is in the meeting's time zone (the site setting,
+meeting_server/settings/), with its offset: a meeting that closed at 21:00 in
+Hanoi says 21:00 everywhere, as its minutes do. The archive's name and the
+manifest's `held_on` are the day the meeting was held.
 """
 
 from __future__ import annotations
@@ -40,6 +49,8 @@ from meeting_server.meetings.access import is_participant, visible_meeting
 from meeting_server.meetings.models import Meeting, MeetingPublic, MeetingStatus
 from meeting_server.meetings.service import describe
 from meeting_server.minutes.record import final_pdf_path, minutes_record
+from meeting_server.settings import service as site_settings
+from meeting_server.timeutil import held_day, local_iso
 from meeting_server.votes.models import Vote, VoteStatus
 from meeting_server.votes.service import broadcast, secret_receipts
 
@@ -93,10 +104,14 @@ class ArchiveContent:
     # Older versions and withdrawn documents: off the agenda, on the record.
     off_agenda: list[dict] = field(default_factory=list)
     minutes_pdf: bytes = b""
+    # The meeting's time zone, and the day it was held in it.
+    zone: str = "Asia/Ho_Chi_Minh"
+    held_on: str = ""
 
 
 def gather(session: Session, store: BlobStore, settings: Settings, user: UserPublic, meeting_id: int) -> ArchiveContent:
     meeting = archived_meeting(session, user, meeting_id)
+    zone = site_settings.zone(session)
     described = describe(session, meeting)
     names = dict(
         session.exec(
@@ -126,13 +141,15 @@ def gather(session: Session, store: BlobStore, settings: Settings, user: UserPub
                 "version": old.version,
                 "status": "withdrawn" if old.withdrawn_at is not None else "replaced",
                 "replaced_by_id": old.replaced_by_id,
-                "withdrawn_at": old.withdrawn_at.isoformat() if old.withdrawn_at else None,
+                "withdrawn_at": local_iso(old.withdrawn_at, zone),
                 "withdrawn_by": old.withdrawn_by,
                 "sha256": old.sha256,
                 "path": f"documents/{stem}.pdf",
             }
         )
     votes, ballots = _votes(session, meeting.id, names)
+    for vote in votes:
+        vote["opened_at"], vote["closed_at"] = local_iso(vote["opened_at"], zone), local_iso(vote["closed_at"], zone)
     return ArchiveContent(
         meeting=described,
         minutes=minutes_record(session, meeting.id, settings),
@@ -141,11 +158,18 @@ def gather(session: Session, store: BlobStore, settings: Settings, user: UserPub
         annotations=annotations,
         votes=votes,
         ballots=ballots,
-        attendance=_attendance_rows(session, described, names),
+        attendance=_attendance_rows(session, described, names, zone),
         audit=audit.export_chain(session, meeting.id),
         names=names,
         off_agenda=off,
+        zone=zone,
+        held_on=held_day(meeting.starts_at, meeting.opened_at, zone).isoformat(),
     )
+
+
+def archive_name(content: ArchiveContent) -> str:
+    """The ZIP's file name: the day the meeting was held, then its title."""
+    return f"{content.held_on}-{portable_name(content.meeting.title, max_length=80)}.zip"
 
 
 def _votes(session: Session, meeting_id: int, names: dict[int, str]) -> tuple[list[dict], dict]:
@@ -164,10 +188,26 @@ def _votes(session: Session, meeting_id: int, names: dict[int, str]) -> tuple[li
             # Receipts only: the choices stay in the tally, tied to nobody.
             hashes = secret_receipts(session, row.id)
             ballots[f"ballots/vote-{row.id}-receipts.csv"] = (["receipt_sha256"], [[h] for h in hashes])
+            if vote["paper"]:
+                # Paper ballots counted at the console: per option, never per person.
+                ballots[f"ballots/vote-{row.id}-paper.csv"] = (
+                    ["choice", "count"],
+                    [[option, vote["paper"].get(option, 0)] for option in vote["options"]],
+                )
         else:
+            # recorded_by: the secretary or chair who recorded the ballot at the console; empty for the voter's own.
             ballots[f"ballots/vote-{row.id}.csv"] = (
-                ["user_id", "full_name", "choice"],
-                [[b["user_id"], names.get(b["user_id"], ""), b["choice"]] for b in vote["ballots"] or []],
+                ["user_id", "full_name", "choice", "recorded_by_user_id", "recorded_by"],
+                [
+                    [
+                        b["user_id"],
+                        names.get(b["user_id"], b["full_name"]),
+                        b["choice"],
+                        (b.get("recorded_by") or {}).get("user_id", ""),
+                        (b.get("recorded_by") or {}).get("full_name", ""),
+                    ]
+                    for b in vote["ballots"] or []
+                ],
             )
     return votes, ballots
 
@@ -193,7 +233,7 @@ def _vote_row(vote: dict, items: dict[int, str]) -> list:
     ]
 
 
-def _attendance_rows(session: Session, meeting: MeetingPublic, names: dict[int, str]) -> list[list]:
+def _attendance_rows(session: Session, meeting: MeetingPublic, names: dict[int, str], zone: str) -> list[list]:
     people = {p.user_id: p for p in meeting.participants}
     return [
         [
@@ -203,7 +243,8 @@ def _attendance_rows(session: Session, meeting: MeetingPublic, names: dict[int, 
             people[e.user_id].voting,
             e.status.value if e.status else "",
             e.reason,
-            e.checked_in_at,
+            local_iso(e.checked_in_at, zone),
+            local_iso(e.left_at, zone) or "",
         ]
         for e in attendance.entries(session, meeting.id)
     ]
@@ -214,20 +255,31 @@ def write_archive(target: Path, content: ArchiveContent, annotated: dict[str, Pa
     Returns the manifest's SHA-256."""
     m = content.meeting
     items = {item.id: f"{item.position}. {item.title}" for item in m.agenda}
+    zone = content.zone
     info = {
         "id": m.id,
         "title": m.title,
         "starts_at": m.starts_at,
         "location": m.location,
-        "opened_at": m.opened_at,
-        "closed_at": m.closed_at,
+        "opened_at": local_iso(m.opened_at, zone),
+        "closed_at": local_iso(m.closed_at, zone),
+        "held_on": content.held_on,
+        "timezone": zone,
         "minutes_status": content.minutes.get("status"),
     }
+    agenda = json.loads(m.model_dump_json())
+    for key in ("opened_at", "closed_at", "published_at"):
+        agenda[key] = local_iso(agenda.get(key), zone)
+    for entry in agenda.get("attendance") or []:
+        for key in ("checked_in_at", "left_at"):
+            if entry.get(key):
+                entry[key] = local_iso(entry[key], zone)
+    agenda["timezone"] = zone
     with ArchiveWriter(target, info) as writer:
         writer.add_bytes("minutes.pdf", content.minutes_pdf)
         # Canonical bytes: for final minutes their SHA-256 is the one recorded at finalize.
         writer.add_bytes("minutes.json", canonical_json(content.minutes))
-        writer.add_json("agenda.json", json.loads(m.model_dump_json()))
+        writer.add_json("agenda.json", agenda)
         if content.off_agenda:
             writer.add_json("documents-off-agenda.json", content.off_agenda)
         for path, source in content.documents:
@@ -241,9 +293,25 @@ def write_archive(target: Path, content: ArchiveContent, annotated: dict[str, Pa
             writer.add_csv(path, header, rows)
         writer.add_csv(
             "attendance.csv",
-            ["user_id", "full_name", "role", "voting", "status", "reason", "checked_in_at"],
+            ["user_id", "full_name", "role", "voting", "status", "reason", "checked_in_at", "left_at"],
             content.attendance,
         )
         writer.add_audit(content.audit)
+        # The audit log as people read it: audit.jsonl keeps UTC, as its hashes were made.
+        writer.add_csv(
+            "audit.csv",
+            ["seq", "at", "actor_id", "actor", "action", "details"],
+            [
+                [
+                    entry["seq"],
+                    local_iso(entry["at"], zone),
+                    entry["actor_id"] if entry["actor_id"] is not None else "",
+                    content.names.get(entry["actor_id"], "") if entry["actor_id"] is not None else "",
+                    entry["action"],
+                    json.dumps(entry["details"], ensure_ascii=False, sort_keys=True),
+                ]
+                for entry in content.audit
+            ],
+        )
     assert writer.summary is not None, "finished when the with block ended"
     return writer.summary.manifest_sha256

@@ -5,7 +5,10 @@ A crawler starts at `System` (`/api/oparl/v1/system`), follows `body` to the lis
 the one `Body` (this server), its `meeting` list, and each meeting's embedded agenda items,
 files and location. Every object has an `id` that answers with that object, embedded ones
 too; every object carries `created` and `modified`; times are `yyyy-mm-ddThh:mm:ss±hh:mm`
-(no fractions of a second, as the spec writes them). The external lists honour the filters
+(no fractions of a second, as the spec writes them), in the meeting's time zone (the site
+setting, meeting_server/settings/: `+07:00` for Asia/Ho_Chi_Minh). A meeting that was held
+starts and ends when it was opened and closed, on the day it was held; before that, its
+`start` is the scheduled time. The external lists honour the filters
 `created_since`, `created_until`, `modified_since` and `modified_until`.
 
 What this product does not model is left out rather than invented: the organization, person
@@ -21,6 +24,7 @@ to them, so a client that syncs by `modified_since` misses none. See docs/api.md
 
 from __future__ import annotations
 
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urlencode
@@ -38,7 +42,8 @@ from meeting_server.meetings.access import visible_meeting, visible_to
 from meeting_server.meetings.models import AgendaItem, AgendaItemPublic, Meeting, MeetingPublic, MeetingStatus
 from meeting_server.meetings.service import describe
 from meeting_server.minutes.models import Minutes, MinutesStatus
-from meeting_server.timeutil import utcnow
+from meeting_server.settings import service as site_settings
+from meeting_server.timeutil import DEFAULT_ZONE, local, utcnow
 
 SCHEMA = "https://schema.oparl.org/1.1"
 VERSION = "https://schema.oparl.org/1.1/"
@@ -66,9 +71,18 @@ def moment(value: datetime | str) -> datetime:
     return parsed.replace(microsecond=0)
 
 
+# The meeting's time zone for this request's times (set by each read below; the default otherwise).
+_ZONE: ContextVar[str] = ContextVar("oparl_zone", default=DEFAULT_ZONE)
+
+
 def oparl_time(value: datetime | str) -> str:
-    """`yyyy-mm-ddThh:mm:ss±hh:mm`, in the time's own offset (UTC: `+00:00`)."""
-    return moment(value).isoformat(timespec="seconds")
+    """`yyyy-mm-ddThh:mm:ss±hh:mm`, in the meeting's time zone."""
+    return local(moment(value), _ZONE.get()).isoformat(timespec="seconds")
+
+
+def use_zone(session: Session) -> None:
+    """Times written from here on in this context are in the site's time zone."""
+    _ZONE.set(site_settings.zone(session))
 
 
 @dataclass(frozen=True)
@@ -100,7 +114,8 @@ class Filters:
                 bounds[name] = moment(text.strip())
             except ValueError:
                 raise Invalid(
-                    f"{name} must be a date-time with its offset, like 2026-11-27T08:00:00+07:00.",
+                    "{name} must be a date-time with its offset, like 2026-11-27T08:00:00+07:00.",
+                    params={"name": name},
                     details={"field": name},
                 ) from None
         return cls(**bounds)
@@ -147,6 +162,7 @@ def installed(session: Session) -> Stamps:
 
 
 def system(base: str, session: Session, name: str) -> dict:
+    use_zone(session)
     return {
         "id": f"{base}{API}/system",
         "type": f"{SCHEMA}/System",
@@ -162,6 +178,7 @@ def system(base: str, session: Session, name: str) -> dict:
 def body(base: str, session: Session, name: str) -> dict:
     """This server as the one OParl Body (`name`: the issuing body of the minutes, when set);
     its committees' meetings are its `meeting` list."""
+    use_zone(session)
     url = f"{base}{API}/body"
     return {
         "id": url,
@@ -217,7 +234,8 @@ def meeting(base: str, session: Session, row: Meeting, public: MeetingPublic) ->
         "name": public.title,
         "meetingState": STATES[public.status],
         "cancelled": False,
-        "start": oparl_time(public.starts_at),
+        # Held: when it was opened (the day it was held); before that, when it is scheduled.
+        "start": oparl_time(row.opened_at or public.starts_at),
     }
     if public.closed_at:
         body_["end"] = oparl_time(public.closed_at)
@@ -308,6 +326,7 @@ def minutes_file(base: str, meeting_id: int, minutes: Minutes) -> dict:
 
 def read_meeting_list(session: Session, user: UserPublic, base: str, filters: Filters) -> dict:
     """The meetings the caller may see, oldest first by id (a stable order, as OParl asks)."""
+    use_zone(session)
     rows = session.exec(select(Meeting).where(visible_to(user)).order_by(col(Meeting.id))).all()
     admitted = [row for row in rows if filters.admit(meeting_stamps(session, row))]
     objects = [meeting(base, session, row, describe(session, row)) for row in admitted]
@@ -315,11 +334,13 @@ def read_meeting_list(session: Session, user: UserPublic, base: str, filters: Fi
 
 
 def read_meeting(session: Session, user: UserPublic, base: str, meeting_id: int) -> dict:
+    use_zone(session)
     row = visible_meeting(session, user, meeting_id)
     return meeting(base, session, row, describe(session, row))
 
 
 def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int) -> dict:
+    use_zone(session)
     item = session.get(AgendaItem, item_id)
     try:
         row = visible_meeting(session, user, item.meeting_id if item else 0)
@@ -332,12 +353,14 @@ def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int
 
 def read_file(session: Session, user: UserPublic, base: str, document_id: int) -> dict:
     """Any document the caller may read, older versions and withdrawn ones too."""
+    use_zone(session)
     doc, meeting_id = readable_document(session, user, document_id)
     row = visible_meeting(session, user, meeting_id)
     return document_file(base, doc, meeting_id, doc.agenda_item_id, meeting_stamps(session, row))
 
 
 def read_location(session: Session, user: UserPublic, base: str, meeting_id: int) -> dict:
+    use_zone(session)
     row = visible_meeting(session, user, meeting_id)
     if not row.location:
         raise NotFound("This meeting has no location.")
@@ -345,6 +368,7 @@ def read_location(session: Session, user: UserPublic, base: str, meeting_id: int
 
 
 def read_minutes_file(session: Session, user: UserPublic, base: str, meeting_id: int) -> dict:
+    use_zone(session)
     visible_meeting(session, user, meeting_id)
     minutes = _final_minutes(session, meeting_id)
     if minutes is None:

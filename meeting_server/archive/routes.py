@@ -9,18 +9,19 @@ from typing import Annotated
 import anyio
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import FileResponse
+from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from meeting_server.annotations.pdf_export import annotated_copy
 from meeting_server.archive import oparl
-from meeting_server.archive.export import ArchiveContent, gather, write_archive
+from meeting_server.archive.export import ArchiveContent, archive_name, gather, write_archive
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
-from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
 from meeting_server.minutes.printing import draft_pdf
 from meeting_server.security.http import Security
 from meeting_server.security.models import SecurityKind
+from meeting_server.settings import service as site_settings
 
 router = APIRouter(tags=["archive"])
 
@@ -50,7 +51,7 @@ async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx, security: Sec
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    name = f"{content.meeting.starts_at[:10]}-{portable_name(content.meeting.title, max_length=80)}.zip"
+    name = archive_name(content)  # the day it was held, in the meeting's time zone
     return FileResponse(
         target,
         media_type="application/zip",
@@ -97,30 +98,30 @@ def _filters(
 OParlFilters = Annotated[oparl.Filters, Depends(_filters)]
 
 
-def _name(ctx: AppContext) -> str:
-    """What the System and the Body are called: the minutes' issuing body, when it is set."""
-    return ctx.settings.minutes_issuer or "Meeting server"
+def _name(ctx: AppContext, session: Session) -> str:
+    """What the System and the Body are called: the minutes' issuing body (/admin/settings), when it is set."""
+    return site_settings.current(session, ctx.settings).issuer_name or "Meeting server"
 
 
 @router.get("/api/oparl/v1/system")
 def oparl_system(request: Request, user: CurrentUser, ctx: Ctx) -> dict:
     """The OParl entry point: the System, which names the list of bodies."""
     with ctx.db.read() as session:
-        return oparl.system(_base(request), session, _name(ctx))
+        return oparl.system(_base(request), session, _name(ctx, session))
 
 
 @router.get("/api/oparl/v1/bodies")
 def oparl_bodies(request: Request, user: CurrentUser, ctx: Ctx, filters: OParlFilters) -> dict:
     """The list of bodies: this server, as one OParl Body."""
     with ctx.db.read() as session:
-        return oparl.body_list(_base(request), session, _name(ctx), filters)
+        return oparl.body_list(_base(request), session, _name(ctx, session), filters)
 
 
 @router.get("/api/oparl/v1/body")
 def oparl_body(request: Request, user: CurrentUser, ctx: Ctx) -> dict:
     """The Body, whose `meeting` list is /api/oparl/v1/meetings."""
     with ctx.db.read() as session:
-        return oparl.body(_base(request), session, _name(ctx))
+        return oparl.body(_base(request), session, _name(ctx, session))
 
 
 @router.get("/api/oparl/v1/body/organizations")

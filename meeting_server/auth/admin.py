@@ -54,7 +54,7 @@ def list_accounts(session: Session) -> list[UserAccountPublic]:
 def _user(session: Session, user_id: int) -> User:
     user = session.get(User, user_id)
     if user is None:
-        raise NotFound(f"There is no account {user_id}.")
+        raise NotFound("There is no account {id}.", params={"id": user_id})
     return user
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 from starlette.datastructures import Headers
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from meeting_server import i18n
 from meeting_server.errors import Forbidden
 
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
@@ -59,6 +60,6 @@ class SameOriginWrites:
             headers = Headers(scope=scope)
             if not has_bearer(headers) and from_elsewhere(headers, self.allowed_origins):
                 refused = Forbidden("Cross-site request refused: use this server's own pages, or a bearer token.")
-                await refused.to_http()(scope, receive, send)
+                await refused.to_http(i18n.from_scope(scope))(scope, receive, send)
                 return
         await self.app(scope, receive, send)

@@ -54,7 +54,7 @@ def create_user(
     whose initial password someone else chose."""
     session = tx.session
     if session.exec(select(User).where(User.username == data.username)).first():
-        raise Conflict(f"username {data.username!r} is taken")
+        raise Conflict("The username “{username}” is taken.", params={"username": data.username})
     user = User(
         username=data.username,
         full_name=data.full_name,
@@ -84,10 +84,10 @@ def create_users(
     names = [item.username for item in data.users]
     repeated = sorted({name for name in names if names.count(name) > 1})
     if repeated:
-        raise Conflict(f"usernames listed twice: {', '.join(repeated)}")
+        raise Conflict("Usernames listed twice: {usernames}", params={"usernames": repeated})
     taken = sorted(session.exec(select(col(User.username)).where(col(User.username).in_(names))))
     if taken:
-        raise Conflict(f"usernames taken: {', '.join(taken)}")
+        raise Conflict("Usernames taken: {usernames}", params={"usernames": taken})
     users = [
         User(
             username=item.username,
@@ -113,7 +113,7 @@ def set_password(tx: Tx, username: str, password_hash: str) -> None:
     """The operator sets a password (the demo's accounts): no change is asked of the person."""
     user = tx.session.exec(select(User).where(User.username == username)).first()
     if not user:
-        raise NotFound(f"no user {username!r}")
+        raise NotFound("There is no user “{username}”.", params={"username": username})
     user.password_hash = password_hash
     user.must_change_password = False
     tx.session.add(user)

@@ -35,12 +35,13 @@ class LoginThrottled(RateLimited):
     """429 `rate_limited`, saying which limit (`limit_name`) and when to try
     again (`retry_after_ms`, and the `Retry-After` header in seconds)."""
 
-    def __init__(self, message: str, *, limit_name: str, retry_after_s: float):
+    def __init__(self, message: str, *, limit_name: str, retry_after_s: float, params: dict | None = None):
         self.retry_after_s = max(1, math.ceil(retry_after_s))
-        super().__init__(message, details={"limit_name": limit_name, "retry_after_ms": self.retry_after_s * 1000})
+        details = {"limit_name": limit_name, "retry_after_ms": self.retry_after_s * 1000}
+        super().__init__(message, params=params, details=details)
 
-    def to_http(self):
-        response = super().to_http()
+    def to_http(self, lang: str | None = None):
+        response = super().to_http(lang)
         response.headers["Retry-After"] = str(self.retry_after_s)
         return response
 

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel
 from pydantic import Field as PField
+from pydantic_core import PydanticCustomError
 from sqlmodel import Column, Field, SQLModel
 
 from meeting_server.auth.models import Position
@@ -23,7 +24,10 @@ def _body_name(value: str) -> str:
     if not text:
         raise ValueError("must say something: spaces and control characters alone do not count")
     if len(text) > NAME_MAX:
-        raise ValueError(f"at most {NAME_MAX} characters")
+        # pydantic's own type for it: the error handlers say it in the person's language.
+        raise PydanticCustomError(
+            "string_too_long", "String should have at most {max_length} characters", {"max_length": NAME_MAX}
+        )
     return text
 
 

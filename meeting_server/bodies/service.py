@@ -154,7 +154,8 @@ def _ensure_name_free(session: Session, name: str, body_id: int | None = None) -
     for other_id, other_name in session.exec(select(Body.id, Body.name)).all():
         if other_id != body_id and other_name.casefold() == wanted:
             raise Conflict(
-                f"There is already a body named “{other_name}”.",
+                "There is already a body named “{name}”.",
+                params={"name": other_name},
                 code="body_name_taken",
                 details={"field": "name", "body_id": other_id},
             )
@@ -164,11 +165,15 @@ def _check_members(session: Session, members: list[BodyMemberIn]) -> None:
     ids = [m.user_id for m in members]
     repeated = sorted({i for i in ids if ids.count(i) > 1})
     if repeated:
-        raise Invalid(f"A member is listed twice: user ids {repeated}.", details={"field": "members"})
+        raise Invalid(
+            "A member is listed twice: user ids {ids}.", params={"ids": repeated}, details={"field": "members"}
+        )
     known = set(session.exec(select(User.id).where(col(User.id).in_(ids)))) if ids else set()
     missing = sorted(set(ids) - known)
     if missing:
-        raise Invalid(f"Unknown user ids: {missing}.", details={"field": "members", "user_ids": missing})
+        raise Invalid(
+            "Unknown user ids: {ids}.", params={"ids": missing}, details={"field": "members", "user_ids": missing}
+        )
 
 
 def _replace_members(session: Session, body_id: int, members: list[BodyMemberIn]) -> None:

@@ -68,7 +68,9 @@ def _copy_hashing(upload: UploadFile, temp: Path, limit: int) -> tuple[Path, str
                     )
                 size += len(chunk)
                 if size > limit:
-                    raise TooLarge(f"The file is larger than the limit of {limit // (1024 * 1024)} MB.")
+                    raise TooLarge(
+                        "The file is larger than the limit of {mb} MB.", params={"mb": limit // (1024 * 1024)}
+                    )
                 digest.update(chunk)
                 out.write(chunk)
         if size == 0:
@@ -105,15 +107,18 @@ def _refusal(exc: Exception, ctx: DocumentRuntime) -> MeetingError:
         return failure_error(exc, ctx.settings.max_pages)
     if isinstance(exc, WorkerFailed) and exc.reason == "over_budget":
         return TooComplex(
-            f"Page {exc.progress} of this PDF takes too long to draw (more than "
-            f"{ctx.settings.ingest_page_budget_s:g} s): it would stall every tablet that opens it. "
-            "Print it to a new PDF, or export it with flattened layers, and upload that."
+            "Page {page} of this PDF takes too long to draw (more than {seconds} s): it would stall every "
+            "tablet that opens it. Print it to a new PDF, or export it with flattened layers, and upload that.",
+            params={"page": exc.progress, "seconds": f"{ctx.settings.ingest_page_budget_s:g}"},
         )
     if isinstance(exc, WorkerFailed) and exc.reason == "timeout":
         return TooComplex(
-            f"This PDF takes too long to prepare (more than {ctx.settings.ingest_timeout_s:g} s in all"
-            + (f", stopped at page {exc.progress}" if exc.progress else "")
-            + "). Split it, or print it to a new PDF, and upload that."
+            "This PDF takes too long to prepare (more than {seconds} s in all, stopped at page {page}). "
+            "Split it, or print it to a new PDF, and upload that."
+            if exc.progress
+            else "This PDF takes too long to prepare (more than {seconds} s in all). "
+            "Split it, or print it to a new PDF, and upload that.",
+            params={"seconds": f"{ctx.settings.ingest_timeout_s:g}", "page": exc.progress},
         )
     if isinstance(exc, WorkerFailed):
         return Invalid(
@@ -141,7 +146,10 @@ def failure_error(failure: IngestFailure, max_pages: int) -> MeetingError:
     if failure.kind == "empty":
         return Invalid("This PDF has no pages.")
     if failure.kind == "too_many_pages":
-        return TooLarge(f"The document has {failure.detail} pages; the limit is {max_pages}.")
+        return TooLarge(
+            "The document has {pages} pages; the limit is {limit}.",
+            params={"pages": failure.detail, "limit": max_pages},
+        )
     return Invalid(
         "This file is damaged and cannot be opened as a PDF. Export or scan it again and upload the new file."
     )

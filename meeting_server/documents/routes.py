@@ -161,7 +161,7 @@ async def page_image(
     """Page `number` as a JPEG, as wide as the first of the widths at least `width`, with an ETag."""
     document, _ = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
     if not 1 <= number <= document.page_count:
-        raise NotFound(f"The document has {document.page_count} pages.")
+        raise NotFound("The document has {count} pages.", params={"count": document.page_count})
     width = snap_width(width)
     headers = {
         # The bytes depend on the content, the page and the bucket, and nothing else.
@@ -196,8 +196,9 @@ async def _render(ctx: AppContext, pdf: str, number: int, width: int, out: Path)
     except WorkerFailed as failed:
         if failed.reason == "timeout":
             raise Invalid(
-                f"This page takes too long to draw (more than {ctx.settings.render_timeout_s:g} s at this size). "
-                "Try a smaller view, or ask the secretary for a simpler copy of the document."
+                "This page takes too long to draw (more than {seconds} s at this size). "
+                "Try a smaller view, or ask the secretary for a simpler copy of the document.",
+                params={"seconds": f"{ctx.settings.render_timeout_s:g}"},
             ) from None
         raise Invalid("This page cannot be shown: the PDF is damaged here.") from None
     except Exception:  # MuPDF giving up on a damaged page, in the worker

@@ -203,7 +203,7 @@ def page_text(session: Session, user: UserPublic, document_id: int, number: int)
     document, _ = readable_document(session, user, document_id)
     page = session.get(DocumentPage, (document.id, number)) if 1 <= number <= document.page_count else None
     if page is None:
-        raise NotFound(f"The document has {document.page_count} pages.")
+        raise NotFound("The document has {count} pages.", params={"count": document.page_count})
     words = json.loads(page.words)
     return PageText(words=[Word(text=t, x0=a, y0=b, x1=c, y1=d) for t, a, b, c, d in words])
 

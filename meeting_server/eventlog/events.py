@@ -29,6 +29,12 @@ def user_room(meeting_id: int, user_id: int) -> str:
     return f"meeting:{meeting_id}:user:{user_id}"
 
 
+def screen_room(meeting_id: int) -> str:
+    """The meeting's hall screens (joined with `watch`): every event of the meeting's room
+    reaches them too, except members' shared ink the presenter has not let through."""
+    return f"meeting:{meeting_id}:screen"
+
+
 def inbox_room(user_id: int) -> str:
     """Every socket of one user, joined on connect, whatever meeting it is in: where the
     meeting list hears of meetings published to them and of changes to those."""

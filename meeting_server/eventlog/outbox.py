@@ -28,7 +28,7 @@ from sqlmodel import Session
 
 from meeting_server import observability
 from meeting_server.db import Database
-from meeting_server.eventlog.events import ServerEvent, inbox_room, meeting_room, user_room
+from meeting_server.eventlog.events import ServerEvent, inbox_room, meeting_room, screen_room, user_room
 from meeting_server.eventlog.models import Event
 
 log = logging.getLogger(__name__)
@@ -45,6 +45,9 @@ class Outgoing:
     name: str
     payload: dict
     room: str
+    # One emit per event counts as sent (meeting_events_sent_total): the event's own room's.
+    # Its copy to the hall screens' room, and the notices to inboxes, are the same event again.
+    counted: bool = True
 
 
 # The meeting row's counter, named here rather than imported: the event log is
@@ -59,11 +62,12 @@ class Tx:
     session: Session
     outgoing: list[Outgoing] = field(default_factory=list)
 
-    def notify_after_commit(self, event: ServerEvent, *, only_user: int | None = None) -> int:
+    def notify_after_commit(self, event: ServerEvent, *, only_user: int | None = None, screen: bool = True) -> int:
         """Append the event to its meeting's log now, with the next seq (the
         meeting row's counter, which also serialises the meeting's writers),
         and send it once the transaction commits; returns that seq. Rolled
-        back, it is neither logged nor sent."""
+        back, it is neither logged nor sent. An event for the whole meeting also
+        goes to its hall screens unless `screen` is False (withheld ink)."""
         event.seq = self.session.execute(
             sa.update(_meeting)
             .where(_meeting.c.id == event.meeting_id)
@@ -82,6 +86,8 @@ class Tx:
         )
         room = user_room(event.meeting_id, only_user) if only_user else meeting_room(event.meeting_id)
         self.outgoing.append(Outgoing(event.name, payload, room))
+        if not only_user and screen:
+            self.outgoing.append(Outgoing(event.name, payload, screen_room(event.meeting_id), counted=False))
         return event.seq
 
     def notify_inboxes(self, event: ServerEvent, user_ids: Iterable[int]) -> None:
@@ -91,7 +97,7 @@ class Tx:
         a list that missed it reloads anyway. `seq` is the event's (its log position, if logged)."""
         payload = {"meeting_id": event.meeting_id, "seq": event.seq, "event": event.name}
         for user_id in sorted(set(user_ids)):
-            self.outgoing.append(Outgoing(INBOX_EVENT, payload, inbox_room(user_id)))
+            self.outgoing.append(Outgoing(INBOX_EVENT, payload, inbox_room(user_id), counted=False))
 
 
 def _dumps(payload: dict) -> str:
@@ -181,7 +187,8 @@ class Sender:
         if self.sio is None:
             return
         try:
-            with observability.emitting(item.payload.get("meeting_id")):  # latency and count, /metrics
+            # Latency of every emit, and one count per event (its own room's emit), /metrics.
+            with observability.emitting(item.payload.get("meeting_id"), counted=item.counted):
                 await asyncio.wait_for(self.sio.emit(item.name, item.payload, room=item.room), SEND_TIMEOUT_S)
         except Exception:  # the event is committed: clients replay it from the log
             log.exception("emit of %s failed", item.name)
@@ -196,18 +203,17 @@ class Sender:
         except Exception:
             log.exception("resync of this node's sockets failed")
 
-    async def relay(self, event: ServerEvent, *, skip_sid: str | None = None) -> None:
+    async def relay(self, event: ServerEvent, *, skip_sid: str | None = None, screen: bool = True) -> None:
         """Send a transient event (a stroke being drawn) to its meeting's room
-        at once: not logged, not queued behind the meeting's committed events."""
+        at once: not logged, not queued behind the meeting's committed events.
+        Also to the hall screens, unless `screen` is False."""
         if self.sio is None:
             return
+        rooms = [meeting_room(event.meeting_id)] + ([screen_room(event.meeting_id)] if screen else [])
+        payload = event.model_dump(mode="json")
         try:
-            await asyncio.wait_for(
-                self.sio.emit(
-                    event.name, event.model_dump(mode="json"), room=meeting_room(event.meeting_id), skip_sid=skip_sid
-                ),
-                SEND_TIMEOUT_S,
-            )
+            for room in rooms:
+                await asyncio.wait_for(self.sio.emit(event.name, payload, room=room, skip_sid=skip_sid), SEND_TIMEOUT_S)
         except Exception:  # worth nothing a moment later: the final put replaces it
             log.exception("relay of %s failed", event.name)
 

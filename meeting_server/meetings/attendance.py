@@ -7,6 +7,15 @@ or when the meeting opens while their tablet is in the room; the secretary
 records "online" or "absent" (with a reason) and corrects mistakes. A tablet
 that drops off the Wi-Fi leaves attendance alone.
 
+Arrival and departure keep their times: `checked_in_at` is when the
+participant arrived (a late arrival is one after the meeting opened), and
+`left_at` when the secretary recorded them leaving early; from then on they
+no longer attend (a vote opened after counts them out). An absence the
+console recorded stands against a tablet that joins anyway (so an absent
+member with her tablet open is still absent, and gets no ballot); only the
+console, or the participant's own "I will attend", changes it. A departure
+stands the same way.
+
 Counts and quorum are over the voting participants only: guests attend but
 do not count. "online" counts as attending. A meeting of a body counts its
 quorum on the body's whole membership instead, invited or not
@@ -17,9 +26,10 @@ the live count before.
 from __future__ import annotations
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.bodies import service as bodies
+from meeting_server.errors import Invalid
 from meeting_server.meetings.events import AttendanceChanged
 from meeting_server.meetings.models import (
     Attendance,
@@ -42,10 +52,11 @@ def entries(session: Session, meeting_id: int) -> list[AttendanceEntry]:
         select(Participant.user_id, Attendance)
         .outerjoin(
             Attendance,
-            (Attendance.meeting_id == Participant.meeting_id) & (Attendance.user_id == Participant.user_id),
+            (col(Attendance.meeting_id) == col(Participant.meeting_id))
+            & (col(Attendance.user_id) == col(Participant.user_id)),
         )
         .where(Participant.meeting_id == meeting_id)
-        .order_by(Participant.user_id)
+        .order_by(col(Participant.user_id))
     )
     return [entry(user_id, record) for user_id, record in rows]
 
@@ -54,12 +65,21 @@ def entry(user_id: int, record: Attendance | None) -> AttendanceEntry:
     if record is None:
         return AttendanceEntry(user_id=user_id, status=None, reason="", checked_in_at=None)
     return AttendanceEntry(
-        user_id=user_id, status=record.status, reason=record.reason, checked_in_at=iso(record.checked_in_at)
+        user_id=user_id,
+        status=record.status,
+        reason=record.reason,
+        checked_in_at=iso(record.checked_in_at),
+        left_at=iso(record.left_at),
     )
 
 
+def attends(record: Attendance | None) -> bool:
+    """Recorded present or online, and not left since."""
+    return record is not None and record.status in ATTENDING and record.left_at is None
+
+
 def quorum_of(session: Session, meeting_id: int) -> QuorumFraction:
-    meeting = session.get(Meeting, meeting_id)
+    meeting = session.get_one(Meeting, meeting_id)
     return QuorumFraction(numerator=meeting.quorum_numerator, denominator=meeting.quorum_denominator)
 
 
@@ -83,15 +103,21 @@ def voting_user_ids(session: Session, meeting_id: int) -> list[int]:
 
 
 def attending_voter_ids(session: Session, meeting_id: int) -> list[int]:
-    """The voting participants recorded present or online."""
+    """The voting participants recorded present or online, and not left."""
     return sorted(
         session.exec(
             select(Attendance.user_id)
             .join(
                 Participant,
-                (Participant.meeting_id == Attendance.meeting_id) & (Participant.user_id == Attendance.user_id),
+                (col(Participant.meeting_id) == col(Attendance.meeting_id))
+                & (col(Participant.user_id) == col(Attendance.user_id)),
             )
-            .where(Attendance.meeting_id == meeting_id, Participant.voting, Attendance.status.in_(ATTENDING))
+            .where(
+                Attendance.meeting_id == meeting_id,
+                Participant.voting,
+                col(Attendance.status).in_(ATTENDING),
+                col(Attendance.left_at).is_(None),
+            )
         )
     )
 
@@ -99,7 +125,8 @@ def attending_voter_ids(session: Session, meeting_id: int) -> list[int]:
 def counts(session: Session, meeting_id: int, listed: list[AttendanceEntry] | None = None) -> AttendanceCounts:
     listed = entries(session, meeting_id) if listed is None else listed
     voting = set(voting_user_ids(session, meeting_id))
-    statuses = [e.status for e in listed if e.user_id in voting]
+    statuses = [e.status for e in listed if e.user_id in voting and e.left_at is None]
+    left = sum(1 for e in listed if e.user_id in voting and e.left_at is not None)
     fraction = quorum_of(session, meeting_id)
     present = statuses.count(AttendanceStatus.present)
     online = statuses.count(AttendanceStatus.online)
@@ -113,6 +140,7 @@ def counts(session: Session, meeting_id: int, listed: list[AttendanceEntry] | No
         online=online,
         absent=statuses.count(AttendanceStatus.absent),
         unknown=statuses.count(None),
+        left=left,
         quorum_required=state.required,
         quorum_met=state.met,
     )
@@ -133,15 +161,19 @@ def lock_meeting(session: Session, meeting_id: int) -> None:
     """Take the meeting's row lock (PostgreSQL; SQLite writers queue anyway):
     a tablet on one node and a phone on another checking the same person in at
     once must not both insert their attendance row."""
-    session.execute(sa.select(Meeting.id).where(Meeting.id == meeting_id).with_for_update())
+    session.execute(sa.select(col(Meeting.id)).where(col(Meeting.id) == meeting_id).with_for_update())
 
 
 def check_in(session: Session, meeting_id: int, user_id: int) -> bool:
-    """The participant is here: unknown or absent becomes present; online stays
-    online (an explicit choice of the secretary). True when anything changed."""
+    """The participant is here: unknown, or absent by their own answer to the
+    invitation, becomes present; online stays online (an explicit choice of the
+    secretary). An absence or a departure the console recorded stands: the
+    console changes it, not a tablet. True when anything changed."""
     lock_meeting(session, meeting_id)
     record = session.get(Attendance, (meeting_id, user_id))
-    if record is not None and record.status in ATTENDING:
+    if record is not None and (record.status in ATTENDING or record.left_at is not None):
+        return False
+    if record is not None and record.updated_by not in (None, user_id):
         return False
     now = utcnow()
     if record is None:
@@ -157,10 +189,20 @@ def check_in(session: Session, meeting_id: int, user_id: int) -> bool:
 
 
 def record(
-    session: Session, meeting_id: int, user_id: int, status: AttendanceStatus | None, reason: str, by: int
+    session: Session,
+    meeting_id: int,
+    user_id: int,
+    status: AttendanceStatus | None,
+    reason: str,
+    by: int,
+    left: bool = False,
 ) -> AttendanceEntry:
     """What the secretary records. Arriving (from unknown or absent) stamps the
-    check-in time; absent or unknown clears it. A reason is kept for absence only."""
+    check-in time; absent or unknown clears it. A reason is kept for absence only.
+    `left` with an attending status: they left early, now (the first time is
+    kept); an attending status without it: they are here (back, if they had left)."""
+    if left and status not in ATTENDING:
+        raise Invalid("Only someone present or online can leave early.")
     lock_meeting(session, meeting_id)
     current = session.get(Attendance, (meeting_id, user_id))
     if status is None:
@@ -176,6 +218,10 @@ def record(
         current.checked_in_at = now
     elif status not in ATTENDING:
         current.checked_in_at = None
+    if status in ATTENDING and left:
+        current.left_at = current.left_at or now
+    else:
+        current.left_at = None
     current.status = status
     current.reason = reason if status == AttendanceStatus.absent else ""
     current.updated_by = by

@@ -1,9 +1,10 @@
-"""The meetings domain's own server events: page turns, attendance, status, agenda."""
+"""The meetings domain's own server events: page turns, attendance, status, agenda, the hall screen."""
 
 from __future__ import annotations
 
 from meeting_server.eventlog.events import ServerEvent
 from meeting_server.meetings.models import AttendanceCounts, AttendanceEntry, MeetingStatus, QuorumFraction
+from meeting_server.meetings.screen import ScreenMode
 
 
 class PageTurned(ServerEvent):
@@ -42,3 +43,13 @@ class MeetingChanged(ServerEvent):
     Also sent to each invitee's inbox (`inbox:{user_id}`) when it is published, so lists refresh."""
 
     name = "meeting:changed"
+
+
+class ScreenChanged(ServerEvent):
+    """The hall screen's mode or its shared-ink gate changed (PUT /api/meetings/{id}/screen;
+    closing the meeting also turns the screen to `closing`)."""
+
+    name = "screen:changed"
+    mode: ScreenMode
+    show_shared_ink: bool
+    by: int

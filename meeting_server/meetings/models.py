@@ -15,7 +15,7 @@ from meeting_server.auth.models import Role
 # meeting.body_id points at its table: the metadata must hold it wherever a meeting is loaded.
 from meeting_server.bodies.models import Body  # noqa: F401
 from meeting_server.ids import Id
-from meeting_server.inputs import TrimmedInput
+from meeting_server.inputs import StrictInput, TrimmedInput
 from meeting_server.text import Line, Title, one_line
 from meeting_server.timeutil import UTCDateTime, utcnow
 
@@ -97,6 +97,8 @@ class Attendance(SQLModel, table=True):
     status: AttendanceStatus
     reason: str = Field(default="", max_length=500)
     checked_in_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
+    # An early departure, recorded by the secretary: no longer attending from then on.
+    left_at: datetime | None = Field(default=None, sa_column=Column(UTCDateTime))
     # None: the participant checked in by joining; otherwise who recorded it.
     updated_by: int | None = Field(default=None, foreign_key="user.id")
     updated_at: datetime = Field(default_factory=utcnow, sa_column=Column(UTCDateTime, nullable=False))
@@ -241,6 +243,8 @@ class AttendanceIn(TrimmedInput):
     # None: not known (undoes a mistaken entry).
     status: AttendanceStatus | None
     reason: Line = ""
+    # With an attending status: the participant left the meeting early (now); false undoes it.
+    left: bool = False
 
 
 class QuorumIn(TrimmedInput):
@@ -253,6 +257,8 @@ class AttendanceEntry(BaseModel):
     status: AttendanceStatus | None
     reason: str
     checked_in_at: str | None
+    # When they left early; left out while they are still here.
+    left_at: str | None = PField(default=None, exclude_if=lambda v: v is None)
 
 
 class QuorumFraction(BaseModel):
@@ -270,6 +276,8 @@ class AttendanceCounts(BaseModel):
     online: int
     absent: int
     unknown: int
+    # Recorded present or online, then left early: no longer attending (left out while nobody left).
+    left: int = PField(default=0, exclude_if=lambda v: not v)
     quorum_required: int
     quorum_met: bool
 
@@ -294,6 +302,18 @@ class MeetingPublic(BaseModel):
     chair_id: int | None = None
     secretary_id: int | None = None
     published_at: str | None = None
+    # The meeting's time zone (the site setting): clients show every time in it, never the device's.
+    timezone: str = "Asia/Ho_Chi_Minh"
+    # The day it was held (opened), in that zone; null until it opens.
+    held_on: str | None = None
+
+
+class MeetingOpenIn(StrictInput):
+    """`POST /api/meetings/{id}/open`'s optional body. `confirm_date: false`: open only on the
+    scheduled day (in the meeting's time zone), else 409 `date_far`; `true`: open on any day,
+    confirmed by the person at the console. Without it (the protocol's call), the meeting opens."""
+
+    confirm_date: bool | None = None
 
 
 class MeetingListItem(BaseModel):
@@ -312,6 +332,9 @@ class MeetingListItem(BaseModel):
     rsvp: Rsvp | None = None
     rsvp_reason: str = ""
     body_name: str | None = None
+    # As in MeetingPublic: the zone every time is shown in, and the day it was held (null until it opens).
+    timezone: str = "Asia/Ho_Chi_Minh"
+    held_on: str | None = None
 
 
 def normalize_starts_at(value: AwareDatetime) -> str:

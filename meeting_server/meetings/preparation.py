@@ -11,7 +11,7 @@ from __future__ import annotations
 from sqlmodel import Session, col, select
 
 from meeting_server.archive import audit
-from meeting_server.auth.models import Role, UserPublic
+from meeting_server.auth.models import Role, User, UserPublic
 from meeting_server.bodies.models import Body
 from meeting_server.errors import Conflict, Forbidden, Invalid
 from meeting_server.eventlog.outbox import Tx
@@ -70,6 +70,9 @@ def update_meeting(tx: Tx, user: UserPublic, meeting_id: int, data: MeetingUpdat
     for field in ("chair_id", "secretary_id"):
         value = getattr(data, field)
         if field in sent and value != getattr(meeting, field):
+            # Checked before the change: the next query would flush a dangling key.
+            if value is not None and session.get(User, value) is None:
+                raise Invalid("No such user.", details={"field": field})
             setattr(meeting, field, value)
             changed[field] = value
     before = set(invitee_ids(session, meeting.id))

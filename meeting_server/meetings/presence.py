@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import sqlalchemy as sa
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings import attendance
@@ -25,10 +25,11 @@ def present_user_ids(session: Session, meeting_id: int) -> list[int]:
     fresh = utcnow() - NODE_STALE_AFTER
     rows = session.exec(
         select(Presence.user_id)
-        .join(Node, Node.id == Presence.node_id)
+        .join(Node, col(Node.id) == col(Presence.node_id))
         .join(
             Participant,
-            (Participant.meeting_id == Presence.meeting_id) & (Participant.user_id == Presence.user_id),
+            (col(Participant.meeting_id) == col(Presence.meeting_id))
+            & (col(Participant.user_id) == col(Presence.user_id)),
         )
         .where(Presence.meeting_id == meeting_id, Node.heartbeat_at > fresh)
         .distinct()
@@ -43,7 +44,7 @@ def arrive(tx: Tx, meeting_id: int, user_id: int, sid: str, node_id: str) -> Non
     if tx.session.get(Presence, (sid, meeting_id)) is None:
         tx.session.add(Presence(sid=sid, meeting_id=meeting_id, user_id=user_id, node_id=node_id))
         tx.session.flush()
-    meeting = tx.session.get(Meeting, meeting_id)
+    meeting = tx.session.get_one(Meeting, meeting_id)
     checked_in = meeting.status == MeetingStatus.open and attendance.check_in(tx.session, meeting_id, user_id)
     _announce_if_changed(tx, meeting_id, before, checked_in)
 
@@ -79,13 +80,13 @@ def sweep(tx: Tx, everything: bool) -> None:
     starting up), telling each meeting whose attendance changed."""
     fresh = utcnow() - NODE_STALE_AFTER
     stale_nodes = select(Node.id).where(Node.heartbeat_at <= fresh)
-    query = select(Presence) if everything else select(Presence).where(Presence.node_id.in_(stale_nodes))
+    query = select(Presence) if everything else select(Presence).where(col(Presence.node_id).in_(stale_nodes))
     stale = tx.session.exec(query).all()
     meetings = {row.meeting_id for row in stale}
     befores = {m: present_user_ids(tx.session, m) for m in meetings}
     for row in stale:
         tx.session.delete(row)
     tx.session.flush()
-    tx.session.exec(sa.delete(Node).where(Node.heartbeat_at <= fresh - NODE_STALE_AFTER))
+    tx.session.exec(sa.delete(Node).where(col(Node.heartbeat_at) <= fresh - NODE_STALE_AFTER))
     for meeting_id, before in befores.items():
         _announce_if_changed(tx, meeting_id, before)

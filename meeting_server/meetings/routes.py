@@ -18,12 +18,14 @@ from meeting_server.meetings.models import (
     AttendanceIn,
     MeetingCreate,
     MeetingListItem,
+    MeetingOpenIn,
     MeetingPublic,
     MeetingStatus,
     MeetingUpdate,
     QuorumIn,
     RsvpIn,
 )
+from meeting_server.meetings.screen import ScreenPublic, ScreenUpdate
 from meeting_server.timeutil import utcnow
 
 router = APIRouter(tags=["meetings"])
@@ -78,15 +80,36 @@ async def delete_agenda_item(item_id: Id, user: CurrentUser, ctx: Ctx) -> Respon
 
 
 @router.post("/api/meetings/{meeting_id}/open", response_model=MeetingPublic)
-async def open_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
-    """Open the meeting (secretary, chair); everyone gets meeting:status."""
-    return await ctx.intents.run(meeting_id, service.open_meeting, user=user, meeting_id=meeting_id)
+async def open_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx, body: MeetingOpenIn | None = None) -> MeetingPublic:
+    """Open the meeting (secretary, chair); everyone gets meeting:status. With `{confirm_date: false}`,
+    a day other than the scheduled one answers 409 `date_far` (the console then asks, and sends `true`)."""
+    return await ctx.intents.run(
+        meeting_id,
+        service.open_meeting,
+        user=user,
+        meeting_id=meeting_id,
+        confirm_date=body.confirm_date if body is not None else None,
+    )
 
 
 @router.post("/api/meetings/{meeting_id}/close", response_model=MeetingPublic)
 async def close_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """Close the meeting for good (secretary, chair); it becomes read-only."""
     return await ctx.intents.run(meeting_id, service.close_meeting, user=user, meeting_id=meeting_id)
+
+
+@router.get("/api/meetings/{meeting_id}/screen", response_model=ScreenPublic)
+def get_screen(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> ScreenPublic:
+    """What the hall screen shows now: its mode, and whether members' shared ink reaches it."""
+    with ctx.db.read() as session:
+        return service.get_screen(session, user, meeting_id)
+
+
+@router.put("/api/meetings/{meeting_id}/screen", response_model=ScreenPublic)
+async def set_screen(meeting_id: Id, body: ScreenUpdate, user: CurrentUser, ctx: Ctx) -> ScreenPublic:
+    """Choose the hall screen's mode (page, agenda, blank, result, closing) and whether members'
+    shared ink reaches it (secretary, chair); everyone gets screen:changed. Kept across reloads."""
+    return await ctx.intents.run(meeting_id, service.set_screen, user=user, meeting_id=meeting_id, data=body)
 
 
 @router.put("/api/meetings/{meeting_id}/attendance/{user_id}", response_model=AttendanceEntry)

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
+from meeting_server import i18n
 from meeting_server.archive import audit
 from meeting_server.auth.models import CONTROLLING_ROLES, VOTING_ROLES, Role, User, UserPublic
 from meeting_server.bodies import service as bodies
@@ -20,13 +21,19 @@ from meeting_server.documents.service import agenda_documents, document_in_meeti
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
 from meeting_server.eventlog.events import ServerEvent
 from meeting_server.eventlog.outbox import Tx
-from meeting_server.meetings import attendance
+from meeting_server.meetings import attendance, screen
 from meeting_server.meetings.access import (
     controlled_meeting,
     visible_meeting,
     visible_to,
 )
-from meeting_server.meetings.events import AgendaChanged, MeetingChanged, MeetingStatusChanged, PageTurned
+from meeting_server.meetings.events import (
+    AgendaChanged,
+    MeetingChanged,
+    MeetingStatusChanged,
+    PageTurned,
+    ScreenChanged,
+)
 from meeting_server.meetings.models import (
     AgendaItem,
     AgendaItemCreate,
@@ -47,9 +54,11 @@ from meeting_server.meetings.models import (
     normalize_starts_at,
 )
 from meeting_server.meetings.presence import present_user_ids
+from meeting_server.meetings.screen import ScreenMode, ScreenPublic, ScreenUpdate
 from meeting_server.minutes.service import item_has_text
 from meeting_server.search.fold import fold, query_terms
-from meeting_server.timeutil import iso, utcnow
+from meeting_server.settings import service as site_settings
+from meeting_server.timeutil import iso, local_day, utcnow
 from meeting_server.votes.service import has_open_vote
 
 MEETING_CREATORS = frozenset({Role.admin, Role.secretary, Role.chair})
@@ -90,6 +99,7 @@ def list_meetings(
     body_names = (
         {b.id: b.name for b in session.exec(select(Body).where(col(Body.id).in_(list(body_ids))))} if body_ids else {}
     )
+    zone = site_settings.zone(session)
     items = []
     for m in meetings:
         invitation = mine.get(m.id)
@@ -111,6 +121,8 @@ def list_meetings(
                 rsvp=invitation.rsvp if invitation else None,
                 rsvp_reason=invitation.rsvp_reason if invitation else "",
                 body_name=body_names.get(m.body_id) if m.body_id is not None else None,
+                timezone=zone,
+                held_on=local_day(m.opened_at, zone).isoformat() if m.opened_at else None,
             )
         )
     return items
@@ -142,6 +154,7 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
         presenter = Presenter(document_id=meeting.presenter_document_id, page=meeting.presenter_page)
     roll = attendance.entries(session, meeting.id)
     body = session.get(Body, meeting.body_id) if meeting.body_id is not None else None
+    zone = site_settings.zone(session)
     return MeetingPublic(
         id=meeting.id,
         title=meeting.title,
@@ -170,6 +183,8 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
         chair_id=meeting.chair_id,
         secretary_id=meeting.secretary_id,
         published_at=iso(meeting.published_at),
+        timezone=zone,
+        held_on=local_day(meeting.opened_at, zone).isoformat() if meeting.opened_at else None,
     )
 
 
@@ -237,7 +252,9 @@ def _known_users(session: Session, wanted: Mapping[int, object]) -> dict[int, Us
     users = {u.id: u for u in session.exec(select(User).where(col(User.id).in_(list(wanted))))}
     missing = sorted(set(wanted) - set(users))
     if missing:
-        raise Invalid(f"Unknown participant user ids: {missing}.", details={"field": "participants"})
+        raise Invalid(
+            "Unknown participant user ids: {ids}.", params={"ids": missing}, details={"field": "participants"}
+        )
     return users
 
 
@@ -246,7 +263,8 @@ def _voting(invited: User, spec: ParticipantIn | None) -> bool:
     voting = may_vote if spec is None or spec.voting is None else spec.voting
     if voting and not may_vote:
         raise Invalid(
-            f"{invited.full_name} ({invited.role.value}) cannot hold a vote; invite as a guest.",
+            "{name} ({role}) cannot hold a vote; invite as a guest.",
+            params={"name": invited.full_name, "role": i18n.Text(invited.role.value)},
             details={"field": "participants"},
         )
     return voting
@@ -344,10 +362,22 @@ def _controlled_item(tx: Tx, user: UserPublic, item_id: int) -> AgendaItem:
     return item
 
 
-def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
+def open_meeting(tx: Tx, user: UserPublic, meeting_id: int, confirm_date: bool | None = None) -> MeetingPublic:
     """draft or scheduled (published) -> open, emitting meeting:status; whoever has a tablet in the
-    room then is checked in (attendance:changed). Opening an open meeting changes nothing."""
+    room then is checked in (attendance:changed). Opening an open meeting changes nothing.
+    `confirm_date=False` (the console's first try): on another day than the scheduled one, in the
+    meeting's time zone, refused with `date_far` so the console asks first; True opens anyway."""
     meeting = controlled_meeting(tx.session, user, meeting_id)
+    if meeting.status in (MeetingStatus.draft, MeetingStatus.scheduled) and confirm_date is False:
+        zone = site_settings.zone(tx.session)
+        today, scheduled = local_day(utcnow(), zone), local_day(meeting.starts_at, zone)
+        if today != scheduled:
+            raise Conflict(
+                "This meeting is scheduled for {scheduled}, not today ({today}): confirm to open it anyway.",
+                params={"scheduled": scheduled.isoformat(), "today": today.isoformat()},
+                code="date_far",
+                details={"scheduled_on": scheduled.isoformat(), "today": today.isoformat(), "timezone": zone},
+            )
     if meeting.status in (MeetingStatus.draft, MeetingStatus.scheduled):
         meeting.status = MeetingStatus.open
         meeting.opened_at = utcnow()
@@ -357,6 +387,7 @@ def open_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
         tx.session.flush()
         tx.notify_after_commit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
         audit.record(tx.session, meeting.id, user.id, "meeting.opened", {"opened_at": iso(meeting.opened_at)})
+        _show_cover(tx, user, meeting)
         present = present_user_ids(tx.session, meeting.id)
         checked_in = [attendance.check_in(tx.session, meeting.id, user_id) for user_id in present]
         if any(checked_in):
@@ -377,8 +408,48 @@ def close_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
         tx.session.flush()
         tx.notify_after_commit(MeetingStatusChanged(meeting_id=meeting.id, status=meeting.status))
         audit.record(tx.session, meeting.id, user.id, "meeting.closed", {"closed_at": iso(meeting.closed_at)})
+        # Every hall screen says it is over, and says so again after a reload.
+        _set_screen(tx, user, meeting, ScreenUpdate(mode=ScreenMode.closing))
         tx.session.refresh(meeting)
     return describe(tx.session, meeting)
+
+
+def _show_cover(tx: Tx, user: UserPublic, meeting: Meeting) -> None:
+    """On opening, with nothing presented yet: the first page of the first document, to everyone."""
+    if meeting.presenter_document_id is not None:
+        return
+    items = tx.session.exec(
+        select(AgendaItem.id).where(col(AgendaItem.meeting_id) == meeting.id).order_by(col(AgendaItem.position))
+    ).all()
+    docs_by_item = agenda_documents(tx.session, list(items))
+    first = next((docs[0] for item_id in items if (docs := docs_by_item.get(item_id))), None)
+    if first is None:
+        return
+    meeting.presenter_document_id, meeting.presenter_page = first.id, 1
+    tx.session.add(meeting)
+    tx.session.flush()
+    tx.notify_after_commit(PageTurned(meeting_id=meeting.id, document_id=first.id, page=1, by=user.id))
+
+
+def set_screen(tx: Tx, user: UserPublic, meeting_id: int, data: ScreenUpdate) -> ScreenPublic:
+    """The presenter chooses what the hall screen shows (`mode`) and whether members'
+    shared ink reaches it (`show_shared_ink`); everyone gets screen:changed. Kept, so a
+    reloaded screen comes back the same. A closed meeting's screen stays on `closing`."""
+    meeting = controlled_meeting(tx.session, user, meeting_id)
+    return _set_screen(tx, user, meeting, data)
+
+
+def _set_screen(tx: Tx, user: UserPublic, meeting: Meeting, data: ScreenUpdate) -> ScreenPublic:
+    shown, changed = screen.store(tx.session, meeting.id, user.id, data)
+    if changed:
+        tx.notify_after_commit(
+            ScreenChanged(meeting_id=meeting.id, mode=shown.mode, show_shared_ink=shown.show_shared_ink, by=user.id)
+        )
+    return shown
+
+
+def get_screen(session: Session, user: UserPublic, meeting_id: int) -> ScreenPublic:
+    return screen.screen_of(session, visible_meeting(session, user, meeting_id).id)
 
 
 def turn_page(tx: Tx, user: UserPublic, meeting_id: int, document_id: int, page: int) -> int:
@@ -386,7 +457,9 @@ def turn_page(tx: Tx, user: UserPublic, meeting_id: int, document_id: int, page:
     meeting = controlled_meeting(tx.session, user, meeting_id)
     document = document_in_meeting(tx.session, meeting.id, document_id)
     if not 1 <= page <= document.page_count:
-        raise Invalid(f"Page {page} is outside the document (1–{document.page_count}).")
+        raise Invalid(
+            "Page {page} is outside the document (1–{count}).", params={"page": page, "count": document.page_count}
+        )
     meeting.presenter_document_id = document.id
     meeting.presenter_page = page
     tx.session.add(meeting)
@@ -400,7 +473,7 @@ def set_attendance(tx: Tx, user: UserPublic, meeting_id: int, user_id: int, data
     meeting = controlled_meeting(tx.session, user, meeting_id)
     if tx.session.get(Participant, (meeting.id, user_id)) is None:
         raise NotFound("No such participant in this meeting.")
-    entry = attendance.record(tx.session, meeting.id, user_id, data.status, data.reason, by=user.id)
+    entry = attendance.record(tx.session, meeting.id, user_id, data.status, data.reason, by=user.id, left=data.left)
     tx.notify_after_commit(attendance.changed_event(tx.session, meeting.id, present_user_ids(tx.session, meeting.id)))
     return entry
 

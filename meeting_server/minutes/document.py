@@ -121,6 +121,9 @@ class Attendee(_Model):
     status: Literal["present", "online", "absent"]
     # Why absent ("Đi công tác"); empty counts as "không có lý do".
     reason: Line = Field(default="", max_length=500)
+    # A late arrival (after the meeting opened) and an early departure, printed with their times.
+    arrived_at: AwareDatetime | None = None
+    left_at: AwareDatetime | None = None
 
     @property
     def attended(self) -> bool:
@@ -150,14 +153,53 @@ class OptionCount(_Model):
     count: int = Field(ge=0)
 
 
+# How the minutes call a person's role when they name who did something.
+ROLE_TITLES = {
+    "chair": "chủ trì",
+    "secretary": "thư ký",
+    "admin": "quản trị viên",
+    "member": "thành viên",
+    "archivist": "cán bộ lưu trữ",
+}
+
+
+class Actor(_Model):
+    """Who did something the minutes record: "đồng chí Nguyễn Văn A (thư ký)"."""
+
+    name: Name = Field(max_length=200)
+    role: str = ""
+
+    @property
+    def title(self) -> str:
+        role = ROLE_TITLES.get(self.role, "")
+        return f"đồng chí {self.name} ({role})" if role else f"đồng chí {self.name}"
+
+    @property
+    def named(self) -> str:
+        """The same inside parentheses: "đồng chí Nguyễn Văn A, thư ký"."""
+        role = ROLE_TITLES.get(self.role, "")
+        return f"đồng chí {self.name}, {role}" if role else f"đồng chí {self.name}"
+
+
+class BallotLine(_Model):
+    """One ballot of a named vote as the minutes print it: who, and what they chose."""
+
+    name: Name = Field(max_length=200)
+    label: Name = Field(max_length=200)
+    # Recorded at the console for a voter without a tablet, by whom; None: the voter's own.
+    recorded_by: Actor | None = None
+
+
 class VoteQuorum(_Model):
     """Who was present when the vote was opened (votes contract: vote.quorum)."""
 
     required: int = Field(ge=0)
     present: int = Field(ge=0)
     met: bool
-    # The chair opened the vote without quorum; the minutes say so.
+    # The vote was opened without quorum, by `overridden_by` (the chair or the secretary who
+    # clicked, from the audit log); the minutes say so and name them.
     overridden: bool = False
+    overridden_by: Actor | None = None
 
 
 class VoteRecord(_Model):
@@ -173,6 +215,14 @@ class VoteRecord(_Model):
     results: list[OptionCount] = Field(min_length=1)
     passed: bool
     quorum: VoteQuorum | None = None
+    # The voting participants attending when the vote opened: the votes' rules used that attendance.
+    attending: int | None = Field(default=None, ge=0)
+    # Named votes: each ballot by name. Secret votes: never.
+    ballots: list[BallotLine] = Field(default_factory=list)
+    # Secret votes: the paper ballots counted at the console, per option (already in `results`).
+    paper: list[OptionCount] | None = None
+    # Who recorded that count at the console.
+    paper_counted_by: Actor | None = None
 
     @property
     def rule_label(self) -> str:

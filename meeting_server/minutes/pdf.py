@@ -36,7 +36,7 @@ import pymupdf
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from meeting_server.minutes.document import MinutesDocument
-from meeting_server.minutes.linebreaks import breakable_html
+from meeting_server.minutes.linebreaks import breakable_html, issuer_html, issuer_lines
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 FONTS_DIR = PACKAGE_DIR / "fonts"
@@ -201,8 +201,33 @@ def _template():
         local_date=local_date,
         percent=percent,
         sentence=sentence,
+        issuer_lines=issuer_block,
     )
     return env.get_template("minutes.html")
+
+
+# The issuer's column (td.issuer in minutes.css: 45% of the text's width), less a little for rounding.
+ISSUER_WIDTH = CONTENT.width * 0.45 - 4
+
+
+@lru_cache(maxsize=2)
+def _font(bold: bool) -> pymupdf.Font:
+    return pymupdf.Font(
+        fontfile=str(FONTS_DIR / ("LiberationSerif-Bold.ttf" if bold else "LiberationSerif-Regular.ttf"))
+    )
+
+
+def issuer_block(text: str, bold: bool = True):
+    """The issuer (or the body above it) in lines cut by words, as the Party format sets it (linebreaks.py)."""
+    font = _font(bold)
+
+    def width(line: str) -> float:
+        return font.text_length(line, fontsize=BASE_FONT_SIZE)
+
+    def fits(line: str) -> bool:
+        return width(line) <= ISSUER_WIDTH
+
+    return issuer_html(issuer_lines(text, width, fits), fits)
 
 
 # Vietnamese ways of writing dates and numbers, used by the template.

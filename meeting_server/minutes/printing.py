@@ -20,7 +20,8 @@ async def print_minutes(pool: WorkerPool, record: dict, fingerprint: str, out: P
         return await pool.run(write_minutes_pdf, record, fingerprint, str(out), timeout=timeout)
     except WorkerFailed as failed:
         raise MeetingError(
-            f"The minutes could not be printed just now ({failed.reason}). Please try again in a moment.",
+            "The minutes could not be printed just now ({reason}). Please try again in a moment.",
+            params={"reason": failed.reason},
             code="server_busy",
             status=503,
         ) from None

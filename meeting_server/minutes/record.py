@@ -10,7 +10,9 @@ frozen, so for final minutes `minutes_record` returns exactly what was
 hashed, whatever changes later (a renamed user, say).
 
 Only JSON strings, integers, booleans and null: the same record hashes the
-same in any language. Times are ISO 8601 (UTC, as the server stores them).
+same in any language. Times are ISO 8601 with the offset of the meeting's time zone
+(the site setting, meeting_server/settings/: "2026-11-27T21:00:00+07:00"), so
+what a person reads in minutes.json is the clock time the minutes print.
 
     {"format": "meeting-minutes/1", "status": "draft"|"final", "finalized_at": str|null,
      "meeting": {"id", "title", "starts_at", "location", "opened_at", "closed_at"},
@@ -18,14 +20,21 @@ same in any language. Times are ISO 8601 (UTC, as the server stores them).
      "chair": {"user_id", "name", "position"}|null, "secretary": (the same)|null,
      "attendance": {"members", "present", "online", "absent", "excused", "guests",
                     "body": {"id", "name", "members"},   # only for a meeting of a body
-                    "people": [{"user_id", "name", "role", "voting", "status", "reason", "position"}]},
+                    "people": [{"user_id", "name", "role", "voting", "status", "reason", "position",
+                                "arrived_at"?, "left_at"?}]},   # a late arrival, an early departure
      "items": [{"agenda_item_id", "position", "title", "discussion", "conclusion",
                 "documents": [{"id", "title", "pages", "sha256"}], "votes": [vote]}],
      "other_votes": [vote]}          # closed votes under no agenda item
     vote = {"id", "title", "secret", "rule", "eligible", "cast", "passed", "opened_at", "closed_at",
             "members",                                   # only in a meeting of a body: the rule's base
             "results": [{"option", "label", "count"}],      # in the vote's option order
-            "quorum": {"required", "present", "met", "overridden"}|null}
+            "quorum": {"required", "present", "met", "overridden",
+                       "overridden_by": {"user_id", "name", "role"}|null}|null,   # who opened it without quorum
+            "attending",                                 # voting participants attending when it opened
+            "ballots": [{"user_id", "name", "choice", "label", "recorded_by": {"user_id", "name", "role"}|null}],
+                                                         # named votes only: who chose what
+            "paper": [{"option", "label", "count"}]|null, # secret votes: paper ballots counted, part of results
+            "paper_counted_by": {"user_id", "name", "role"}|null}  # with `paper`: who recorded the count
 
 Attendance: a participant never checked in is absent (without a reason);
 guests (non-voting) are listed but not counted. Nothing of a secret ballot
@@ -40,10 +49,10 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from sqlmodel import Session, col, select
 
+from meeting_server.archive.models import AuditEntry
 from meeting_server.auth.models import Role, User
 from meeting_server.bodies import service as bodies
 from meeting_server.bodies.models import Body
@@ -54,8 +63,10 @@ from meeting_server.errors import NotFound
 from meeting_server.meetings import attendance
 from meeting_server.meetings.models import AgendaItem, AttendanceStatus, Meeting, Participant
 from meeting_server.minutes.document import (
+    Actor,
     AgendaEntry,
     Attendee,
+    BallotLine,
     DocumentRef,
     Issuer,
     MinutesDocument,
@@ -67,11 +78,15 @@ from meeting_server.minutes.document import (
 )
 from meeting_server.minutes.models import LINE_MAX, Minutes, MinutesItem, MinutesStatus, clean_line
 from meeting_server.minutes.pdf import render_minutes_pdf
-from meeting_server.timeutil import iso
+from meeting_server.settings import service as site_settings
+from meeting_server.timeutil import held_day, iso, local_iso
 from meeting_server.votes.models import Vote, VoteStatus
 from meeting_server.votes.rules import VoteRule
+from meeting_server.votes.service import broadcast
 
 FORMAT = "meeting-minutes/1"
+# Checked in later than this after the meeting opened: a late arrival, printed with its time.
+LATE_AFTER = timedelta(minutes=10)
 VIETNAM_ZONE = "Asia/Ho_Chi_Minh"
 # Printed where a signer is not chosen yet: the dotted line of a paper form.
 NOBODY = "……"
@@ -128,8 +143,8 @@ def build_record(
     finalized_at: datetime | None = None,
 ) -> dict:
     minutes = minutes or Minutes(meeting_id=meeting.id)
-    people = _people(session, meeting)
-    zone = zone_for(meeting.starts_at)
+    zone = site_settings.zone(session)
+    people = _people(session, meeting, zone)
     return {
         "format": FORMAT,
         "status": status.value,
@@ -139,39 +154,37 @@ def build_record(
             "title": meeting.title,
             "starts_at": meeting.starts_at,
             "location": meeting.location,
-            "opened_at": iso(meeting.opened_at),
-            "closed_at": iso(meeting.closed_at),
+            "opened_at": local_iso(meeting.opened_at, zone),
+            "closed_at": local_iso(meeting.closed_at, zone),
         },
-        "header": printed_header(meeting, minutes, settings, zone),
+        "header": printed_header(session, meeting, minutes, settings, zone),
         "chair": _signer(people, minutes.chair_id, minutes.chair_position, Role.chair, meeting.created_by),
         "secretary": _signer(
             people, minutes.secretary_id, minutes.secretary_position, Role.secretary, meeting.created_by
         ),
         "attendance": _attendance(people, _body(session, meeting)),
-        **_items_and_votes(session, meeting.id),
+        **_items_and_votes(session, meeting.id, zone),
     }
 
 
-def printed_header(meeting: Meeting, minutes: Minutes, settings: Settings | None, zone: str) -> dict:
-    """The header as it prints: what the secretary set, else the server's
-    settings (MEETING_MINUTES_ISSUER, …), else what the meeting itself says."""
-    issuer_name = minutes.issuer_name or _setting(settings, "minutes_issuer") or clean_line(meeting.title)[:LINE_MAX]
+def printed_header(session: Session, meeting: Meeting, minutes: Minutes, settings: Settings | None, zone: str) -> dict:
+    """The header as it prints: what the secretary set; else the issuing body is
+    the meeting's body, else the site setting (/admin/settings, then
+    MEETING_MINUTES_ISSUER); the place-name (địa danh) is the site setting.
+    Never the meeting's title or its room: where nothing is set, the dotted
+    line of a paper form ("……") says it is still to be filled in."""
+    site = site_settings.current(session, settings)
+    body = session.get(Body, meeting.body_id) if meeting.body_id is not None else None
+    body_name = clean_line(body.name)[:LINE_MAX] if body is not None else ""
     return {
-        "issuer_parent": minutes.issuer_parent or _setting(settings, "minutes_issuer_parent"),
-        "issuer_name": issuer_name,
+        "issuer_parent": minutes.issuer_parent or site.issuer_parent,
+        "issuer_name": minutes.issuer_name or body_name or site.issuer_name or NOBODY,
         "issuer_number": minutes.issuer_number,
-        "locality": minutes.locality
-        or _setting(settings, "minutes_locality")
-        or clean_line(meeting.location)[:LINE_MAX]
-        or issuer_name,
+        "locality": minutes.locality or site.locality or NOBODY,
         "subject": minutes.subject or default_subject(meeting.title),
         "date": _meeting_day(meeting, zone).isoformat(),
         "timezone": zone,
     }
-
-
-def _setting(settings: Settings | None, name: str) -> str:
-    return clean_line(getattr(settings, name, "") or "")[:LINE_MAX] if settings else ""
 
 
 def default_subject(title: str) -> str:
@@ -184,28 +197,12 @@ def default_subject(title: str) -> str:
     return title
 
 
-def zone_for(starts_at: str) -> str:
-    """The time zone the minutes print times in, from the meeting's own UTC offset:
-    +07:00 is Vietnam; another whole-hour offset a fixed Etc/GMT zone; else UTC."""
-    try:
-        offset = datetime.fromisoformat(starts_at).utcoffset()
-    except ValueError:
-        offset = None
-    if offset is None or offset == timedelta(hours=7):
-        return VIETNAM_ZONE
-    hours, rest = divmod(int(offset.total_seconds()), 3600)
-    if rest or not -12 <= hours <= 14:
-        return "UTC"
-    # POSIX sign convention: Etc/GMT-7 is UTC+7.
-    return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
-
-
 def _meeting_day(meeting: Meeting, zone: str) -> date:
-    when = meeting.opened_at or datetime.fromisoformat(meeting.starts_at)
-    return when.astimezone(ZoneInfo(zone)).date()
+    """The day it was held, else the day it is scheduled for."""
+    return held_day(meeting.starts_at, meeting.opened_at, zone)
 
 
-def _people(session: Session, meeting: Meeting) -> list[dict]:
+def _people(session: Session, meeting: Meeting, zone: str) -> list[dict]:
     """Every participant with how they attended, by name (a body's members
     first, in its order, with their position in it). The attendance
     record is attendance.entries' (the one owner of that question); the
@@ -224,17 +221,23 @@ def _people(session: Session, meeting: Meeting) -> list[dict]:
     for participant, user in rows:
         recorded = listed[user.id]
         status = recorded.status or AttendanceStatus.absent
-        people.append(
-            {
-                "user_id": user.id,
-                "name": user.full_name,
-                "role": user.role.value,
-                "voting": participant.voting,
-                "status": status.value,
-                "reason": recorded.reason if status == AttendanceStatus.absent else "",
-                "position": positions.get(user.id, ""),
-            }
-        )
+        person = {
+            "user_id": user.id,
+            "name": user.full_name,
+            "role": user.role.value,
+            "voting": participant.voting,
+            "status": status.value,
+            "reason": recorded.reason if status == AttendanceStatus.absent else "",
+            "position": positions.get(user.id, ""),
+        }
+        # A late arrival and an early departure, with their times (only when there was one). The roll
+        # call right after opening is no late arrival: late is past LATE_AFTER from the opening.
+        arrived = recorded.checked_in_at if status != AttendanceStatus.absent else None
+        if arrived and meeting.opened_at and datetime.fromisoformat(arrived) > meeting.opened_at + LATE_AFTER:
+            person["arrived_at"] = local_iso(arrived, zone)
+        if recorded.left_at:
+            person["left_at"] = local_iso(recorded.left_at, zone)
+        people.append(person)
     return sorted(people, key=lambda p: (order.get(p["user_id"], len(order)), p["name"].casefold(), p["user_id"]))
 
 
@@ -278,7 +281,7 @@ def _attendance(people: list[dict], body: dict | None = None) -> dict:
     return {**counted, "people": people}
 
 
-def _items_and_votes(session: Session, meeting_id: int) -> dict:
+def _items_and_votes(session: Session, meeting_id: int, zone: str) -> dict:
     items = session.exec(
         select(AgendaItem).where(col(AgendaItem.meeting_id) == meeting_id).order_by(col(AgendaItem.position))
     ).all()
@@ -301,7 +304,7 @@ def _items_and_votes(session: Session, meeting_id: int) -> dict:
         .order_by(col(Vote.closed_at), col(Vote.id))
     )
     for vote in closed:
-        votes.setdefault(vote.agenda_item_id, []).append(vote_entry(vote))
+        votes.setdefault(vote.agenda_item_id, []).append(vote_entry(vote, session, zone))
     return {
         "items": [
             {
@@ -319,12 +322,14 @@ def _items_and_votes(session: Session, meeting_id: int) -> dict:
     }
 
 
-def vote_entry(vote: Vote) -> dict:
-    """A closed vote as the minutes record it: totals only, never who chose what."""
+def vote_entry(vote: Vote, session: Session | None = None, zone: str = VIETNAM_ZONE) -> dict:
+    """A closed vote as the minutes record it: its totals, how many attended when it
+    opened, and for a named vote who chose what (a ballot the secretary recorded
+    marked so); a secret vote never says who chose what, only its paper count."""
     options = vote.options
     tally = vote.tally or {}
     result = vote.result or {}
-    quorum = None
+    quorum: dict | None = None
     if vote.quorum_required is not None:
         quorum = {
             "required": vote.quorum_required,
@@ -332,6 +337,9 @@ def vote_entry(vote: Vote) -> dict:
             "met": bool(vote.quorum_met),
             "overridden": bool(vote.quorum_overridden),
         }
+        if session is not None and vote.quorum_overridden:
+            # Who opened it without quorum, as the audit log has it: the chair or the secretary.
+            quorum["overridden_by"] = _actor(session, _quorum_overrider(session, vote), vote.meeting_id)
     entry = {
         "id": vote.id,
         "title": vote.title,
@@ -342,13 +350,57 @@ def vote_entry(vote: Vote) -> dict:
         "passed": bool(result.get("passed", False)),
         "results": [{"option": o, "label": option_label(o), "count": int(tally.get(o, 0))} for o in options],
         "quorum": quorum,
-        "opened_at": iso(vote.opened_at),
-        "closed_at": iso(vote.closed_at),
+        "opened_at": local_iso(vote.opened_at, zone),
+        "closed_at": local_iso(vote.closed_at, zone),
     }
     if result.get("members") is not None:
         # A meeting of a body: the base the rule counted, the body's whole membership.
         entry["members"] = int(result["members"])
+    entry["attending"] = vote.quorum_present
+    if session is not None and not vote.secret:
+        ballots = broadcast(session, vote).ballots or []
+        entry["ballots"] = [
+            {
+                "user_id": b.user_id,
+                "name": b.full_name,
+                "choice": b.choice,
+                "label": option_label(b.choice),
+                "recorded_by": _actor(session, b.recorded_by.user_id, vote.meeting_id) if b.recorded_by else None,
+            }
+            for b in ballots
+        ]
+    if vote.secret and vote.paper_tally:
+        paper = vote.paper_tally
+        entry["paper"] = [{"option": o, "label": option_label(o), "count": int(paper.get(o, 0))} for o in options]
+        if session is not None:
+            entry["paper_counted_by"] = _actor(session, vote.paper_recorded_by, vote.meeting_id)
     return entry
+
+
+def _quorum_overrider(session: Session, vote: Vote) -> int | None:
+    for actor_id, details in session.exec(
+        select(AuditEntry.actor_id, AuditEntry.details).where(
+            col(AuditEntry.meeting_id) == vote.meeting_id, col(AuditEntry.action) == "vote.quorum_overridden"
+        )
+    ):
+        if json.loads(details).get("vote_id") == vote.id:
+            return actor_id
+    return None
+
+
+def _actor(session: Session, user_id: int | None, meeting_id: int) -> dict | None:
+    """Who did something the minutes name: {user_id, name, role}, the role being the
+    one they held in this meeting (its chair or its secretary), else their account's."""
+    user = session.get(User, user_id) if user_id is not None else None
+    if user is None:
+        return None
+    meeting = session.get(Meeting, meeting_id)
+    role = user.role.value
+    if meeting is not None and user.id == meeting.chair_id:
+        role = Role.chair.value
+    elif meeting is not None and user.id == meeting.secretary_id:
+        role = Role.secretary.value
+    return {"user_id": user.id, "name": user.full_name, "role": role}
 
 
 # ---- printing the record -----------------------------------------------------------------
@@ -389,6 +441,8 @@ def document_from_record(record: dict, fingerprint: str = "") -> MinutesDocument
                 voting=p["voting"],
                 status=p["status"],
                 reason=p["reason"],
+                arrived_at=p.get("arrived_at"),
+                left_at=p.get("left_at"),
             )
             for p in record["attendance"]["people"]
         ],
@@ -415,5 +469,24 @@ def _vote_record(vote: dict) -> VoteRecord:
         cast=vote["cast"],
         results=[OptionCount(label=r["label"], count=r["count"]) for r in vote["results"]],
         passed=vote["passed"],
-        quorum=VoteQuorum(**quorum) if quorum else None,
+        quorum=_quorum(quorum) if quorum else None,
+        attending=vote.get("attending"),
+        ballots=[
+            BallotLine(
+                name=b["name"],
+                label=b["label"],
+                recorded_by=_by(b["recorded_by"]),
+            )
+            for b in vote.get("ballots") or []
+        ],
+        paper=[OptionCount(label=r["label"], count=r["count"]) for r in vote["paper"]] if vote.get("paper") else None,
+        paper_counted_by=_by(vote.get("paper_counted_by")),
     )
+
+
+def _quorum(quorum: dict) -> VoteQuorum:
+    return VoteQuorum(**{**quorum, "overridden_by": _by(quorum.get("overridden_by"))})
+
+
+def _by(actor: dict | None) -> Actor | None:
+    return Actor(name=actor["name"], role=actor["role"]) if actor else None

@@ -53,8 +53,9 @@ from meeting_server.minutes.models import (
     Signer,
     SignerRole,
 )
-from meeting_server.minutes.record import build_record, printed_header, zone_for
+from meeting_server.minutes.record import build_record, printed_header
 from meeting_server.search.index import index_minutes
+from meeting_server.settings import service as site_settings
 from meeting_server.timeutil import iso, utcnow
 
 SEARCH_TITLE = "Biên bản {title}"
@@ -67,8 +68,8 @@ class MinutesConflict(Conflict):
         super().__init__(message)
         self.current = current
 
-    def body(self) -> dict:
-        return {**super().body(), "current": self.current}
+    def body(self, lang: str | None = None) -> dict:
+        return {**super().body(lang), "current": self.current}
 
 
 # ---- reading ------------------------------------------------------------------------
@@ -205,7 +206,7 @@ def put_minutes(
     items = {i.id: i for i in session.exec(select(AgendaItem).where(AgendaItem.meeting_id == meeting.id))}
     for given in body.items or []:
         if given.agenda_item_id not in items:
-            raise Invalid(f"Agenda item {given.agenda_item_id} is not on this meeting's agenda.")
+            raise Invalid("Agenda item {id} is not on this meeting's agenda.", params={"id": given.agenda_item_id})
         row = session.get(MinutesItem, given.agenda_item_id) or MinutesItem(
             agenda_item_id=given.agenda_item_id, meeting_id=meeting.id
         )
@@ -283,14 +284,16 @@ def _write_header(
     for field in ("chair_id", "secretary_id"):
         user_id = getattr(header, field)
         if field in given and user_id is not None and session.get(Participant, (meeting.id, user_id)) is None:
-            raise Invalid(f"{field}: user {user_id} is not a participant of this meeting.")
+            raise Invalid(
+                "{field}: user {id} is not a participant of this meeting.", params={"field": field, "id": user_id}
+            )
     # What prints now: a value sent back as GET showed it keeps its default, and is no change.
-    shown = printed_header(meeting, minutes, settings, zone_for(meeting.starts_at))
+    shown = printed_header(session, meeting, minutes, settings, site_settings.zone(session))
     changed = False
     for field in given:
         value = getattr(header, field)
         if value is None and field not in ("chair_id", "secretary_id"):
-            raise Invalid(f"{field} cannot be null; send an empty string for the default.")
+            raise Invalid("{field} cannot be null; send an empty string for the default.", params={"field": field})
         if getattr(minutes, field) == "" and shown.get(field) == value:
             continue
         if getattr(minutes, field) != value:

@@ -23,6 +23,7 @@ from meeting_server.meetings.models import (
     QuorumFraction,
 )
 from meeting_server.meetings.presence import arrive, present_user_ids
+from meeting_server.meetings.screen import ScreenPublic, screen_of, withheld_owners
 from meeting_server.votes.service import open_votes as open_votes_for
 
 # Past this many missed events a client is better served by a fresh state.
@@ -49,6 +50,8 @@ class MeetingState(BaseModel):
     attendance: list[AttendanceEntry]
     counts: AttendanceCounts
     quorum: QuorumFraction
+    # (added) The hall screen's mode and shared-ink gate (meetings/screen.py).
+    screen: ScreenPublic
 
 
 class JoinResult(BaseModel):
@@ -84,7 +87,7 @@ def join(
     return JoinResult(
         seq=meeting.last_seq,
         state=snapshot(tx.session, meeting, user.id),
-        **replay(tx.session, meeting, user.id, since_seq),
+        **replay(tx.session, meeting, user.id, since_seq, watch=watch),
     )
 
 
@@ -102,12 +105,14 @@ def snapshot(session: Session, meeting: Meeting, user_id: int) -> MeetingState:
         attendance=listed,
         counts=attendance.counts(session, meeting.id, listed),
         quorum=attendance.quorum_of(session, meeting.id),
+        screen=screen_of(session, meeting.id),
     )
 
 
-def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | None) -> dict:
+def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | None, watch: bool = False) -> dict:
     """The first page of the events after `since_seq` this user may see:
-    `{missed, more}`, or `{missed: None, resync: True}` when a fresh state serves better."""
+    `{missed, more}`, or `{missed: None, resync: True}` when a fresh state serves better.
+    A hall screen (`watch`) gets only the meeting's own events, without withheld ink."""
     if since_seq is None or since_seq == meeting.last_seq:
         return {"missed": []}
     if since_seq > meeting.last_seq or meeting.last_seq - since_seq > MAX_REPLAY:
@@ -118,7 +123,9 @@ def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | No
         .where(
             Event.meeting_id == meeting.id,
             Event.seq > since_seq,
-            (col(Event.audience_user_id).is_(None)) | (col(Event.audience_user_id) == user_id),
+            col(Event.audience_user_id).is_(None)
+            if watch
+            else (col(Event.audience_user_id).is_(None)) | (col(Event.audience_user_id) == user_id),
         )
         .order_by(col(Event.seq))
         .limit(REPLAY_PAGE_EVENTS + 1)
@@ -133,14 +140,24 @@ def replay(session: Session, meeting: Meeting, user_id: int, since_seq: int | No
         until = seq
     # `until`, not the last event's seq: the page may end in events left out below.
     more = len(page) < len(rows)
-    return {"missed": _without_taken_back(session, user_id, page), "more": more, "until": until}
+    missed = _without_taken_back(session, user_id, page)
+    if watch:
+        missed = _without_withheld(session, meeting.id, missed)
+    return {"missed": missed, "more": more, "until": until}
 
 
-def replay_page(session: Session, user: UserPublic, meeting_id: int, since_seq: int) -> ReplayPage:
+def replay_page(session: Session, user: UserPublic, meeting_id: int, since_seq: int, watch: bool = False) -> ReplayPage:
     """The next page of a join's missed events (`meeting:replay`): the same
     rules as the join's own, read without the meeting's lock."""
     meeting = visible_meeting(session, user, meeting_id)
-    return ReplayPage(**replay(session, meeting, user.id, since_seq))
+    return ReplayPage(**replay(session, meeting, user.id, since_seq, watch=watch))
+
+
+def _without_withheld(session: Session, meeting_id: int, missed: list[MissedEvent]) -> list[MissedEvent]:
+    """Leaves out, for a hall screen, the puts of shared ink whose owners the presenter holds back now."""
+    owners = {m.data["annotation"]["owner_id"] for m in missed if m.event == AnnotationPut.name}
+    held = withheld_owners(session, meeting_id, owners)
+    return [m for m in missed if not (m.event == AnnotationPut.name and m.data["annotation"]["owner_id"] in held)]
 
 
 def _without_taken_back(session: Session, user_id: int, missed: list[MissedEvent]) -> list[MissedEvent]:

@@ -22,7 +22,7 @@ from socketio import packet
 from socketio.exceptions import ConnectionRefusedError as Refused
 from sqlmodel import Session, select
 
-from meeting_server import observability
+from meeting_server import i18n, observability
 from meeting_server.annotations import sockets as annotation_sockets
 from meeting_server.auth import origin as origin_rule
 from meeting_server.auth.models import UserPublic
@@ -30,8 +30,8 @@ from meeting_server.auth.service import user_for_token
 from meeting_server.config import Settings
 from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE
-from meeting_server.errors import Invalid, MeetingError
-from meeting_server.eventlog.events import inbox_room, meeting_room, user_room
+from meeting_server.errors import Invalid, MeetingError, error_body, invalid_input
+from meeting_server.eventlog.events import inbox_room, meeting_room, screen_room, user_room
 from meeting_server.ids import Id
 from meeting_server.inputs import StrictInput
 from meeting_server.meetings import presence
@@ -65,10 +65,29 @@ class ReplayIn(StrictInput):
     since_seq: int = Field(ge=0)
 
 
-def _refusal(code: str, message: str) -> Refused:
+def _refusal(code: str, message: str, lang: str) -> Refused:
     """A refused connection as the client's `connect_error` gets it: `err.message` the
-    message, `err.data` the error body every other refusal has, `{code, message}`."""
-    return Refused(message, {"code": code, "message": message})
+    message, `err.data` the error body every other refusal has, `{code, message}`,
+    in the handshake's language."""
+    text = i18n.translate(lang, message)
+    return Refused(text, {"code": code, "message": text})
+
+
+def handshake_language(environ: dict, auth: Any) -> str:
+    """The socket's language: the client's `auth.lang` (the page's own), else the
+    handshake's `lang` cookie, else its Accept-Language, else Vietnamese."""
+    asked = auth.get("lang") if isinstance(auth, dict) else None
+    if isinstance(asked, str) and asked in i18n.catalogues():
+        return asked
+    return i18n.from_headers(environ.get("HTTP_COOKIE"), environ.get("HTTP_ACCEPT_LANGUAGE"))
+
+
+async def session_language(sio: socketio.AsyncServer, sid: str) -> str | None:
+    """The language saved at connect (None, Vietnamese, if the socket has no session)."""
+    try:
+        return (await sio.get_session(sid)).get("lang")
+    except KeyError:
+        return None
 
 
 class MeetingSocketServer(socketio.AsyncServer):
@@ -80,7 +99,8 @@ class MeetingSocketServer(socketio.AsyncServer):
     async def _handle_event_internal(self, server, sid, eio_sid, data, namespace, id):
         if data and data[0] in self.reserved_events:
             if id is not None:
-                refusal = Invalid(f"{data[0]!r} is not an event a client may send.").to_ack()
+                refused = Invalid("'{event}' is not an event a client may send.", params={"event": data[0]})
+                refusal = refused.to_ack(await session_language(self, sid))
                 await server._send_packet(
                     eio_sid, self.packet_class(packet.ACK, namespace=namespace, id=id, data=[refusal])
                 )
@@ -90,7 +110,7 @@ class MeetingSocketServer(socketio.AsyncServer):
 
 def make_socket_server(settings: Settings) -> socketio.AsyncServer:
     broker_url, allowed_origins = settings.broker_url, settings.allowed_origins
-    manager = ResilientRedisManager(broker_url) if broker_url else None
+    manager = ResilientRedisManager(broker_url, channel=settings.broker_channel) if broker_url else None
 
     def origin_allowed(origin: str | None, environ: dict) -> bool:
         # Non-browser clients send no Origin; browsers must come from this server.
@@ -118,6 +138,7 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
 
     @sio.event
     async def connect(sid: str, environ: dict, auth: Any = None):
+        lang = handshake_language(environ, auth)
         token = auth.get("token") if isinstance(auth, dict) else None
         if not token:
             cookie = SimpleCookie(environ.get("HTTP_COOKIE", ""))
@@ -125,13 +146,14 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
             origin = environ.get("HTTP_ORIGIN")
             # A cookie rides along on any cross-site request: insist the page is ours.
             if token and origin and origin not in ctx.settings.allowed_origins and not same_origin(origin, environ):
-                raise _refusal("forbidden", "Cross-site socket refused.")
+                raise _refusal("forbidden", "Cross-site socket refused.", lang)
         if not isinstance(token, str) or not token:
-            raise _refusal("unauthorized", "Log in first.")
+            raise _refusal("unauthorized", "Log in first.", lang)
         user = await intents.read(user_for_token, token=token)
         if user is None:
-            raise _refusal("unauthorized", "The session has ended; log in again.")
-        await sio.save_session(sid, {"user": user.model_dump(mode="json")})
+            raise _refusal("unauthorized", "The session has ended; log in again.", lang)
+        # The language every ack of this socket answers in.
+        await sio.save_session(sid, {"user": user.model_dump(mode="json"), "lang": lang})
         # A logout of this session disconnects the socket; disabling the account, all of its sockets
         # (realtime/sessions.py).
         await sio.enter_room(sid, session_room(token))
@@ -160,8 +182,11 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
         await intents.read(visible_meeting, user=user, meeting_id=body.meeting_id)
         # Enter the rooms first: an event committed meanwhile then reaches the
         # client live or in `missed` (or both; seq tells the duplicates apart).
-        await sio.enter_room(sid, meeting_room(body.meeting_id))
-        await sio.enter_room(sid, user_room(body.meeting_id, user.id))
+        # A hall screen (watch) hears the meeting in a room of its own: never anyone's private
+        # events, nor members' shared ink the presenter holds back (meetings/screen.py).
+        rooms = _rooms(body.meeting_id, user.id, watch=body.watch)
+        for room in rooms:
+            await sio.enter_room(sid, room)
         try:
             result = await intents.run(
                 body.meeting_id,
@@ -174,8 +199,8 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
                 watch=body.watch,
             )
         except MeetingError:
-            await sio.leave_room(sid, meeting_room(body.meeting_id))
-            await sio.leave_room(sid, user_room(body.meeting_id, user.id))
+            for room in rooms:
+                await sio.leave_room(sid, room)
             raise
         if not sio.manager.is_connected(sid, "/"):
             # The socket went while its join was committing: its departure may
@@ -185,13 +210,16 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
 
     @handler("meeting:replay", ReplayIn)
     async def on_replay(sid: str, user: UserPublic, body: ReplayIn) -> dict:
-        page = await intents.read(replay_page, user=user, meeting_id=body.meeting_id, since_seq=body.since_seq)
+        watch = screen_room(body.meeting_id) in sio.rooms(sid)
+        page = await intents.read(
+            replay_page, user=user, meeting_id=body.meeting_id, since_seq=body.since_seq, watch=watch
+        )
         return page.model_dump(mode="json")
 
     @handler("meeting:leave", LeaveIn)
     async def on_leave(sid: str, user: UserPublic, body: LeaveIn) -> dict:
-        await sio.leave_room(sid, meeting_room(body.meeting_id))
-        await sio.leave_room(sid, user_room(body.meeting_id, user.id))
+        for room in (*_rooms(body.meeting_id, user.id, watch=False), screen_room(body.meeting_id)):
+            await sio.leave_room(sid, room)
         await intents.run(body.meeting_id, presence.depart, sid=sid, meeting_id=body.meeting_id)
         return {"ok": True}
 
@@ -202,7 +230,8 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
     @sio.on("*")
     async def unknown_event(event: Any, sid: str, *args: Any) -> dict:
         # A misspelt or newer event is answered too, not left waiting for an ack.
-        return Invalid(f"There is no event {str(event)[:100]!r}.").to_ack()
+        unknown = Invalid("There is no event '{event}'.", params={"event": str(event)[:100]})
+        return unknown.to_ack(await session_language(sio, sid))
 
 
 # A socket handler: `async def fn(sid, user, payload) -> ack dict`.
@@ -219,26 +248,34 @@ def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]],
             # Any number of arguments: python-socketio passes each one, and a
             # handler that cannot take them raises before it can answer.
             async def on_event(sid: str, *args: Any):
+                lang = None
                 try:
+                    session = await sio.get_session(sid)
+                    lang = session.get("lang")
                     data = args[0] if len(args) == 1 else None
                     if not isinstance(data, dict):
-                        raise Invalid(f"{event} takes one object.")
+                        raise Invalid("{event} takes one object.", params={"event": event})
                     try:
                         # Strict, as JSON: "1" is no id and 2.0 no page. The
                         # payload came as JSON, so it goes back to it whole.
                         payload = model.model_validate_json(json.dumps(data), strict=True)
                     except ValidationError as exc:
-                        raise Invalid(f"{event}: {_first_problem(exc)}") from None
+                        problem = invalid_input(exc.errors()[0], skip=())
+                        raise Invalid(
+                            "{event}: {problem}", params={"event": event, "problem": problem.as_text()}
+                        ) from None
                     except (ValueError, RecursionError):
-                        raise Invalid(f"{event}: the payload is not plain JSON.") from None
-                    session = await sio.get_session(sid)
+                        raise Invalid("{event}: the payload is not plain JSON.", params={"event": event}) from None
                     user = UserPublic.model_validate(session["user"])
                     return await fn(sid, user, payload)
                 except MeetingError as exc:
-                    return exc.to_ack()
+                    return exc.to_ack(lang)
                 except Exception:
                     log.exception("socket event %s failed", event)
-                    return {"ok": False, "error": {"code": "internal", "message": "The server could not do this."}}
+                    return {
+                        "ok": False,
+                        "error": error_body("internal", "The server could not do this.", lang)["error"],
+                    }
 
             sio.on(event, observability.logged_socket_event(event, on_event))
             return fn
@@ -248,11 +285,11 @@ def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]],
     return handler
 
 
+def _rooms(meeting_id: int, user_id: int, *, watch: bool) -> tuple[str, ...]:
+    if watch:
+        return (screen_room(meeting_id),)
+    return (meeting_room(meeting_id), user_room(meeting_id, user_id))
+
+
 def _joined_meetings(session: Session, sid: str) -> list[int]:
     return sorted(set(session.exec(select(Presence.meeting_id).where(Presence.sid == sid))))
-
-
-def _first_problem(exc: ValidationError) -> str:
-    error = exc.errors()[0]
-    where = ".".join(str(part) for part in error["loc"]) or "payload"
-    return f"{where}: {error['msg']}"

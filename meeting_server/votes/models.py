@@ -61,6 +61,9 @@ class Vote(SQLModel, table=True):
     # None is SQL NULL, not JSON null: not closed yet.
     tally: dict[str, int] | None = Field(default=None, sa_column=Column(sa.JSON(none_as_null=True)))
     result: dict[str, Any] | None = Field(default=None, sa_column=Column(sa.JSON(none_as_null=True)))
+    # Secret votes: paper ballots counted per option at the console (counts only, no voter), and who counted.
+    paper_tally: dict[str, int] | None = Field(default=None, sa_column=Column(sa.JSON(none_as_null=True)))
+    paper_recorded_by: int | None = Field(default=None, foreign_key="user.id")
     created_by: int = Field(foreign_key="user.id")
     opened_by: int | None = Field(default=None, foreign_key="user.id")
     closed_by: int | None = Field(default=None, foreign_key="user.id")
@@ -112,6 +115,8 @@ class NamedBallot(SQLModel, table=True):
     vote_id: int = Field(foreign_key="vote.id", primary_key=True)
     user_id: int = Field(foreign_key="user.id", primary_key=True)
     choice: str = Field(max_length=200)
+    # The secretary or chair who recorded it at the console for a voter without a tablet; None: the voter's own.
+    recorded_by: int | None = Field(default=None, foreign_key="user.id")
 
 
 # ---- API shapes -------------------------------------------------------------
@@ -167,6 +172,21 @@ class BallotIn(TrimmedInput):
     choice: str = PField(min_length=1, max_length=200)
     # Secret votes: hex SHA-256 of a nonce only the voter knows.
     receipt_hash: str | None = PField(default=None, pattern=r"^[0-9a-fA-F]{64}$")
+    # The secretary or chair records the ballot of this participant (present, without a tablet). Named votes only.
+    on_behalf_of: Id | None = None
+
+
+class PaperTallyIn(TrimmedInput):
+    """A secret vote's paper ballots, counted per option at the console. Replaces the previous count."""
+
+    tally: dict[str, int]
+
+    @field_validator("tally")
+    @classmethod
+    def _counts(cls, value: dict[str, int]) -> dict[str, int]:
+        if any(count < 0 or count > 100_000 for count in value.values()):
+            raise ValueError("a count is a whole number from 0")
+        return value
 
 
 class QuorumSnapshot(BaseModel):
@@ -176,9 +196,37 @@ class QuorumSnapshot(BaseModel):
     overridden: bool
 
 
+class RecordedBy(BaseModel):
+    user_id: int
+    full_name: str
+
+
 class BallotPublic(BaseModel):
     user_id: int
+    full_name: str
     choice: str
+    # A ballot the secretary or chair recorded at the console; left out for the voter's own.
+    recorded_by: RecordedBy | None = PField(default=None, exclude_if=lambda v: v is None)
+
+
+class Voter(BaseModel):
+    user_id: int
+    full_name: str
+
+
+class TurnoutPublic(BaseModel):
+    """Who has voted in an open (or closed) vote, for the console: names, never choices.
+    Who voted is not secret, even in a secret vote; what they chose is."""
+
+    vote_id: int
+    cast: int
+    eligible: int
+    # The voting participants attending when the vote opened (the snapshot) and not voted yet.
+    not_voted: list[Voter]
+    # Entitled but not attending when the vote opened: no ballot for them.
+    absent: list[Voter]
+    # Secret votes: paper ballots counted so far (part of `cast`).
+    paper: int
 
 
 class VotePublic(BaseModel):
@@ -200,10 +248,14 @@ class VotePublic(BaseModel):
     opened_at: str | None
     closed_at: str | None
     quorum: QuorumSnapshot | None
+    # The voting participants attending when the vote opened: who may vote ("present at the vote: 7/9").
+    attending: int | None = None
     tally: dict[str, int] | None
     result: dict | None
     # Closed named votes only.
     ballots: list[BallotPublic] | None
+    # Secret votes: paper ballots counted per option at the console (part of the tally), once any were.
+    paper: dict[str, int] | None = None
     # Secret votes, once closed: GET /api/votes/{id}/receipts lists the receipts.
     receipts_published: bool
     # A meeting of a body: the body's whole membership, the base of the "of the members"
@@ -212,9 +264,11 @@ class VotePublic(BaseModel):
 
 
 class MyVotePublic(VotePublic):
-    """A vote as one user sees it: plus whether that user has voted."""
+    """A vote as one user sees it: plus whether that user has voted, and whether
+    they may (entitled and attending when it opened; not marked absent or left since)."""
 
     voted: bool
+    may_vote: bool = False
 
 
 class Receipt(BaseModel):

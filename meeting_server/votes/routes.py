@@ -7,7 +7,17 @@ from fastapi import APIRouter, Response, status
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
 from meeting_server.votes import service
-from meeting_server.votes.models import BallotIn, CastResult, MyVotePublic, Receipts, VoteCreate, VoteOpenIn, VoteUpdate
+from meeting_server.votes.models import (
+    BallotIn,
+    CastResult,
+    MyVotePublic,
+    PaperTallyIn,
+    Receipts,
+    TurnoutPublic,
+    VoteCreate,
+    VoteOpenIn,
+    VoteUpdate,
+)
 
 router = APIRouter(tags=["votes"])
 
@@ -67,11 +77,34 @@ async def close_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
     status_code=status.HTTP_201_CREATED,
 )
 async def cast_ballot(vote_id: Id, body: BallotIn, user: CurrentUser, ctx: Ctx) -> CastResult:
-    """Cast the caller's one ballot; a second gets 409 already_voted."""
+    """Cast the caller's one ballot; a second gets 409 already_voted, one from a
+    participant not attending when the vote opened 409 absent. With
+    `on_behalf_of`, the secretary or chair records a present participant's
+    ballot (named votes only: 409 secret_vote)."""
     meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
     return await ctx.intents.run(
-        meeting_id, service.cast_ballot, user=user, vote_id=vote_id, choice=body.choice, receipt_hash=body.receipt_hash
+        meeting_id,
+        service.cast_ballot,
+        user=user,
+        vote_id=vote_id,
+        choice=body.choice,
+        receipt_hash=body.receipt_hash,
+        on_behalf_of=body.on_behalf_of,
     )
+
+
+@router.post("/api/votes/{vote_id}/paper", response_model=MyVotePublic)
+async def record_paper(vote_id: Id, body: PaperTallyIn, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
+    """A secret vote's paper ballots counted per option (secretary, chair): replaces the
+    count before, adds to the tally at close; 409 not_secret for a named vote."""
+    meeting_id = await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id)
+    return await ctx.intents.run(meeting_id, service.record_paper, user=user, vote_id=vote_id, tally=body.tally)
+
+
+@router.get("/api/votes/{vote_id}/turnout", response_model=TurnoutPublic)
+async def turnout(vote_id: Id, user: CurrentUser, ctx: Ctx) -> TurnoutPublic:
+    """Who has not voted yet, and who may not, by name (secretary, chair); never a choice."""
+    return await ctx.intents.read(service.turnout, user=user, vote_id=vote_id)
 
 
 @router.get("/api/votes/{vote_id}/receipts", response_model=Receipts)

@@ -9,6 +9,15 @@ What is emitted, to the whole meeting: `vote:opened`, `vote:progress` after
 each ballot (how many voted, never what), `vote:closed` with tally and
 result. Drafts are not announced. No event, log line or answer to anyone
 but the voter ties a secret choice to a person; choices are never logged.
+
+Who may vote follows attendance, as it stood when the vote opened: the roll
+(`vote_roll`) snapshots every voting participant and whether they attended
+then. A ballot from someone not attending then, or marked absent or gone
+since, is refused with `absent`. The secretary or the chair records the
+ballot of a participant present without a tablet (`on_behalf_of`, named
+votes only: the ballot carries `recorded_by` and is audited); in a secret
+vote they record the paper ballots' counts per option instead
+(`record_paper`), never who chose what.
 """
 
 from __future__ import annotations
@@ -20,12 +29,12 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from meeting_server.archive import audit
-from meeting_server.auth.models import UserPublic
+from meeting_server.auth.models import User, UserPublic
 from meeting_server.errors import AlreadyVoted, Conflict, Forbidden, Invalid, NotFound
 from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import can_control, controlled_meeting, ensure_not_closed, visible_meeting
-from meeting_server.meetings.attendance import attending_voter_ids, member_base, quorum_of, voting_user_ids
-from meeting_server.meetings.models import AgendaItem, Meeting, MeetingStatus
+from meeting_server.meetings.attendance import attending_voter_ids, attends, member_base, quorum_of, voting_user_ids
+from meeting_server.meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus
 from meeting_server.timeutil import iso, utcnow
 from meeting_server.votes import rules
 from meeting_server.votes.events import VoteClosed, VoteOpened, VoteProgress
@@ -37,10 +46,13 @@ from meeting_server.votes.models import (
     QuorumSnapshot,
     Receipt,
     Receipts,
+    RecordedBy,
     SecretBallot,
+    TurnoutPublic,
     Vote,
     VoteCreate,
     VotePublic,
+    Voter,
     VoteRoll,
     VoteStatus,
     VoteUpdate,
@@ -116,15 +128,37 @@ def views(session: Session, votes: list[Vote], user_id: int) -> list[MyVotePubli
     )
     cast = _cast_counts(session, ids)
     return [
-        MyVotePublic(**broadcast(session, vote, cast.get(vote.id, 0)).model_dump(), voted=vote.id in voted)
+        MyVotePublic(
+            **broadcast(session, vote, cast.get(vote.id, 0)).model_dump(),
+            voted=vote.id in voted,
+            may_vote=vote.status == VoteStatus.open and may_vote(session, vote, user_id),
+        )
         for vote in votes
     ]
 
 
+def may_vote(session: Session, vote: Vote, user_id: int) -> bool:
+    """Entitled and attending when the vote opened, and not marked absent or gone since."""
+    roll = session.get(VoteRoll, (vote.id, user_id))
+    return roll is not None and roll.attending and attends(session.get(Attendance, (vote.meeting_id, user_id)))
+
+
+def _names(session: Session, user_ids: set[int]) -> dict[int, str]:
+    if not user_ids:
+        return {}
+    return dict(session.exec(select(User.id, User.full_name).where(col(User.id).in_(user_ids))).all())
+
+
+def _paper_total(vote: Vote) -> int:
+    return sum((vote.paper_tally or {}).values())
+
+
 def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VotePublic:
-    """The vote as the whole meeting may see it."""
+    """The vote as the whole meeting may see it. `cast`: the ballots cast on
+    tablets and at the console (paper ballots are added here)."""
     if cast is None:
         cast = _cast_counts(session, [vote.id]).get(vote.id, 0)
+    cast += _paper_total(vote)
     closed = vote.status == VoteStatus.closed
     quorum = None
     if vote.quorum_required is not None:
@@ -137,11 +171,22 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VotePubl
     ballots = None
     if closed and not vote.secret:
         rows = session.exec(
-            select(NamedBallot.user_id, NamedBallot.choice)
-            .where(NamedBallot.vote_id == vote.id)
-            .order_by(col(NamedBallot.user_id))
-        )
-        ballots = [BallotPublic(user_id=user_id, choice=choice) for user_id, choice in rows]
+            select(NamedBallot).where(NamedBallot.vote_id == vote.id).order_by(col(NamedBallot.user_id))
+        ).all()
+        names = _names(session, {b.user_id for b in rows} | {b.recorded_by for b in rows if b.recorded_by})
+        ballots = [
+            BallotPublic(
+                user_id=b.user_id,
+                full_name=names.get(b.user_id, ""),
+                choice=b.choice,
+                recorded_by=(
+                    RecordedBy(user_id=b.recorded_by, full_name=names.get(b.recorded_by, ""))
+                    if b.recorded_by is not None
+                    else None
+                ),
+            )
+            for b in rows
+        ]
     eligible = vote.eligible if vote.eligible is not None else len(voting_user_ids(session, vote.meeting_id))
     # A body's whole membership: as decided for a closed vote, the meeting's (frozen at opening) otherwise.
     members = (
@@ -163,9 +208,12 @@ def broadcast(session: Session, vote: Vote, cast: int | None = None) -> VotePubl
         opened_at=iso(vote.opened_at),
         closed_at=iso(vote.closed_at),
         quorum=quorum,
+        # How many of the voting participants attended when it opened: the quorum's "present".
+        attending=vote.quorum_present,
         tally=vote.tally,
         result=vote.result,
         ballots=ballots,
+        paper=vote.paper_tally if vote.secret else None,
         receipts_published=closed and vote.secret,
         members=members,
     )
@@ -224,7 +272,7 @@ def update_vote(tx: Tx, user: UserPublic, vote_id: int, data: VoteUpdate) -> MyV
         if name in given:
             value = getattr(data, name)
             if value is None:
-                raise Invalid(f"{name} cannot be null.")
+                raise Invalid("{field} cannot be null.", params={"field": name})
             setattr(vote, name, value)
     if "options" in given:
         if data.options is None:
@@ -276,7 +324,7 @@ def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = Fa
     if meeting.status != MeetingStatus.open:
         raise Conflict("Open the meeting before opening a vote.")
     if vote.status != VoteStatus.draft:
-        raise Conflict(f"The vote is already {vote.status.value}.")
+        raise Conflict("The vote is already open." if vote.status == VoteStatus.open else "The vote is already closed.")
     voters = voting_user_ids(tx.session, meeting.id)
     if not voters:
         raise Conflict("The meeting has no voting participants.")
@@ -287,10 +335,16 @@ def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = Fa
     base = len(voters) if members is None else members
     quorum = rules.quorum(len(attending), base, fraction.numerator, fraction.denominator)
     if not quorum.met and not override_quorum:
-        counted = "voting participants" if members is None else "members of the body"
         raise Conflict(
-            f"No quorum: {quorum.present} of {base} {counted} attend, "
-            f"{quorum.required} are required ({fraction.numerator}/{fraction.denominator}).",
+            "No quorum: {present} of {base} voting participants attend, {required} are required ({fraction})."
+            if members is None
+            else "No quorum: {present} of {base} members of the body attend, {required} are required ({fraction}).",
+            params={
+                "present": quorum.present,
+                "base": base,
+                "required": quorum.required,
+                "fraction": f"{fraction.numerator}/{fraction.denominator}",
+            },
             code="quorum_not_met",
             details={"present": quorum.present, "required": quorum.required, "voting": base},
         )
@@ -325,8 +379,10 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> MyVotePublic:
             select(ballots.choice, sa.func.count()).where(ballots.vote_id == vote.id).group_by(ballots.choice)
         ).all()
     )
-    tally = {option: counted.get(option, 0) for option in options}
-    cast = _cast_counts(tx.session, [vote.id]).get(vote.id, 0)
+    paper = vote.paper_tally or {}
+    tally = {option: counted.get(option, 0) + paper.get(option, 0) for option in options}
+    electronic = _cast_counts(tx.session, [vote.id]).get(vote.id, 0)
+    cast = electronic + _paper_total(vote)
     assert vote.eligible is not None, "counted when the vote opened"
     # In a meeting of a body, the "of the members" rules count its whole membership (frozen at opening).
     members = member_base(tx.session, tx.session.get_one(Meeting, vote.meeting_id))
@@ -338,14 +394,20 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> MyVotePublic:
     vote.closed_by = user.id
     tx.session.add(vote)
     tx.session.flush()
-    tx.notify_after_commit(VoteClosed(meeting_id=vote.meeting_id, vote=broadcast(tx.session, vote, cast)))
+    tx.notify_after_commit(VoteClosed(meeting_id=vote.meeting_id, vote=broadcast(tx.session, vote, electronic)))
     # Totals only: the audit log never holds a ballot.
     audit.record(
         tx.session,
         vote.meeting_id,
         user.id,
         "vote.closed",
-        {"vote_id": vote.id, "tally": tally, "cast": cast, "eligible": vote.eligible, "passed": result.passed},
+        {
+            "vote_id": vote.id,
+            "tally": tally,
+            "cast": cast,
+            "eligible": vote.eligible,
+            "passed": result.passed,
+        },
     )
     return views(tx.session, [vote], user.id)[0]
 
@@ -392,10 +454,17 @@ def cast_ballot(
     choice: str,
     receipt_hash: str | None = None,
     meeting_id: int | None = None,
+    on_behalf_of: int | None = None,
 ) -> CastResult:
     """One ballot of an entitled voter in an open vote. A second one, however it
     arrives (double tap, resend after a reconnect, another node), meets the
     unique key of `vote_voter` and is refused with `already_voted`.
+
+    Only a voter attending when the vote opened (and not marked absent or gone
+    since) may vote: anyone else gets `absent`. With `on_behalf_of`, the
+    secretary or the chair records the ballot of such a voter who has no
+    tablet: named votes only (`secret_vote` otherwise), marked `recorded_by`
+    and audited.
 
     Secret votes answer with the receipt: the hash the voter sent, or, if they
     sent none, a nonce made here, shown this once, of which only the hash is kept."""
@@ -407,24 +476,138 @@ def cast_ballot(
     ensure_not_closed(meeting)
     if vote.status != VoteStatus.open:
         raise Conflict("The vote is not open yet." if vote.status == VoteStatus.draft else "The vote is closed.")
-    if session.get(VoteRoll, (vote.id, user.id)) is None:
+    voter_id, recorded_by = user.id, None
+    if on_behalf_of is not None and on_behalf_of != user.id:
+        if not can_control(session, user, meeting):
+            raise Forbidden("Only the secretary or the chair records a ballot for someone else.")
+        if vote.secret:
+            raise Conflict(
+                "A secret vote's ballot is never recorded for a person: count the paper ballots instead.",
+                code="secret_vote",
+            )
+        voter_id, recorded_by = on_behalf_of, user.id
+    if session.get(VoteRoll, (vote.id, voter_id)) is None:
         raise Forbidden("Only the meeting's voting participants may vote; guests do not.")
+    if not may_vote(session, vote, voter_id):
+        raise Conflict("Not recorded present when the vote opened (or marked absent since): no ballot.", code="absent")
     if choice not in vote.options:
         # The message does not repeat the choice: nothing of a ballot goes into logs.
         raise Invalid("That is not one of the vote's options.")
+    if (
+        vote.secret
+        and vote.paper_tally
+        and _cast_counts(session, [vote.id]).get(vote.id, 0) + _paper_total(vote) >= (vote.quorum_present or 0)
+    ):
+        raise Conflict("Every voter present has voted, paper ballots included: check the paper count.")
     try:
-        session.execute(sa.insert(VoteVoter).values(vote_id=vote.id, user_id=user.id))
+        session.execute(sa.insert(VoteVoter).values(vote_id=vote.id, user_id=voter_id))
     except sa.exc.IntegrityError:
-        raise AlreadyVoted("You have already voted; your first ballot counts.") from None
+        raise AlreadyVoted(
+            "You have already voted; your first ballot counts."
+            if recorded_by is None
+            else "This participant has already voted; the first ballot counts."
+        ) from None
     receipt = None
     if vote.secret:
         receipt = _receipt(receipt_hash)
         _store_secret_ballot(session, vote.id, choice, receipt.hash)
     else:
-        session.execute(sa.insert(NamedBallot).values(vote_id=vote.id, user_id=user.id, choice=choice))
-    cast = _cast_counts(session, [vote.id])[vote.id]
+        session.execute(
+            sa.insert(NamedBallot).values(vote_id=vote.id, user_id=voter_id, choice=choice, recorded_by=recorded_by)
+        )
+    if recorded_by is not None:
+        # A named vote: who chose what is part of the record; who recorded it is named.
+        names = _names(session, {voter_id, recorded_by})
+        audit.record(
+            session,
+            vote.meeting_id,
+            recorded_by,
+            "vote.ballot_recorded",
+            {
+                "vote_id": vote.id,
+                "user_id": voter_id,
+                "full_name": names.get(voter_id, ""),
+                "choice": choice,
+                "recorded_by": {"user_id": recorded_by, "full_name": names.get(recorded_by, "")},
+            },
+        )
+    cast = _cast_counts(session, [vote.id])[vote.id] + _paper_total(vote)
     tx.notify_after_commit(VoteProgress(meeting_id=vote.meeting_id, vote_id=vote.id, cast=cast, eligible=vote.eligible))
     return CastResult(vote_id=vote.id, receipt=receipt)
+
+
+def record_paper(tx: Tx, user: UserPublic, vote_id: int, tally: dict[str, int]) -> MyVotePublic:
+    """A secret vote's paper ballots, counted per option at the console (secretary,
+    chair), for the voters present without a tablet. The count replaces the one
+    before (a recount corrects it) and adds to the tally at close. Counts only:
+    nothing names a paper voter. No more paper ballots than voters attending at
+    the opening who have not voted on a tablet."""
+    vote = _controlled_vote(tx, user, vote_id)
+    if not vote.secret:
+        raise Conflict(
+            "Paper ballots are counted in a secret vote only; record a named ballot for its voter.", code="not_secret"
+        )
+    if vote.status != VoteStatus.open:
+        raise Conflict("The vote is not open yet." if vote.status == VoteStatus.draft else "The vote is closed.")
+    if set(tally) - set(vote.options):
+        raise Invalid("That is not one of the vote's options.")
+    counts = {option: int(tally.get(option, 0)) for option in vote.options}
+    electronic = _cast_counts(tx.session, [vote.id]).get(vote.id, 0)
+    room = (vote.quorum_present or 0) - electronic
+    if sum(counts.values()) > room:
+        raise Conflict(
+            "{paper} paper ballots, but only {room} voters present have not voted on a tablet.",
+            params={"paper": sum(counts.values()), "room": max(room, 0)},
+            details={"paper": sum(counts.values()), "room": max(room, 0)},
+        )
+    vote.paper_tally = counts if any(counts.values()) else None
+    vote.paper_recorded_by = user.id if vote.paper_tally else None
+    tx.session.add(vote)
+    tx.session.flush()
+    audit.record(
+        tx.session,
+        vote.meeting_id,
+        user.id,
+        "vote.paper_counted",
+        {
+            "vote_id": vote.id,
+            "paper": counts,
+            "total": sum(counts.values()),
+            "recorded_by": {"user_id": user.id, "full_name": _names(tx.session, {user.id}).get(user.id, "")},
+        },
+    )
+    cast = electronic + _paper_total(vote)
+    tx.notify_after_commit(VoteProgress(meeting_id=vote.meeting_id, vote_id=vote.id, cast=cast, eligible=vote.eligible))
+    return views(tx.session, [vote], user.id)[0]
+
+
+def turnout(session: Session, user: UserPublic, vote_id: int) -> TurnoutPublic:
+    """Who has not voted yet, by name, for the console (secretary, chair); and who
+    may not (not attending when the vote opened, or gone since). Never a choice:
+    who voted is not secret, what they chose is."""
+    vote, meeting = _visible_vote(session, user, vote_id)
+    if not can_control(session, user, meeting):
+        raise Forbidden("Only the secretary or the chair follows who has voted.")
+    if vote.status == VoteStatus.draft:
+        raise Conflict("The vote is not open yet.")
+    roll = session.exec(select(VoteRoll).where(VoteRoll.vote_id == vote.id).order_by(col(VoteRoll.user_id))).all()
+    voted = set(session.exec(select(VoteVoter.user_id).where(VoteVoter.vote_id == vote.id)))
+    names = _names(session, {r.user_id for r in roll})
+    not_voted: list[Voter] = []
+    absent: list[Voter] = []
+    for r in roll:
+        if r.user_id in voted:
+            continue
+        person = Voter(user_id=r.user_id, full_name=names.get(r.user_id, ""))
+        (not_voted if may_vote(session, vote, r.user_id) else absent).append(person)
+    return TurnoutPublic(
+        vote_id=vote.id,
+        cast=len(voted) + _paper_total(vote),
+        eligible=vote.eligible or 0,
+        not_voted=not_voted,
+        absent=absent,
+        paper=_paper_total(vote),
+    )
 
 
 def _receipt(receipt_hash: str | None) -> Receipt:

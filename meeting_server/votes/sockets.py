@@ -27,5 +27,6 @@ def register(sio: socketio.AsyncServer, ctx: AppContext, handler) -> None:
             choice=body.choice,
             receipt_hash=body.receipt_hash,
             meeting_id=body.meeting_id,
+            on_behalf_of=body.on_behalf_of,
         )
         return result.model_dump(mode="json", exclude_none=True)

@@ -68,7 +68,7 @@ class Pages:
             status_code=error.status,
             status=error.status,
             code=error.code,
-            message=error.message,
+            message=error.text(self.lang(request)),
         )
 
 
@@ -156,31 +156,37 @@ def archive_page(request: Request, user: OptionalUser) -> Response:
     return pages(request).render(request, "archive.html", user)
 
 
-@router.get("/admin/users", response_class=HTMLResponse)
-def admin_users_page(request: Request, user: OptionalUser) -> Response:
+def _admin_page(
+    request: Request, user: UserPublic | None, template: str, refusal: Forbidden, **extra: object
+) -> Response:
+    """A page of the admin's: the login page first, and a page saying why for anyone else."""
     if user is None:
         return _login_redirect(request)
     if user.role != Role.admin:
-        return pages(request).error(request, user, Forbidden("Only an admin may manage accounts."))
-    return pages(request).render(request, "admin_users.html", user, {"me": user.id})
+        return pages(request).error(request, user, refusal)
+    return pages(request).render(request, template, user, extra or None)
+
+
+@router.get("/admin/users", response_class=HTMLResponse)
+def admin_users_page(request: Request, user: OptionalUser) -> Response:
+    return _admin_page(
+        request, user, "admin_users.html", Forbidden("Only an admin may manage accounts."), me=user and user.id
+    )
 
 
 @router.get("/admin/bodies", response_class=HTMLResponse)
 def admin_bodies_page(request: Request, user: OptionalUser) -> Response:
-    if user is None:
-        return _login_redirect(request)
-    if user.role != Role.admin:
-        return pages(request).error(request, user, Forbidden("Only an admin may manage bodies."))
-    return pages(request).render(request, "admin_bodies.html", user)
+    return _admin_page(request, user, "admin_bodies.html", Forbidden("Only an admin may manage bodies."))
+
+
+@router.get("/admin/settings", response_class=HTMLResponse)
+def admin_settings_page(request: Request, user: OptionalUser) -> Response:
+    return _admin_page(request, user, "admin_settings.html", Forbidden("Only an admin may change the settings."))
 
 
 @router.get("/admin/security", response_class=HTMLResponse)
 def admin_security_page(request: Request, user: OptionalUser) -> Response:
-    if user is None:
-        return _login_redirect(request)
-    if user.role != Role.admin:
-        return pages(request).error(request, user, Forbidden("Only an admin may read the security events."))
-    return pages(request).render(request, "admin_security.html", user)
+    return _admin_page(request, user, "admin_security.html", Forbidden("Only an admin may read the security events."))
 
 
 @router.get("/account", response_class=HTMLResponse)

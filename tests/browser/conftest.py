@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import time
 from pathlib import Path
 
 import pytest
@@ -112,11 +111,17 @@ def webkit_login(driver, base_url: str, username: str, path: str, password: str 
 def xvfb():
     if not shutil.which("Xvfb"):
         pytest.fail("Xvfb is missing: `make test` installs it")
-    display = f":{90 + os.getpid() % 9}"
+    # Xvfb picks a free display itself and writes its number to the pipe, so that
+    # parallel test processes never share or fight over one.
+    read_end, write_end = os.pipe()
     process = subprocess.Popen(
-        ["Xvfb", display, "-screen", "0", "1280x900x24", "-nolisten", "tcp"], stderr=subprocess.DEVNULL
+        ["Xvfb", "-displayfd", str(write_end), "-screen", "0", "1280x900x24", "-nolisten", "tcp"],
+        stderr=subprocess.DEVNULL,
+        pass_fds=(write_end,),
     )
-    time.sleep(0.5)
+    os.close(write_end)
+    with os.fdopen(read_end) as announced:
+        display = f":{announced.readline().strip()}"
     yield display
     process.terminate()
     process.wait(5)
@@ -139,3 +144,27 @@ def webkit(xvfb):
     driver.set_window_size(1194, 834)
     yield driver
     driver.quit()
+
+
+@pytest.fixture
+def hall_screen(chromium, server):
+    """The hall screen: a 16:9 wall at 1920x1080, logged in as `api`'s user."""
+    contexts = []
+
+    def open_as(api, path: str):
+        context = chromium.new_context(viewport={"width": 1920, "height": 1080}, base_url=server.base_url)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        login_in_browser(page, api.user["username"], path)
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def connected(page):
+    """Wait until the page's socket is connected (its badge says so)."""
+    page.locator('[data-testid="connection-state"][data-state="connected"]').wait_for(timeout=30000)

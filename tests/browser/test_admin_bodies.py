@@ -13,6 +13,8 @@ import json
 import os
 from pathlib import Path
 
+from playwright.sync_api import expect
+
 from tests.browser.conftest import device_options, login_in_browser
 from tests.support import ADMIN, login, unique
 
@@ -77,7 +79,9 @@ def test_admin_makes_a_body_of_nine_from_a_csv_and_orders_it(playwright_instance
         dialog.wait_for(state="detached")
         editor = page.get_by_test_id("body-editor")
         editor.wait_for()
-        assert page.get_by_test_id("body-name").input_value() == name
+        # The editor may still show the body opened first (the list is the shared server's):
+        # wait for it to open the new one.
+        expect(page.get_by_test_id("body-name")).to_have_value(name)
         assert page.get_by_test_id("body-members-empty").is_visible()
         item = page.locator("[data-testid=body-item][aria-current=true]")
         assert item.get_by_test_id("body-item-name").inner_text() == name

@@ -103,10 +103,15 @@ def test_admin_administers_accounts_in_the_browser(playwright_instance, chromium
 
         # ---- search, then edit role and position -------------------------------------------
         page.get_by_test_id("users-search").fill("ngoc anh")
+        # Typed without diacritics, it finds "Phạm Thị Ngọc Ánh" (other tests on this
+        # server may have their own Ngọc Ánh) and hides everyone else of this committee.
         shown = page.get_by_test_id("user-row")
-        shown.first.wait_for()
-        assert shown.count() == 1 and shown.first.get_attribute("data-username") == names[3]
-        shown.first.get_by_test_id("user-edit").click()
+        ours = page.locator(f'[data-testid=user-row][data-username="{names[3]}"]')
+        ours.wait_for()
+        listed_names = shown.evaluate_all("rows => rows.map(r => r.dataset.username)")
+        assert [n for n in listed_names if n in names] == [names[3]]
+        assert all("Ngọc Ánh" in text for text in shown.all_inner_texts())
+        ours.get_by_test_id("user-edit").click()
         edit = page.get_by_test_id("user-edit-dialog")
         edit.get_by_label(VI["admin.users.field.role"]).select_option("secretary")
         edit.get_by_label(VI["admin.users.field.position"]).fill("Chánh Văn phòng Đảng ủy")

@@ -271,11 +271,17 @@ def test_highlight_from_the_text_layer_and_a_note(world, ipad):
     assert abs(rect[0] - first["x0"]) < 1e-3 and abs(rect[2] - last["x1"]) < 1e-3, "snapped to the words"
     assert abs(rect[1] - min(w["y0"] for w in words[:4])) < 1e-3
     reader.locator('[data-testid="annotation"][data-kind="highlight"]').wait_for(state="attached")
+    # Sharing was not pinned: it lasted for that one highlight, the next mark is private again.
+    tablet.locator('[data-testid="visibility-toggle"][data-visibility="private"]').wait_for()
+    assert not tablet.get_by_test_id("share-pin").is_visible()
 
-    # A note: tap in note mode, write, save.
+    # A note: share it, tap in note mode, write, save.
+    set_visibility(tablet, "shared")
+    assert tablet.get_by_test_id("share-pin").get_attribute("data-pinned") == "false"
     choose(tablet, "tool-note")
     pen(tablet, [(0.7, 0.3)])
     tablet.get_by_test_id("note-popover").wait_for()
+    assert tablet.get_by_test_id("note-shared").get_attribute("aria-pressed") == "true"
     tablet.get_by_test_id("note-text").fill("Đề nghị làm rõ số liệu quý III")
     tablet.get_by_test_id("note-save").click()
     pin = tablet.locator('[data-testid="note-pin"][data-own="true"]')
@@ -285,6 +291,7 @@ def test_highlight_from_the_text_layer_and_a_note(world, ipad):
     assert note["data"]["text"] == "Đề nghị làm rõ số liệu quý III"
     assert abs(note["data"]["x"] - 0.7) < 0.01 and abs(note["data"]["y"] - 0.3) < 0.01
     assert note["visibility"] == "shared"
+    tablet.locator('[data-testid="visibility-toggle"][data-visibility="private"]').wait_for()
 
     # Another member reads it, with the author's name, and cannot edit it.
     reader.locator('[data-testid="note-pin"][data-own="false"]').click()
@@ -345,6 +352,8 @@ def test_eraser_undo_and_the_menu_on_ones_own_mark(world, ipad):
 
 
 def test_hall_screen_shows_shared_strokes_live(world, ipad):
+    """A member's shared stroke reaches the hall screen only once the presenter lets
+    members' shared ink through (off by default); a private one never does."""
     tablet = open_tablet(ipad, world.member, world)
     screen = ipad(world.secretary, f"/meetings/{world.meeting_id}/screen")
     screen.locator('[data-testid="page-image"][data-page="1"]').wait_for()
@@ -357,12 +366,38 @@ def test_hall_screen_shows_shared_strokes_live(world, ipad):
     shared = tablet.locator('[data-testid="annotation"][data-visibility="shared"]')
     shared.wait_for(state="attached")
     stroke_id = shared.get_attribute("data-annotation-id")
-    on_screen = screen.locator(f'[data-testid="annotation"][data-annotation-id="{stroke_id}"]')
-    on_screen.wait_for(state="attached")
-    assert on_screen.get_attribute("d").startswith("M")
-    assert screen.locator('[data-testid="annotation"]').count() == 1, "never a private stroke on the wall"
-    # The screen's own user wrote nothing; it lists shared only even for a participant's private notes.
-    assert screen.errors == []
+    synced(tablet)
+
+    def on_screen(annotation_id: str):
+        return screen.locator(f'[data-testid="annotation"][data-annotation-id="{annotation_id}"]')
+
+    # Held back by default: the presenter's own ink, put after the member's stroke, shows
+    # (events reach the screen in order), the member's does not.
+    secretary = world.secretary.socket()
+    secretary.join(world.meeting_id)
+    presenters = ink(world, color="#1565C0")
+    assert put(secretary, world, presenters)["ok"]
+    secretary.close()
+    on_screen(presenters["id"]).wait_for(state="attached")
+    assert on_screen(stroke_id).count() == 0
+    assert screen.locator('[data-testid="annotation"]').count() == 1
+
+    # The presenter lets members' shared ink through: the stroke appears on the wall...
+    world.secretary.ok("PUT", f"/api/meetings/{world.meeting_id}/screen", json={"show_shared_ink": True})
+    on_screen(stroke_id).wait_for(state="attached")
+    assert on_screen(stroke_id).get_attribute("d").startswith("M")
+    # ...and the next one arrives live.
+    set_visibility(tablet, "shared")
+    pen(tablet, wavy(y=0.7))
+    # Shared on the tablet: the first stroke, the presenter's and this one.
+    tablet.locator('[data-testid="annotation"][data-visibility="shared"]').nth(2).wait_for(state="attached")
+    synced(tablet)
+    ids = {a["id"] for a in server_annotations(world.member, world, page=1) if a["visibility"] == "shared"}
+    [second_id] = ids - {stroke_id, presenters["id"]}
+    on_screen(second_id).wait_for(state="attached")
+    # Never a private stroke on the wall.
+    assert screen.locator('[data-testid="annotation"]').count() == 3
+    assert tablet.errors == [] and screen.errors == []
 
 
 def test_a_shared_stroke_in_progress_is_previewed(world, ipad):

@@ -13,11 +13,8 @@ from pathlib import Path
 import pypdf
 
 from tests.annotation_support import ink, note, put
+from tests.browser.conftest import connected
 from tests.votes_support import attend, open_meeting
-
-
-def connected(page):
-    page.locator('[data-testid="connection-state"][data-state="connected"]').wait_for(timeout=30000)
 
 
 def downloaded(page, link) -> bytes:

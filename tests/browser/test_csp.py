@@ -55,6 +55,7 @@ def test_no_page_breaks_the_content_security_policy(admin_page, demo):
         "/admin/users",
         "/admin/bodies",
         "/admin/security",
+        "/admin/settings",
         "/meetings/999999",  # the error page
         "/docs",
     ]

@@ -14,6 +14,8 @@ def test_a_refused_upload_reads_in_vietnamese(world, ipad, tmp_path):
     console = ipad(world.secretary, f"/meetings/{world.meeting_id}/console")
     fake = tmp_path / "bao-cao.pdf"
     fake.write_text("Đây không phải là PDF, chỉ là văn bản.", encoding="utf-8")
+    # The agenda has loaded: the file goes under its item.
+    console.locator(f'[data-testid="upload-item"] option[value="{world.item["id"]}"]').wait_for(state="attached")
     console.get_by_test_id("upload-input").set_input_files(str(fake))
     message = console.get_by_test_id("upload-message")
     message.wait_for(state="visible")
@@ -21,10 +23,10 @@ def test_a_refused_upload_reads_in_vietnamese(world, ipad, tmp_path):
     vi = json.loads((Path(__file__).parents[2] / "web_client/i18n/vi.json").read_text(encoding="utf-8"))
     text = message.inner_text()
     assert vi["console.upload_not_pdf"] in text
-    # The server's English sentence (still in the HTTP answer) is not shown.
+    # The server's English sentence (its answer to an English client) is not shown.
     served = httpx.post(
         f"{world.secretary.base_url}/api/agenda/{world.item['id']}/documents",
-        headers={"Authorization": f"Bearer {world.secretary.token}"},
+        headers={"Authorization": f"Bearer {world.secretary.token}", "Accept-Language": "en"},
         files={"file": ("x.pdf", b"not a pdf", "application/pdf")},
     ).json()["error"]["message"]
     assert served and served not in text

@@ -10,8 +10,7 @@ import pytest
 
 from tests.browser.conftest import CHROMIUM, device_options, login_in_browser
 from tests.conftest import new_user
-from tests.support import PASSWORD, keep_password, unique
-from tests.test_preparation import make_body
+from tests.support import PASSWORD, keep_password, make_body, unique
 
 SHOTS = Path("/tmp/shots/prepare")
 LAPTOP = {"viewport": {"width": 1366, "height": 768}}
@@ -25,14 +24,13 @@ def office(admin, server):
     member = keep_password(new_user(admin, "member", "Lê Văn Đảng Viên"), PASSWORD)
     others = [new_user(admin, "member", name) for name in ("Phạm Thị Hoa", "Võ Minh Tâm")]
     body_name = unique("Ban Thường vụ ")
-    body_id = make_body(admin, server, [chair, member, *others], name=body_name)
+    body_id = make_body(admin, [chair, member, *others], name=body_name)["id"]
     return {
         "secretary": secretary,
         "chair": chair,
         "member": member,
         "others": others,
         "body": (body_id, body_name),
-        "bodies_api": admin.get("/api/bodies").status_code == 200,
     }
 
 
@@ -79,17 +77,10 @@ def test_prepare_publish_answer_and_open(playwright_instance, chromium, server, 
     page.get_by_test_id("meeting-title").fill("Hội nghị Ban Thường vụ tháng 12")
     page.get_by_test_id("meeting-starts-at").fill("2026-12-15T08:00")
     page.get_by_test_id("meeting-location").fill("Phòng họp tầng 2")
-    if office["bodies_api"]:
-        # Choosing the body invites its members to vote (the secretary, not a member, stays as invited).
-        page.get_by_test_id("meeting-body").select_option(str(body_id))
-        page.locator(f'[data-testid="participant"][data-user-id="{member.id}"][data-voting="true"]').wait_for()
-        assert page.get_by_test_id("participant").count() == 5
-    else:
-        # Until /api/bodies is on this checkout: the members chosen by name, as a body would.
-        for person in (chair, member, *office["others"]):
-            page.get_by_test_id("people-search").fill(person.user["full_name"])
-            page.get_by_test_id("people-result").first.click()
-        assert page.get_by_test_id("participant").count() == 5
+    # Choosing the body invites its members to vote (the secretary, not a member, stays as invited).
+    page.get_by_test_id("meeting-body").select_option(str(body_id))
+    page.locator(f'[data-testid="participant"][data-user-id="{member.id}"][data-voting="true"]').wait_for()
+    assert page.get_by_test_id("participant").count() == 5
     # Chosen by name, with search that ignores diacritics; a guest does not vote.
     page.get_by_test_id("participant-remove").last.wait_for()
     page.get_by_test_id("people-search").fill("vo minh")
@@ -170,8 +161,7 @@ def test_prepare_publish_answer_and_open(playwright_instance, chromium, server, 
     card = tablet.locator(f'[data-testid="meeting"][data-meeting-id="{meeting_id}"]')
     card.wait_for(timeout=10_000)
     card.get_by_test_id("new-badge").wait_for()
-    if office["bodies_api"]:
-        assert body_name in card.inner_text()
+    assert body_name in card.inner_text()
     shoot(tablet, "index-new-ipad")
 
     # Opening it clears the badge.

@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { zoneOfIso, formatMeetingTime } from "../../web_client/static/js/logic/datetime.js";
+import { zoneOfIso, formatMeetingTime, dayIn, formatDay } from "../../web_client/static/js/logic/datetime.js";
 
 test("zoneOfIso reads the offset", () => {
   assert.equal(zoneOfIso("2026-12-08T08:00:00+07:00"), "Etc/GMT-7");
@@ -22,4 +22,17 @@ test("a meeting time shows in its own offset, whatever the device zone", () => {
 test("bad input does not throw", () => {
   assert.equal(formatMeetingTime("", "vi-VN"), "");
   assert.equal(formatMeetingTime("not a date", "vi-VN"), "not a date");
+});
+
+test("a time written in UTC shows in the meeting's time zone when it is given", () => {
+  // Closed at 21:00 in Hanoi: the server writes 14:00 UTC; the page says 21:00.
+  assert.equal(formatMeetingTime("2026-11-28T14:00:00+00:00", "en-GB", "Asia/Ho_Chi_Minh"), "Saturday, 28/11/2026 · 21:00");
+  assert.equal(formatMeetingTime("2026-11-28T14:00:00+00:00", "en-GB"), "Saturday, 28/11/2026 · 14:00");
+});
+
+test("the day of a moment is the day in the meeting's time zone", () => {
+  assert.equal(dayIn("2026-11-27T20:00:00+00:00", "Asia/Ho_Chi_Minh"), "2026-11-28");
+  assert.equal(dayIn("2026-11-27T20:00:00+00:00", "UTC"), "2026-11-27");
+  assert.equal(formatDay("2026-11-28", "vi-VN"), "Thứ Bảy, 28/11/2026");
+  assert.equal(formatDay("nonsense", "vi-VN"), "");
 });

@@ -5,6 +5,7 @@ import { t, locale } from "./lib/i18n.js";
 import { h, icon } from "./lib/dom.js";
 import { initHeader, formatDateTime } from "./common.js";
 import { markTerms, queryTerms } from "./logic/fold.js";
+import { formatDay } from "./logic/datetime.js";
 
 initHeader();
 
@@ -67,9 +68,13 @@ function meetingCard(m) {
     h("div", { class: "meeting-card-main" },
       h("h2", { class: "meeting-title" }, m.title),
       h("dl", { class: "meeting-facts" },
-        h("div", {}, h("dt", {}, t("index.when")), h("dd", {}, formatDateTime(m.starts_at, locale()))),
+        // The day it was held (in the meeting's time zone), not the day it was scheduled for.
+        m.held_on
+          ? h("div", {}, h("dt", {}, t("index.held_on")), h("dd", { dataset: { testid: "archive-held-on" } }, formatDay(m.held_on, locale())))
+          : h("div", {}, h("dt", {}, t("index.when")), h("dd", {}, formatDateTime(m.starts_at, locale(), m.timezone))),
         m.location ? h("div", {}, h("dt", {}, t("index.where")), h("dd", {}, m.location)) : null,
-        m.closed_at ? h("div", {}, h("dt", {}, t("archive.closed_at")), h("dd", {}, formatDateTime(m.closed_at, locale()))) : null),
+        m.closed_at ? h("div", {}, h("dt", {}, t("archive.closed_at")),
+          h("dd", { dataset: { testid: "archive-closed-at" } }, formatDateTime(m.closed_at, locale(), m.timezone))) : null),
       details),
     h("div", { class: "meeting-actions" },
       h("a", { class: "btn btn-primary", href: `/api/meetings/${m.id}/minutes.pdf`, target: "_blank", dataset: { testid: "archive-minutes" } },

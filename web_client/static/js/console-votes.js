@@ -13,7 +13,7 @@ import { voteFormDialog } from "./components/vote-form-dialog.js";
 import { confirmDialog } from "./components/confirm-dialog.js";
 import { quorumRuleDialog } from "./components/quorum-rule-dialog.js";
 import { currentAttendance, computeCounts, attendanceBody } from "./logic/attendance.js";
-import { upsertVote, withProgress, progressOf, quorumRefusal } from "./logic/votes.js";
+import { upsertVote, withProgress, progressOf, quorumRefusal, optionLabel } from "./logic/votes.js";
 
 /** Wire the attendance and votes panels of the console; returns {render(meeting, rtState)}. */
 export function mountConsoleVotes({ meetingId, participants, summary, votes: votesEl }) {
@@ -21,6 +21,12 @@ export function mountConsoleVotes({ meetingId, participants, summary, votes: vot
   let rtState = null;
   let votes = [];
   const busy = new Set(); // vote ids with a request in flight
+  const turnouts = new Map(); // open vote id -> who has not voted yet (GET /api/votes/{id}/turnout)
+  let me = null; // the console user's id: the secretary and the chair vote here too
+  api("GET", "/api/me").then((u) => {
+    me = u ? u.id : null;
+    renderVotes();
+  }).catch(() => {});
   const pending = new Map(); // user id -> attendance entry sent, until the event confirms it
   const attendance = new AttendancePanel(participants, summary);
   const panel = new VotePanel(votesEl);
@@ -47,7 +53,8 @@ export function mountConsoleVotes({ meetingId, participants, summary, votes: vot
     const server = new Map(((now && now.attendance) || []).map((a) => [Number(a.user_id), a]));
     for (const [id, entry] of pending) {
       const a = server.get(id);
-      const shown = a && a.status === entry.status && (a.reason || "") === entry.reason;
+      const shown = a && a.status === entry.status && (a.reason || "") === entry.reason
+        && Boolean(a.left_at) === Boolean(entry.left_at);
       if (shown || (event && entry.answered)) pending.delete(id);
     }
   }
@@ -63,25 +70,94 @@ export function mountConsoleVotes({ meetingId, participants, summary, votes: vot
       live: (rtState && rtState.present) || [],
       readOnly: meetingStatus() === "closed",
       pending: new Set(pending.keys()),
+      zone: meeting.timezone,
+      openedAt: meeting.opened_at,
     });
   }
 
   function renderVotes() {
     if (!meeting) return;
-    panel.render({ votes, status: meetingStatus(), items: meeting.agenda || [], busy });
+    panel.render({ votes, status: meetingStatus(), items: meeting.agenda || [], busy, turnouts, me });
+  }
+
+  // ---- who has not voted, and ballots recorded here -----------------------------------
+
+  /** Fetch who has not voted yet in each open vote (names, never choices). */
+  async function loadTurnouts() {
+    const open = votes.filter((v) => v.status === "open");
+    for (const id of [...turnouts.keys()]) if (!open.some((v) => Number(v.id) === id)) turnouts.delete(id);
+    await Promise.all(open.map(async (v) => {
+      try {
+        turnouts.set(Number(v.id), await api("GET", `/api/votes/${v.id}/turnout`));
+      } catch {
+        turnouts.delete(Number(v.id));
+      }
+    }));
+    renderVotes();
+  }
+
+  /** The console user's own ballot, or one recorded for a present member without a tablet. */
+  async function recordBallot({ id, user_id: userId, choice, name }) {
+    const vote = votes.find((v) => Number(v.id) === Number(id));
+    if (!vote) return;
+    const self = Number(userId) === Number(me);
+    const ok = await confirmDialog({
+      testid: "vote-record-dialog",
+      title: t(self ? "vote.panel.vote_self_title" : "vote.panel.record_title"),
+      text: t(self ? "vote.panel.vote_self_text" : "vote.panel.record_text", { name, option: optionLabel(choice, t), title: vote.title }),
+      detail: self ? null : t("vote.panel.record_note"),
+      confirm: t(self ? "vote.panel.vote_self_confirm" : "vote.panel.record_confirm"),
+      confirmTestid: "vote-record-confirm",
+      cancelTestid: "vote-dialog-cancel",
+    });
+    if (!ok) return;
+    await withBusy(id, async () => {
+      try {
+        await api("POST", `/api/votes/${id}/ballot`, self ? { choice } : { choice, on_behalf_of: userId });
+        toast(t(self ? "vote.panel.vote_self_done" : "vote.panel.record_done", { name }), "success");
+      } catch (err) {
+        toast(`${name}: ${err.message}`, "error", 6000);
+      }
+    });
+    loadTurnouts();
+  }
+
+  /** A secret vote's paper ballots, counted per option (replaces the count before). */
+  async function recordPaper({ id, tally }) {
+    const body = {};
+    for (const [option, value] of Object.entries(tally)) {
+      const n = Number(value);
+      if (!Number.isInteger(n) || n < 0) {
+        toast(t("vote.panel.paper_invalid"), "error");
+        return;
+      }
+      body[option] = n;
+    }
+    await withBusy(id, async () => {
+      try {
+        upsert(await api("POST", `/api/votes/${id}/paper`, { tally: body }));
+        toast(t("vote.panel.paper_done"), "success");
+      } catch (err) {
+        toast(err.message, "error", 6000);
+      }
+    });
+    loadTurnouts();
   }
 
   // ---- attendance ----------------------------------------------------------------
 
-  async function setAttendance({ user_id: userId, status, reason }) {
-    const r = attendanceBody(status, reason);
+  async function setAttendance({ user_id: userId, status, reason, left = false }) {
+    const r = attendanceBody(status, reason, left);
     if (r.error) {
       toast(t(r.error), "error");
       return;
     }
     const person = (meeting.participants || []).find((p) => Number(p.user_id) === Number(userId));
     // Shown at once; the attendance:changed that follows the answer replaces it.
-    const entry = { user_id: userId, status, reason: r.body.reason || "", checked_in_at: null, answered: false };
+    const entry = {
+      user_id: userId, status, reason: r.body.reason || "", checked_in_at: null,
+      left_at: r.body.left ? new Date().toISOString() : null, answered: false,
+    };
     pending.set(Number(userId), entry);
     renderAttendance();
     try {
@@ -125,6 +201,7 @@ export function mountConsoleVotes({ meetingId, participants, summary, votes: vot
       toast(err.message, "error", 6000);
     }
     renderVotes();
+    loadTurnouts();
   }
 
   function upsert(vote) {
@@ -261,6 +338,8 @@ export function mountConsoleVotes({ meetingId, participants, summary, votes: vot
   votesEl.addEventListener("vote:open", (e) => openVote(e.detail.id));
   votesEl.addEventListener("vote:close", (e) => closeVote(e.detail.id));
   votesEl.addEventListener("vote:delete", (e) => removeVote(e.detail.id));
+  votesEl.addEventListener("vote:record", (e) => recordBallot(e.detail));
+  votesEl.addEventListener("vote:paper", (e) => recordPaper(e.detail));
 
   document.addEventListener("rt:state", (e) => {
     // Every (re)join: fetch the list again (drafts made on another console,
@@ -268,16 +347,25 @@ export function mountConsoleVotes({ meetingId, participants, summary, votes: vot
     rtState = e.detail.state;
     loadVotes();
   });
-  document.addEventListener("rt:vote:opened", (e) => upsert(e.detail.data.vote));
-  document.addEventListener("rt:vote:closed", (e) => upsert(e.detail.data.vote));
+  document.addEventListener("rt:vote:opened", (e) => {
+    upsert(e.detail.data.vote);
+    loadTurnouts();
+  });
+  document.addEventListener("rt:vote:closed", (e) => {
+    upsert(e.detail.data.vote);
+    loadTurnouts();
+  });
   document.addEventListener("rt:vote:progress", (e) => {
     votes = votes.map((v) => withProgress(v, e.detail.data));
     renderVotes();
+    // Who has voted changed: the list of those who have not, by name.
+    if (!e.detail.replay) loadTurnouts();
   });
   document.addEventListener("rt:attendance:changed", (e) => {
     rtState = e.detail.state;
     settlePending({ event: true });
     renderAttendance();
+    if (votes.some((v) => v.status === "open")) loadTurnouts();
   });
 
   return {

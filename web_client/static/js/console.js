@@ -1,6 +1,11 @@
 // Secretary's console (/meetings/{id}/console): present documents, turn pages,
 // open/close the meeting, see attendance, add agenda items, upload documents.
-import { t } from "./lib/i18n.js";
+//
+// Preview before live: choosing a document or a thumbnail (or "Xem trước")
+// only shows it here; the room moves when the presenter presses "Trình chiếu
+// trang này". On the live page, the page controls and keys move everyone.
+// The hall screen's mode and its shared-ink gate are chosen here too.
+import { t, locale } from "./lib/i18n.js";
 import { pageData } from "./lib/page-data.js";
 import { api, upload, fetchMeeting, documentsOf, findDocument, ackErrorMessage } from "./lib/api.js";
 import { h } from "./lib/dom.js";
@@ -13,6 +18,7 @@ import { AgendaPanel } from "./components/agenda-panel.js";
 import { paintMeetingHeader, toast } from "./meeting-common.js";
 import { confirmDialog } from "./components/confirm-dialog.js";
 import { stepView, clampPage } from "./logic/follow.js";
+import { formatDay } from "./logic/datetime.js";
 import { mountConsoleVotes } from "./console-votes.js";
 import { mountConsoleMinutes } from "./console-minutes.js";
 import { withServerAttendance } from "./logic/attendance.js";
@@ -39,6 +45,13 @@ const els = {
   open: $("[data-testid=open-meeting]"),
   close: $("[data-testid=close-meeting]"),
   closedNote: $("[data-closed-note]"),
+  present: $("[data-testid=present-this]"),
+  backToLive: $("[data-testid=back-to-live]"),
+  startPreview: $("[data-testid=start-preview]"),
+  screenCard: $("[data-screen-card]"),
+  screenModes: [...document.querySelectorAll("[data-screen-mode]")],
+  sharedInk: $("[data-testid=screen-shared-ink]"),
+  screenLink: $("[data-testid=open-hall-screen]"),
   participants: $("[data-testid=participants]"),
   addForm: $("[data-add-item-form]"),
   addTitle: $("[data-testid=agenda-title]"),
@@ -60,6 +73,8 @@ let rtState = null;
 let pending = null;
 let requestNo = 0;
 let selectedDocId = null; // document shown when nothing is presented yet
+// What the console looks at without moving the room ({document_id, page}), or null: live.
+let preview = null;
 
 const pageView = new PageView(els.stage, { fit: "page", prefetchAhead: 2, prefetchBehind: 1, inset: 12 });
 const thumbs = new ThumbStrip(els.thumbs, { thumbWidth: 112 });
@@ -71,6 +86,7 @@ function presenter() {
 }
 
 function shownView() {
+  if (preview) return preview;
   if (pending) return pending;
   const p = presenter();
   if (p) return p;
@@ -92,9 +108,12 @@ function render() {
   els.close.hidden = st !== "open";
   els.closedNote.hidden = st !== "closed";
   document.body.dataset.meetingStatus = st || "";
+  renderScreenControls(st);
 
   const p = presenter();
   agenda.setPresenting(p ? p.document_id : null);
+  // A closed meeting moves no one: whatever the console looks at is only a look.
+  if (st === "closed" && !preview && p) preview = { ...p };
   const view = shownView();
   const doc = view ? findDocument(meeting, view.document_id) : null;
   const readOnly = st === "closed";
@@ -106,7 +125,9 @@ function render() {
     els.indicator.textContent = "";
     els.docTitle.textContent = "";
     els.center.dataset.live = "false";
+    els.center.dataset.mode = "live";
     for (const b of [els.prev, els.next, els.first, els.last]) b.disabled = true;
+    els.present.hidden = els.backToLive.hidden = els.startPreview.hidden = true;
     agenda.setActive(null);
     renderParticipants();
     return;
@@ -119,16 +140,20 @@ function render() {
   thumbs.setPresenterPage(p && Number(p.document_id) === Number(doc.id) ? p.page : null);
   agenda.setActive(doc.id);
   els.docTitle.textContent = doc.title;
-  const live = p && Number(p.document_id) === Number(doc.id);
+  const live = !preview && p && Number(p.document_id) === Number(doc.id);
   els.center.dataset.live = String(Boolean(live));
+  els.center.dataset.mode = preview ? "preview" : "live";
+  els.present.hidden = !preview || readOnly;
+  els.backToLive.hidden = !preview || readOnly || !p;
+  els.startPreview.hidden = Boolean(preview) || readOnly || !p;
   els.indicator.dataset.page = String(view.page);
   els.indicator.dataset.count = String(count);
   els.indicator.textContent = t("tablet.page_of", { page: view.page, count });
   els.jump.max = String(count);
-  els.prev.disabled = readOnly || view.page <= 1;
-  els.first.disabled = readOnly || view.page <= 1;
-  els.next.disabled = readOnly || view.page >= count;
-  els.last.disabled = readOnly || view.page >= count;
+  els.prev.disabled = view.page <= 1;
+  els.first.disabled = view.page <= 1;
+  els.next.disabled = view.page >= count;
+  els.last.disabled = view.page >= count;
   renderParticipants();
 }
 
@@ -197,18 +222,50 @@ async function turnTo(view) {
   render();
 }
 
+/** Previewing, the controls leaf through the preview; live, they move the room. */
+function go(view) {
+  if (!view) return;
+  if (preview) setPreview(view, { stay: true });
+  else turnTo(view);
+}
+
+/** Look at `view` here only. Choosing the live page again is live again, unless `stay`. */
+function setPreview(view, { stay = false } = {}) {
+  const doc = view && findDocument(meeting, view.document_id);
+  if (!doc) return;
+  const page = Math.min(Math.max(1, Number(view.page) || 1), doc.page_count);
+  const p = presenter();
+  const isLive = p && Number(p.document_id) === Number(doc.id) && p.page === page;
+  preview = isLive && !stay && status() !== "closed" ? null : { document_id: doc.id, page };
+  showTurnError("");
+  render();
+}
+
+/** "Trình chiếu trang này": the previewed page to everyone. */
+async function presentPreview() {
+  if (!preview || status() === "closed") return;
+  const target = preview;
+  preview = null;
+  await turnTo(target);
+}
+
+function backToLive() {
+  if (status() === "closed") return;
+  preview = null;
+  render();
+}
+
 function step(delta) {
   const view = shownView();
   const doc = view && findDocument(meeting, view.document_id);
   if (!doc) return;
-  const next = stepView(view, delta, doc.page_count);
-  if (next) turnTo(next);
+  go(stepView(view, delta, doc.page_count));
 }
 
 function edge(which) {
   const view = shownView();
   const doc = view && findDocument(meeting, view.document_id);
-  if (doc) turnTo({ document_id: doc.id, page: which === "first" ? 1 : doc.page_count });
+  if (doc) go({ document_id: doc.id, page: which === "first" ? 1 : doc.page_count });
 }
 
 els.prev.addEventListener("click", () => step(-1));
@@ -216,13 +273,24 @@ els.next.addEventListener("click", () => step(1));
 els.first.addEventListener("click", () => edge("first"));
 els.last.addEventListener("click", () => edge("last"));
 els.stage.addEventListener("page:swipe", (e) => step(e.detail.direction === "next" ? 1 : -1));
-els.thumbs.addEventListener("page:select", (e) => turnTo({ document_id: e.detail.document_id, page: e.detail.page }));
+// Choosing a page or a document only previews it: the room stays where it is.
+els.thumbs.addEventListener("page:select", (e) => setPreview({ document_id: e.detail.document_id, page: e.detail.page }));
 els.agenda.addEventListener("document:select", (e) => {
   selectedDocId = e.detail.document_id;
-  const shown = shownView();
-  // Choosing the document already on screen does not send it back to page 1.
-  if (shown && Number(shown.document_id) === Number(e.detail.document_id) && presenter()) return;
-  turnTo({ document_id: e.detail.document_id, page: 1 });
+  const p = presenter();
+  // Choosing the document on screen goes back to its live page, not to page 1.
+  if (p && Number(p.document_id) === Number(e.detail.document_id)) {
+    if (status() === "closed") setPreview(p);
+    else backToLive();
+    return;
+  }
+  setPreview({ document_id: e.detail.document_id, page: 1 });
+});
+els.present.addEventListener("click", () => presentPreview());
+els.backToLive.addEventListener("click", () => backToLive());
+els.startPreview.addEventListener("click", () => {
+  const p = presenter();
+  if (p) setPreview(p, { stay: true });
 });
 // Uploading starts when a file is chosen; Enter in the title field must not reload the page.
 els.uploadForm.addEventListener("submit", (e) => e.preventDefault());
@@ -238,18 +306,55 @@ els.jumpForm.addEventListener("submit", (e) => {
     return;
   }
   els.jump.value = "";
-  turnTo({ document_id: doc.id, page });
+  go({ document_id: doc.id, page });
 });
 
-document.addEventListener("keydown", (e) => {
-  if (e.target.closest("input, textarea, select, dialog") || e.altKey || e.ctrlKey || e.metaKey) return;
+// The keys work in both views (also over the minutes, unless one is typing there):
+// registered on window before the minutes' own listener, which keeps them from the text.
+window.addEventListener("keydown", (e) => {
+  if (e.defaultPrevented || e.altKey || e.ctrlKey || e.metaKey) return;
+  if (e.target.closest && e.target.closest("input, textarea, select, dialog, [contenteditable]:not([contenteditable=false])")) return;
   const keys = { ArrowLeft: () => step(-1), PageUp: () => step(-1), ArrowRight: () => step(1), PageDown: () => step(1),
-    Home: () => edge("first"), End: () => edge("last") };
+    Home: () => edge("first"), End: () => edge("last"), Enter: () => presentPreview() };
+  if (e.key === "Enter" && (!preview || e.target.closest("button, a"))) return;
   if (keys[e.key]) {
     e.preventDefault();
     keys[e.key]();
   }
-});
+}, true);
+
+// ---- the hall screen: its mode and the shared-ink gate ------------------------------------
+
+function screenState() {
+  return (rtState && rtState.screen) || { mode: "page", show_shared_ink: false };
+}
+
+function renderScreenControls(st) {
+  const screen = screenState();
+  const mode = st === "closed" ? "closing" : screen.mode;
+  for (const b of els.screenModes) {
+    b.setAttribute("aria-checked", String(b.dataset.screenMode === mode));
+    b.disabled = st === "closed";
+  }
+  els.sharedInk.checked = Boolean(screen.show_shared_ink);
+  els.sharedInk.disabled = st === "closed";
+  els.screenCard.dataset.mode = mode;
+}
+
+async function setScreen(change) {
+  try {
+    const shown = await rt.setScreen(change);
+    // The screen:changed event follows; until then show what the server said.
+    if (rtState && shown) rtState = { ...rtState, screen: shown };
+  } catch (err) {
+    toast(err.message, "error", 6000);
+  }
+  render();
+}
+
+for (const b of els.screenModes) b.addEventListener("click", () => setScreen({ mode: b.dataset.screenMode }));
+els.sharedInk.addEventListener("change", () => setScreen({ show_shared_ink: els.sharedInk.checked }));
+els.screenLink.href = `/meetings/${meetingId}/screen`;
 
 // ---- open / close -----------------------------------------------------------------
 
@@ -259,7 +364,8 @@ async function setMeetingStatus(action) {
   try {
     // What was typed into the minutes goes first: a closed meeting takes no more.
     if (action === "close") await consoleMinutes.flush();
-    const m = await api("POST", `/api/meetings/${meetingId}/${action}`);
+    const m = action === "open" ? await openMeeting() : await api("POST", `/api/meetings/${meetingId}/${action}`);
+    if (!m) return; // not confirmed
     if (m && m.status) {
       meeting.status = m.status;
       // The meeting:status event follows; until then show what the server said.
@@ -273,18 +379,49 @@ async function setMeetingStatus(action) {
   }
 }
 
+// Opening on another day than the scheduled one asks first (the server answers `date_far`).
+async function openMeeting() {
+  try {
+    return await api("POST", `/api/meetings/${meetingId}/open`, { confirm_date: false });
+  } catch (err) {
+    if (err.code !== "date_far") throw err;
+    const facts = (err.details && err.details.details) || {};
+    const ok = await confirmDialog({
+      testid: "confirm-open-date",
+      title: t("console.open_date_title"),
+      text: t("console.open_date_text", { scheduled: formatDay(facts.scheduled_on, locale()), today: formatDay(facts.today, locale()) }),
+      confirm: t("console.open_date_confirm"),
+      confirmTestid: "confirm-open-date-ok",
+      warning: true,
+    });
+    return ok ? api("POST", `/api/meetings/${meetingId}/open`, { confirm_date: true }) : null;
+  }
+}
+
 els.open.addEventListener("click", () => setMeetingStatus("open"));
 els.close.addEventListener("click", async () => {
+  // An open vote is named in the dialog: confirming closes it first, then the meeting.
+  const open = (rtState && rtState.open_votes) || [];
   const ok = await confirmDialog({
     testid: "confirm-dialog",
     title: t("console.close_title"),
     text: t("console.confirm_close"),
-    confirm: t("console.close_meeting"),
+    detail: open.length ? t("console.close_open_vote", { title: open.map((v) => `“${v.title}”`).join(", "), count: open.length }) : null,
+    warning: open.length > 0,
+    confirm: open.length ? t("console.close_vote_and_meeting") : t("console.close_meeting"),
     confirmTestid: "confirm-close",
     tone: "danger",
     cancelTestid: "confirm-cancel",
+    messageData: { openVotes: String(open.length) },
   });
-  if (ok) setMeetingStatus("close");
+  if (!ok) return;
+  try {
+    for (const v of open) await api("POST", `/api/votes/${v.id}/close`);
+  } catch (err) {
+    toast(err.message, "error", 6000);
+    return;
+  }
+  setMeetingStatus("close");
 });
 
 // ---- agenda: add item, upload ------------------------------------------------------
@@ -422,7 +559,7 @@ document.addEventListener("rt:state", (e) => {
   if (p && meeting && !findDocument(meeting, p.document_id)) reload();
   else render();
 });
-for (const name of ["rt:page:turned", "rt:attendance:changed", "rt:meeting:status"]) {
+for (const name of ["rt:page:turned", "rt:attendance:changed", "rt:meeting:status", "rt:screen:changed"]) {
   document.addEventListener(name, (e) => {
     rtState = e.detail.state;
     settlePending();

@@ -2,6 +2,7 @@ import { api } from "./lib/api.js";
 import { t, locale } from "./lib/i18n.js";
 import { h, icon } from "./lib/dom.js";
 import { initHeader, formatDateTime } from "./common.js";
+import { dayIn, formatDay } from "./logic/datetime.js";
 import { io } from "/vendor/socket.io/socket.io.esm.min.js";
 
 initHeader();
@@ -12,6 +13,13 @@ const role = document.body.dataset.role || "";
 // without that field, fall back to the caller's role.
 const controls = (m) => (typeof m.can_control === "boolean" ? m.can_control : ["secretary", "chair", "admin"].includes(role));
 const ORDER = { open: 0, draft: 1, scheduled: 2, closed: 3 };
+
+// A meeting whose scheduled day has passed (in the meeting's time zone) and that never
+// opened is not upcoming: it is listed apart, after the upcoming ones ("Chưa họp").
+function missed(m, now = new Date()) {
+  if (m.status !== "draft" && m.status !== "scheduled") return false;
+  return dayIn(m.starts_at, m.timezone) < dayIn(now.toISOString(), m.timezone);
+}
 
 // The invitee's answer to the invitation, on the card: "Will attend", or "Absent" with a reason.
 function rsvpBox(m) {
@@ -94,20 +102,26 @@ function card(m) {
         icon("fitPage", 20), t("index.open_screen")),
     );
   }
-  if (m.status === "scheduled" || m.status === "open") {
+  const past = missed(m);
+  if ((m.status === "scheduled" && !past) || m.status === "open") {
     links.append(h("a", { class: "btn btn-ghost btn-sm", href: `/api/meetings/${m.id}/invitation.ics`, download: `meeting-${m.id}.ics`,
       dataset: { testid: "ics-link" } }, icon("download", 18), t("index.ics")));
   }
-  const answer = m.invited && ["scheduled", "open"].includes(m.status) ? rsvpBox(m) : null;
+  const answer = m.invited && ["scheduled", "open"].includes(m.status) && !past ? rsvpBox(m) : null;
+  // Held on another day than scheduled: the day it was held is the one that counts.
+  const heldElsewhen = m.held_on && m.held_on !== dayIn(m.starts_at, m.timezone);
   const titleHref = m.status === "draft" ? `/meetings/${m.id}/prepare` : `/meetings/${m.id}`;
-  return h("li", { class: "meeting-card", dataset: { testid: "meeting", meetingId: m.id, status: m.status, isNew: String(Boolean(m.is_new)) } },
+  return h("li", { class: `meeting-card${past ? " is-past" : ""}`, dataset: { testid: "meeting", meetingId: m.id, status: m.status, past: String(past), isNew: String(Boolean(m.is_new)) } },
     h("div", { class: "meeting-card-main" },
       h("div", { class: "meeting-card-top" },
-        h("span", { class: "status-badge", dataset: { status: m.status, testid: "status-badge" } }, t(`status.${m.status}`)),
+        past
+          ? h("span", { class: "status-badge", dataset: { status: "missed", testid: "status-badge" } }, t("index.status_missed"))
+          : h("span", { class: "status-badge", dataset: { status: m.status, testid: "status-badge" } }, t(`status.${m.status}`)),
         m.is_new ? h("span", { class: "new-badge", dataset: { testid: "new-badge" } }, t("index.new_badge")) : null),
       h("h2", { class: "meeting-title" }, h("a", { href: titleHref }, m.title)),
       h("dl", { class: "meeting-facts" },
-        h("div", {}, h("dt", {}, t("index.when")), h("dd", {}, formatDateTime(m.starts_at, locale()))),
+        h("div", {}, h("dt", {}, t("index.when")), h("dd", {}, formatDateTime(m.starts_at, locale(), m.timezone))),
+        heldElsewhen ? h("div", {}, h("dt", {}, t("index.held_on")), h("dd", { dataset: { testid: "held-on" } }, formatDay(m.held_on, locale()))) : null,
         m.location ? h("div", {}, h("dt", {}, t("index.where")), h("dd", {}, m.location)) : null,
         m.body_name ? h("div", {}, h("dt", {}, t("index.body")), h("dd", {}, m.body_name)) : null),
       answer),
@@ -118,10 +132,20 @@ async function load() {
   try {
     const body = await api("GET", "/api/meetings");
     const meetings = Array.isArray(body) ? body : (body && (body.meetings || body.items)) || [];
+    const rank = (m) => (missed(m) ? 2.5 : (ORDER[m.status] ?? 3));
     const sorted = [...(meetings || [])].sort(
-      (a, b) => (ORDER[a.status] ?? 3) - (ORDER[b.status] ?? 3) || String(a.starts_at).localeCompare(String(b.starts_at)),
+      (a, b) => rank(a) - rank(b) || String(a.starts_at).localeCompare(String(b.starts_at)),
     );
-    list.replaceChildren(...sorted.map(card));
+    const upcoming = sorted.filter((m) => !missed(m) && m.status !== "closed");
+    const past = sorted.filter((m) => missed(m));
+    const closed = sorted.filter((m) => !missed(m) && m.status === "closed");
+    const heading = (key, testid) => h("li", { class: "meeting-list-heading", dataset: { testid } },
+      h("h2", {}, t(key)));
+    list.replaceChildren(
+      ...upcoming.map(card),
+      ...(past.length ? [heading("index.missed_heading", "missed-heading"), ...past.map(card)] : []),
+      ...(closed.length && (upcoming.length || past.length) ? [heading("index.closed_heading", "closed-heading")] : []),
+      ...closed.map(card));
     list.setAttribute("aria-busy", "false");
     if (!sorted.length) list.replaceChildren(h("li", { class: "empty-state" }, t("index.empty")));
   } catch (err) {

@@ -13,20 +13,30 @@
 //                      record up to date (logic/meeting-state.js)
 //   rt:annotation:drawing {data, state, replay: false}  transient: every one
 //   rt:join-error      {error}                   the join was refused
+//   rt:screen:changed  {data, state, replay}     the hall screen's mode or ink gate;
+//                      `state.screen` = {mode, show_shared_ink} (also after a join)
 import { io } from "/vendor/socket.io/socket.io.esm.min.js";
 import { createMeetingState, joinPayload, applyEvent, applyJoinAck } from "./logic/meeting-state.js";
 import { api, redirectToLogin } from "./lib/api.js";
+import { lang } from "./lib/i18n.js";
 
 const ACK_TIMEOUT_MS = 8000;
 // Relayed live, never logged: their seq is the meeting's last one, not a new
 // one, so they skip the seq bookkeeping (and are never held back or replayed).
 const TRANSIENT_EVENTS = new Set(["annotation:drawing"]);
 
+/** The hall screen's state after a screen:changed event (other events leave it). */
+function withScreen(state, event, data) {
+  if (event !== "screen:changed" || !data) return state;
+  return { ...state, screen: { mode: data.mode, show_shared_ink: Boolean(data.show_shared_ink) } };
+}
+
 export function connectMeeting(meetingId, { target = document, watch = false } = {}) {
   const socket = io({
     path: "/socket.io",
     transports: ["websocket", "polling"],
     withCredentials: true,
+    auth: { lang: lang() }, // the page's language: the server's acks answer in it
     reconnection: true,
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
@@ -70,7 +80,7 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
     }
     const r = applyEvent(state, event, data);
     if (!r.applied) return;
-    state = r.state;
+    state = withScreen(r.state, event, data);
     deliver(event, data, false);
   }
 
@@ -110,7 +120,11 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
         return;
       }
       const r = applyJoinAck(state, ack, held);
-      state = r.state;
+      // The snapshot's screen is the current one; held events after it may change it again.
+      state = { ...r.state, screen: (ack.state && ack.state.screen) || state.screen || null };
+      for (const item of held) {
+        if (item.event === "screen:changed" && Number(item.data.seq) > Number(ack.seq)) state = withScreen(state, item.event, item.data);
+      }
       setConnection("connected");
       for (const item of r.events) deliver(item.event, item.data, true);
       dispatch("rt:state", { state, resync: r.resync, events: r.events });
@@ -223,6 +237,10 @@ export function connectMeeting(meetingId, { target = document, watch = false } =
     },
     turnPage(documentId, page) {
       return request("page:turn", { meeting_id: meetingId, document_id: documentId, page });
+    },
+    /** The hall screen: {mode?, show_shared_ink?} (PUT /api/meetings/{id}/screen). */
+    setScreen(change) {
+      return api("PUT", `/api/meetings/${meetingId}/screen`, change);
     },
     request,
     reconnectNow,

@@ -37,10 +37,28 @@ function prefs() {
     },
     width: PEN_WIDTHS.some((w) => w.width === width) ? width : PEN_WIDTHS[1].width,
     // New marks are the member's own until they choose to share: a private
-    // jotting must never reach the hall screen by accident.
-    visibility: loadPref("annot.visibility") === "shared" ? "shared" : "private",
+    // jotting must never reach the hall screen by accident. Sharing lasts for
+    // the next stroke or note only, unless the member pins it.
+    visibility: loadPref("annot.visibility") === "shared" && loadPref("annot.share_pinned") === "true" ? "shared" : "private",
+    pinned: loadPref("annot.share_pinned") === "true",
     options: loadPref("annot.options") !== "closed",
   };
+}
+
+/** A pin: sharing stays on until unpinned. */
+function pinIcon() {
+  const ns = "http://www.w3.org/2000/svg";
+  const svg = document.createElementNS(ns, "svg");
+  for (const [k, v] of Object.entries({ viewBox: "0 0 24 24", width: "20", height: "20", fill: "none", stroke: "currentColor",
+    "stroke-width": "2", "stroke-linecap": "round", "stroke-linejoin": "round", "aria-hidden": "true", class: "annot-pin-icon" })) {
+    svg.setAttribute(k, v);
+  }
+  for (const d of ["M12 16v6", "M9 3h6l-1 6 4 4H6l4-4z"]) {
+    const path = document.createElementNS(ns, "path");
+    path.setAttribute("d", d);
+    svg.append(path);
+  }
+  return svg;
 }
 
 /** What the member reads when the server refused a change for good. */
@@ -136,6 +154,8 @@ export function mountTabletAnnotations({ pageView, rt, meetingId, host }) {
     const { documentId, page } = state.page;
     const annotation = makeAnnotation({ id, document_id: documentId, page, kind, visibility, data });
     commit({ op: "put", annotation }, { type: "add", annotation });
+    // One shared mark, then private again, unless sharing is pinned.
+    if (visibility === "shared" && state.visibility === "shared" && !state.pinned) setVisibility("private", { quiet: true });
   }
 
   function remove(annotations) {
@@ -277,12 +297,41 @@ export function mountTabletAnnotations({ pageView, rt, meetingId, host }) {
     savePref("annot.width", String(e.detail.width));
     paint();
   });
-  toolbarEl.addEventListener("annot:visibility", (e) => {
-    state.visibility = e.detail.visibility;
-    savePref("annot.visibility", state.visibility);
-    toast(t(state.visibility === "shared" ? "annot.visibility_shared_hint" : "annot.visibility_private_hint"));
+  // Shared for the next mark only; the pin beside the toggle keeps it shared.
+  const pinButton = h("button", {
+    type: "button", class: "annot-btn annot-pin", dataset: { testid: "share-pin", pinned: "false" },
+    onclick: () => setPinned(!state.pinned),
+  }, pinIcon(), h("span", { class: "annot-pin-label" }));
+  const visibilityButton = toolbarEl.querySelector("[data-testid=visibility-toggle]");
+  if (visibilityButton) visibilityButton.after(pinButton);
+  function paintPin() {
+    const shared = state.visibility === "shared";
+    pinButton.hidden = !shared;
+    pinButton.dataset.pinned = String(state.pinned);
+    pinButton.setAttribute("aria-pressed", String(state.pinned));
+    const label = t(state.pinned ? "annot.share_pinned" : "annot.share_once");
+    pinButton.title = t(state.pinned ? "annot.share_pinned_hint" : "annot.share_pin_hint");
+    pinButton.setAttribute("aria-label", `${label}. ${pinButton.title}`);
+    pinButton.querySelector(".annot-pin-label").textContent = label;
+    if (toolbarEl.firstElementChild) toolbarEl.firstElementChild.dataset.shareMode = shared ? (state.pinned ? "pinned" : "once") : "private";
+  }
+  function setVisibility(visibility, { quiet = false } = {}) {
+    state.visibility = visibility;
+    if (visibility === "private") setPinned(false, { quiet: true });
+    savePref("annot.visibility", state.pinned ? visibility : "private");
+    if (!quiet) toast(t(visibility === "shared" ? "annot.visibility_once_hint" : "annot.visibility_private_hint"));
+    paintPin();
     paint();
-  });
+  }
+  function setPinned(pinned, { quiet = false } = {}) {
+    state.pinned = pinned;
+    savePref("annot.share_pinned", String(pinned));
+    savePref("annot.visibility", pinned ? state.visibility : "private");
+    if (!quiet) toast(t(pinned ? "annot.share_pinned_hint" : "annot.visibility_once_hint"));
+    paintPin();
+  }
+  toolbarEl.addEventListener("annot:visibility", (e) => setVisibility(e.detail.visibility));
+  paintPin();
   function undoLast() {
     if (!editable()) return;
     const r = undo(state.undo, key());

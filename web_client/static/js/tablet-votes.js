@@ -5,9 +5,10 @@ import { api } from "./lib/api.js";
 import { load, save } from "./lib/store.js";
 import { VoteSheet } from "./components/vote-sheet.js";
 import {
-  createSheet, setCanVote, syncVotes, voteOpened, voteProgress, voteClosed, choose, back, send, acked,
-  minimize, restore, dismiss, expire, sheetView,
+  createSheet, setCanVote, syncVotes, voteOpenedWith, attendanceChanged, voteProgress, voteClosed, choose, back, send,
+  acked, minimize, restore, dismiss, expire, sheetView,
 } from "./logic/vote-sheet.js";
+import { currentAttendance } from "./logic/attendance.js";
 import { randomNonce, receiptHash, receiptKey, parseReceipt, receiptListed } from "./logic/receipt.js";
 
 const RESULT_SHOWN_MS = 20000; // the result stays this long on the sheet, then the document is back
@@ -15,6 +16,7 @@ const RESULT_SHOWN_MS = 20000; // the result stays this long on the sheet, then 
 export function mountTabletVotes({ rt, meetingId, host = document.body }) {
   let sheet = createSheet();
   let meeting = null;
+  let rtState = null;
   const receiptChecks = new Map(); // vote id -> "checking" | "listed" | "missing"
   const view = new VoteSheet(host);
   const me = api("GET", "/api/me").catch(() => null);
@@ -97,10 +99,27 @@ export function mountTabletVotes({ rt, meetingId, host = document.body }) {
     render();
   }
 
+  /** My attendance entry as the room knows it now ({status, left_at}); null: none; undefined: not known yet. */
+  function myAttendance() {
+    const now = currentAttendance(meeting, rtState);
+    if (!now || myId == null) return undefined;
+    return now.attendance.find((a) => Number(a.user_id) === Number(myId)) || null;
+  }
+
   // ---- server -> sheet ------------------------------------------------------------
 
-  document.addEventListener("rt:state", (e) => update(syncVotes(sheet, e.detail.state.open_votes)));
-  document.addEventListener("rt:vote:opened", (e) => update(voteOpened(sheet, e.detail.data.vote)));
+  document.addEventListener("rt:state", (e) => {
+    rtState = e.detail.state;
+    update(syncVotes(sheet, e.detail.state.open_votes));
+  });
+  // The server decides who may vote by the attendance when the vote opened; the
+  // events arrive in order, so the attendance known now is the one it used.
+  document.addEventListener("rt:vote:opened", (e) => update(voteOpenedWith(sheet, e.detail.data.vote, myAttendance())));
+  document.addEventListener("rt:attendance:changed", (e) => {
+    rtState = e.detail.state;
+    const mine = myAttendance();
+    if (mine !== undefined) update(attendanceChanged(sheet, mine));
+  });
   document.addEventListener("rt:vote:progress", (e) => update(voteProgress(sheet, e.detail.data)));
   document.addEventListener("rt:vote:closed", (e) => {
     const vote = e.detail.data.vote;

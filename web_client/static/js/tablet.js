@@ -31,6 +31,7 @@ const els = {
   indicator: $("[data-testid=page-indicator]"),
   follow: $("[data-testid=follow-presenter]"),
   following: $("[data-testid=following-badge]"),
+  ended: $("[data-testid=meeting-ended]"),
   docTitle: $("[data-doc-title]"),
   jumpForm: $("[data-jump-form]"),
   jump: $("[data-testid=page-jump]"),
@@ -66,11 +67,15 @@ function render() {
   }
   const doc = currentDoc();
   const view = follow.view;
-  const presenter = follow.presenter;
+  // Once the meeting is over there is no one to follow: each reads on their own.
+  const ended = ((rtState && rtState.status) || meeting.status) === "closed";
+  const presenter = ended ? null : follow.presenter;
 
-  layout.dataset.following = String(follow.following);
-  els.follow.hidden = !showFollowButton(follow);
-  els.following.hidden = !(follow.following && presenter);
+  layout.dataset.following = String(follow.following && !ended);
+  layout.dataset.ended = String(ended);
+  els.ended.hidden = !ended;
+  els.follow.hidden = ended || !showFollowButton(follow);
+  els.following.hidden = ended || !(follow.following && presenter);
   if (presenter && !follow.following) {
     const pdoc = findDocument(meeting, presenter.document_id);
     els.follow.title = t("tablet.presenter_at", { page: presenter.page, title: pdoc ? pdoc.title : "" });
@@ -260,6 +265,11 @@ document.addEventListener("rt:attendance:changed", (e) => {
 document.addEventListener("rt:meeting:status", (e) => {
   rtState = e.detail.state;
   paintMeetingHeader(meeting, rtState);
+  render();
+});
+// The connection, on the layout too: while offline the page says it may be behind the room.
+document.addEventListener("rt:connection", (e) => {
+  layout.dataset.connection = e.detail.state;
 });
 document.addEventListener("rt:agenda:changed", () => refetchMeeting());
 // Title, time, place or invitees changed while preparing (meetings/preparation.py).

@@ -2,12 +2,28 @@
 // then one row per participant with "present in person / online / absent"
 // and, for an absence, its reason. Rows and the summary are updated in place
 // (a reason being typed is never wiped, a tap never lost to an incoming
-// event). Actions go up as
-//   attendance:set {user_id, status, reason}   (status null: not known yet)
+// event). Each row shows when the person arrived (late, past LATE_AFTER_MS
+// from the opening) and when they left; "left" records an early departure.
+// Actions go up as
+//   attendance:set {user_id, status, reason, left?}   (status null: not known yet)
 //   quorum:edit                                 (the rule's "change" button)
 import { h, emit } from "../lib/dom.js";
 import { t } from "../lib/i18n.js";
 import { STATUSES, REASON_MAX, DEFAULT_QUORUM, attendanceRows } from "../logic/attendance.js";
+
+// As the minutes decide (minutes/record.py LATE_AFTER): the roll call right after opening is not late.
+const LATE_AFTER_MS = 10 * 60 * 1000;
+
+/** "08:35" in the meeting's time zone. */
+function clock(iso, zone) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  try {
+    return new Intl.DateTimeFormat("vi-VN", { timeZone: zone || undefined, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+  } catch {
+    return new Intl.DateTimeFormat("vi-VN", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }).format(d);
+  }
+}
 
 export class AttendancePanel {
   /** list: the <ul data-testid="participants">; summary: where the counts go. */
@@ -17,6 +33,12 @@ export class AttendancePanel {
     this.rows = new Map(); // user id -> {el, parts}
     this.order = "";
     list.addEventListener("click", (e) => {
+      const leave = e.target.closest("button[data-testid=attendance-left]");
+      if (leave && !leave.disabled && list.contains(leave)) {
+        const row = leave.closest("[data-user-id]");
+        emit(list, "attendance:set", { user_id: Number(row.dataset.userId), status: row.dataset.status, reason: "", left: true });
+        return;
+      }
       const clear = e.target.closest("button[data-testid=attendance-clear]");
       if (clear && !clear.disabled && list.contains(clear)) {
         emit(list, "attendance:set", { user_id: Number(clear.closest("[data-user-id]").dataset.userId), status: null, reason: "" });
@@ -49,7 +71,9 @@ export class AttendancePanel {
    * rule {numerator, denominator}; live: user ids with a connected device;
    * readOnly: a closed meeting; pending: user ids whose change is on its way.
    */
-  render({ participants, attendance, counts, quorum = DEFAULT_QUORUM, live, readOnly = false, pending = new Set() }) {
+  render({ participants, attendance, counts, quorum = DEFAULT_QUORUM, live, readOnly = false, pending = new Set(), zone, openedAt }) {
+    this.zone = zone;
+    this.openedAt = openedAt;
     this.renderSummary(counts, quorum, readOnly);
     const rows = attendanceRows(participants, attendance || [], live);
     const order = rows.map((r) => r.user_id).join(",");
@@ -78,7 +102,7 @@ export class AttendancePanel {
     s.badge.textContent = t(counts.quorum_met ? "attendance.quorum_met" : "attendance.quorum_not_met", { required: counts.quorum_required });
     s.breakdown.textContent = t("attendance.breakdown", {
       present: counts.present, online: counts.online, absent: counts.absent, unknown: counts.unknown,
-    });
+    }) + (counts.left ? ` · ${t("attendance.left_count", { count: counts.left })}` : "");
     Object.assign(s.rule.dataset, { numerator: quorum.numerator, denominator: quorum.denominator });
     s.rule.firstChild.textContent = t("quorum.rule", { numerator: quorum.numerator, denominator: quorum.denominator });
     s.edit.hidden = readOnly;
@@ -123,12 +147,17 @@ export class AttendancePanel {
         title: t("attendance.clear_label"), "aria-label": `${t("attendance.clear_label")}: ${r.full_name}`,
       }, t("attendance.clear")),
     };
+    parts.times = h("span", { class: "att-times", dataset: { testid: "attendance-times" } });
+    parts.left = h("button", {
+      type: "button", class: "att-left", dataset: { testid: "attendance-left" },
+      "aria-label": `${t("attendance.left_label")}: ${r.full_name}`,
+    }, t("attendance.left"));
     parts.reasonRow = h("div", { class: "att-reason" },
       h("label", { class: "visually-hidden", for: id }, t("attendance.reason")), parts.reason);
     parts.segment = h("div", { class: "att-segment", role: "group", "aria-label": r.full_name }, parts.buttons);
     const el = h("li", { class: "person att-row", dataset: { testid: "participant", userId: r.user_id } },
       h("span", { class: "dot", "aria-hidden": "true", title: t("attendance.live") }),
-      parts.name, parts.role, parts.clear, parts.segment, parts.reasonRow);
+      parts.name, parts.role, parts.times, parts.left, parts.clear, parts.segment, parts.reasonRow);
     return { el, parts };
   }
 
@@ -145,6 +174,18 @@ export class AttendancePanel {
     parts.role.textContent = t(`role.${r.role}`) + (r.voting === false ? ` · ${t("attendance.guest")}` : "")
       + (tracked && !r.status ? ` · ${t("attendance.status.unknown")}` : "");
     parts.segment.hidden = !tracked;
+    // Arrival (marked late past the roll call) and an early departure, with their times.
+    const attending = r.status === "present" || r.status === "online";
+    const late = attending && r.checked_in_at && this.openedAt
+      && new Date(r.checked_in_at) - new Date(this.openedAt) > LATE_AFTER_MS;
+    const times = [];
+    if (attending && r.checked_in_at) times.push(t(late ? "attendance.arrived_late" : "attendance.arrived", { time: clock(r.checked_in_at, this.zone) }));
+    if (r.left_at) times.push(t("attendance.left_at", { time: clock(r.left_at, this.zone) }));
+    parts.times.textContent = times.join(" · ");
+    parts.times.hidden = !times.length;
+    el.dataset.left = String(Boolean(r.left_at));
+    el.classList.toggle("has-left", Boolean(r.left_at));
+    parts.left.hidden = !tracked || !attending || Boolean(r.left_at) || readOnly;
     parts.clear.hidden = !tracked || !r.status || readOnly;
     for (const b of parts.buttons) {
       const on = b.dataset.status === r.status;

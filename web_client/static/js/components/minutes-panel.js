@@ -23,7 +23,8 @@ const HEADER_TEXT_FIELDS = [
   ["subject", "minutes.header.subject", 500, ""],
 ];
 
-/** "08:05, 27/11/2026" in the meeting's own UTC offset. */
+/** "08:05, 27/11/2026" in the meeting's time zone: an IANA name (the minutes' header.timezone),
+ * else the offset written in an ISO time. */
 export function formatWhen(iso, zoneFrom) {
   if (!iso) return "";
   const d = new Date(iso);
@@ -31,7 +32,7 @@ export function formatWhen(iso, zoneFrom) {
   const opts = { hour: "2-digit", minute: "2-digit", day: "2-digit", month: "2-digit", year: "numeric", hourCycle: "h23" };
   let parts;
   try {
-    parts = new Intl.DateTimeFormat(locale(), { ...opts, timeZone: zoneOfIso(zoneFrom) }).formatToParts(d);
+    parts = new Intl.DateTimeFormat(locale(), { ...opts, timeZone: /^\d{4}-/.test(String(zoneFrom || "")) ? zoneOfIso(zoneFrom) : zoneFrom }).formatToParts(d);
   } catch {
     parts = new Intl.DateTimeFormat(locale(), opts).formatToParts(d);
   }
@@ -200,7 +201,7 @@ export class MinutesPanel {
     }
     box.hidden = false;
     box.dataset.state = "final";
-    const zone = m.meeting.starts_at;
+    const zone = m.header.timezone || m.meeting.starts_at;
     const confirmed = new Map((m.confirmations || []).map((c) => [c.role, c]));
     const rows = ["chair", "secretary"].map((role) => {
       const c = confirmed.get(role);
@@ -257,7 +258,7 @@ export class MinutesPanel {
   renderAttendance(m) {
     if (!this.changed("attendance", [m.attendance, m.meeting, m.chair, m.secretary])) return;
     const a = m.attendance;
-    const zone = m.meeting.starts_at;
+    const zone = m.header.timezone || m.meeting.starts_at;
     const absent = a.people.filter((p) => p.voting && p.status === "absent");
     const guests = a.people.filter((p) => !p.voting && p.status !== "absent");
     const fact = (label, value, testid) => h("div", { class: "minutes-fact", dataset: { testid } }, h("dt", {}, label), h("dd", {}, value));

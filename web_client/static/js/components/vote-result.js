@@ -98,7 +98,43 @@ export function voteResult(vote, { variant = "panel" } = {}) {
     h("span", { class: "vote-bar-count" }, String(r.count)),
     h("span", { class: "vote-bar-pct" }, formatPercent(r.percent, loc))))),
   h("p", { class: "vote-result-meta" },
-    [ruleLabel(vote.rule, t), kindLabel(vote, t), t("vote.progress", { cast: p.cast, eligible: p.eligible })].join(" · ")));
+    [ruleLabel(vote.rule, t), kindLabel(vote, t), t("vote.progress", { cast: p.cast, eligible: p.eligible }),
+      vote.attending != null ? t("vote.attending", { attending: vote.attending, eligible: p.eligible }) : null]
+      .filter(Boolean).join(" · ")),
+  paperNote(vote),
+  namedBallots(vote));
+}
+
+/** A secret vote's paper ballots counted at the console: counts per option, never a name. */
+function paperNote(vote) {
+  const paper = vote.secret && vote.paper;
+  if (!paper) return null;
+  const total = Object.values(paper).reduce((a, b) => a + Number(b || 0), 0);
+  if (!total) return null;
+  return h("p", { class: "vote-paper-note", dataset: { testid: "vote-paper", total } },
+    t("vote.paper_note", { count: total, detail: vote.options.map((o) => `${optionLabel(o, t)}: ${paper[o] || 0}`).join("; ") }));
+}
+
+/**
+ * A closed named vote: each name with its choice, shown to everyone (this is
+ * what "named" means). A ballot recorded at the console is marked. A secret
+ * vote has none (the server never sends them).
+ */
+export function namedBallots(vote) {
+  if (vote.secret || !Array.isArray(vote.ballots) || !vote.ballots.length) return null;
+  return h("section", { class: "vote-ballots", dataset: { testid: "vote-ballots" } },
+    h("h4", { class: "vote-ballots-title" }, t("vote.ballots_title", { count: vote.ballots.length })),
+    h("ul", { class: "vote-ballots-list" },
+      vote.ballots.map((b) => h("li", {
+        class: `vote-ballot opt-${optionTone(vote, { option: b.choice, first: b.choice === vote.options[0] })}`,
+        dataset: { testid: "vote-ballot", userId: b.user_id, choice: b.choice, recorded: String(Boolean(b.recorded_by)) },
+      },
+      h("span", { class: "vote-ballot-name" }, b.full_name),
+      h("span", { class: "vote-ballot-choice" }, optionLabel(b.choice, t)),
+      b.recorded_by
+        ? h("span", { class: "vote-ballot-recorded", dataset: { testid: "vote-ballot-recorded" }, title: b.recorded_by.full_name },
+            t("vote.recorded_by_console"))
+        : null))));
 }
 
 /** Colour family of an option: yes / no / abstain for the defaults, neutral otherwise. */

@@ -81,7 +81,7 @@ export class VoteSheet {
   }
 
   head(vote, view) {
-    const canHide = view.phase === "choose" || view.phase === "watch" || view.phase === "recorded";
+    const canHide = ["choose", "watch", "absent", "recorded"].includes(view.phase);
     return h("header", { class: "vote-head" },
       h("div", { class: "vote-eyebrow" },
         h("span", { class: "vote-tag" }, t(view.phase === "result" ? "vote.result_label" : "vote.label")),
@@ -148,6 +148,9 @@ export class VoteSheet {
         ];
       case "watch":
         return [h("p", { class: "vote-note vote-guest" }, t("vote.sheet.guest"))];
+      case "absent":
+        // Who may vote follows attendance: not recorded present when the vote opened, no ballot.
+        return [h("p", { class: "vote-note vote-absent", dataset: { testid: "vote-absent" } }, t("vote.sheet.absent"))];
       case "result":
         return [
           voteResult(vote, { variant: "sheet" }),

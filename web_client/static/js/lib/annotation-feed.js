@@ -29,13 +29,17 @@ async function fetchListingPage(url) {
 
 export class AnnotationFeed extends EventTarget {
   /**
-   * @param {{rt: {state: {seq: number}}, shared?: boolean, target?: EventTarget}} opts
+   * @param {{rt: {state: {seq: number}}, shared?: boolean, forScreen?: boolean, target?: EventTarget}} opts
    *   `shared`: keep only shared annotations (the hall screen).
+   *   `forScreen`: list with `for_screen=true`, what the presenter lets through to the hall.
    */
-  constructor({ rt, shared = false, target = document }) {
+  constructor({ rt, shared = false, forScreen = false, target = document }) {
     super();
     this.rt = rt;
     this.shared = shared;
+    this.forScreen = forScreen;
+    // Bumped by reset(): a listing started before it lands nowhere.
+    this.generation = 0;
     this.index = emptyIndex();
     this.previews = {};
     this.loaded = new Set(); // page keys listed since the last resync
@@ -70,9 +74,12 @@ export class AnnotationFeed extends EventTarget {
     const key = pageKey(documentId, page);
     if (this.loading.has(key)) return this.loading.get(key);
     const baseSeq = (this.rt && this.rt.state && this.rt.state.seq) || 0;
+    const generation = this.generation;
+    const url = (cursor) => listingUrl(documentId, page, cursor) + (this.forScreen ? "&for_screen=true" : "");
     const job = (async () => {
       try {
-        const list = await fetchAllPages((cursor) => fetchListingPage(listingUrl(documentId, page, cursor)));
+        const list = await fetchAllPages((cursor) => fetchListingPage(url(cursor)));
+        if (generation !== this.generation) return;
         this.index = replacePage(this.index, documentId, page, list, baseSeq);
         this.loaded.add(key);
         this.changed();

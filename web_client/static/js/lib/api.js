@@ -19,15 +19,16 @@ const STATUS_CODES = {
 };
 
 /**
- * What a person reads for a refusal. The server writes its messages in
- * English; in any other language the catalog's sentence for the code comes
- * first, and the server's own words only where the catalog has none. The
- * server's message stays on the error (`serverMessage`) for the logs.
+ * What a person reads for a refusal: the server's own message, which it
+ * writes in the language this page asks for (the `Accept-Language` every
+ * request sends, the socket's `auth.lang`). The catalog's sentence for the
+ * code only when the server said nothing (a proxy's bare 502, a body that is
+ * no JSON), and for what never reached it (network, offline, timeout).
  */
 export function readableError(code, serverMessage) {
+  if (serverMessage) return serverMessage;
   const key = `api.error.${code}`;
-  if (lang() !== "en" && has(key)) return t(key);
-  return serverMessage || (has(key) ? t(key) : "");
+  return has(key) ? t(key) : "";
 }
 
 function errorFromBody(status, body) {
@@ -71,7 +72,9 @@ export function redirectToLogin() {
  */
 export async function api(method, url, body, { redirectOn401 = true, signal, keepalive = false } = {}) {
   // keepalive: the request outlives the page (a save sent as the tab closes).
-  const init = { method, credentials: "same-origin", headers: { Accept: "application/json" }, signal, keepalive };
+  // The page's language, not the browser's: the server answers its refusals in it.
+  const headers = { Accept: "application/json", "Accept-Language": lang() };
+  const init = { method, credentials: "same-origin", headers, signal, keepalive };
   if (body !== undefined) {
     init.headers["Content-Type"] = "application/json";
     init.body = JSON.stringify(body);
@@ -102,6 +105,7 @@ export function upload(url, formData, { onProgress } = {}) {
     xhr.open("POST", url);
     xhr.withCredentials = true;
     xhr.setRequestHeader("Accept", "application/json");
+    xhr.setRequestHeader("Accept-Language", lang());
     xhr.responseType = "text";
     xhr.upload.onprogress = (e) => {
       if (e.lengthComputable && onProgress) onProgress(e.loaded / e.total);

@@ -40,13 +40,18 @@ export function entriesById(attendance) {
 export function computeCounts(participants, attendance, quorum = DEFAULT_QUORUM) {
   const byId = entriesById(attendance);
   const counts = { voting: 0, present: 0, online: 0, absent: 0, unknown: 0 };
+  let left = 0;
   for (const p of participants || []) {
     if (p.voting === false) continue;
     counts.voting += 1;
-    const status = (byId.get(Number(p.user_id)) || {}).status;
-    if (STATUSES.includes(status)) counts[status] += 1;
+    const entry = byId.get(Number(p.user_id)) || {};
+    const status = entry.status;
+    // Left early: no longer attending (the server counts them apart).
+    if (entry.left_at) left += 1;
+    else if (STATUSES.includes(status)) counts[status] += 1;
     else counts.unknown += 1;
   }
+  if (left) counts.left = left; // as the server: left out while nobody left
   return withQuorum(counts, quorumRequired(counts.voting, quorum));
 }
 
@@ -149,7 +154,10 @@ export function attendanceRows(participants, attendance, livePresent = []) {
     .map((p) => {
       const a = byId.get(Number(p.user_id)) || {};
       const status = STATUSES.includes(a.status) ? a.status : null;
-      return { ...p, status, reason: a.reason || "", checked_in_at: a.checked_in_at || null, live: live.has(Number(p.user_id)) };
+      return {
+        ...p, status, reason: a.reason || "", checked_in_at: a.checked_in_at || null, left_at: a.left_at || null,
+        live: live.has(Number(p.user_id)),
+      };
     })
     .sort((a, b) => Number(a.voting === false) - Number(b.voting === false)
       || String(a.full_name).localeCompare(String(b.full_name), "vi"));
@@ -159,10 +167,12 @@ export function attendanceRows(participants, attendance, livePresent = []) {
  * Body for PUT /api/meetings/{id}/attendance/{user_id}, or {error} (an i18n key).
  * `null` sets the person back to "not known yet" (a mistaken entry undone).
  */
-export function attendanceBody(status, reason = "") {
+export function attendanceBody(status, reason = "", left = false) {
   if (status === null) return { body: { status: null } };
   if (!STATUSES.includes(status)) return { error: "attendance.error.status" };
   const body = { status };
+  // Left early (present or online before): recorded with its time by the server.
+  if (left && status !== "absent") body.left = true;
   if (status === "absent") {
     const r = String(reason || "").trim();
     if (r.length > REASON_MAX) return { error: "attendance.error.reason_long" };

@@ -1,8 +1,10 @@
 // Meeting times as people read them. Pure (Intl only).
 //
-// A meeting's time is shown in the meeting's own UTC offset (the one written
-// in starts_at), not the device's: "08:00" stays "08:00" on a tablet whose
-// clock zone is wrong, and in tests that run in UTC.
+// A meeting's time is shown in the meeting's time zone (`timezone` on every
+// meeting the server sends: the site setting, default Asia/Ho_Chi_Minh), never
+// the device's: "21:00" stays "21:00" on a tablet whose clock zone is wrong,
+// and in tests that run in UTC. Without one, the offset written in the time
+// itself stands in.
 
 /** IANA zone for the offset at the end of an ISO string, or undefined. */
 export function zoneOfIso(iso) {
@@ -17,12 +19,12 @@ export function zoneOfIso(iso) {
   return `Etc/GMT${m[2] === "+" ? "-" : "+"}${hours}`;
 }
 
-/** "Thứ Ba, 08/12/2026 · 08:00" (vi-VN) or "Tuesday, 08/12/2026 · 08:00" (en-GB). */
-export function formatMeetingTime(iso, locale = "vi-VN") {
+/** "Thứ Ba, 08/12/2026 · 08:00" (vi-VN) or "Tuesday, 08/12/2026 · 08:00" (en-GB), in `zone` (IANA). */
+export function formatMeetingTime(iso, locale = "vi-VN", zone = undefined) {
   if (!iso) return "";
   const d = new Date(iso);
   if (Number.isNaN(d.getTime())) return String(iso);
-  const timeZone = zoneOfIso(iso);
+  const timeZone = zone || zoneOfIso(iso);
   let fmt;
   try {
     fmt = new Intl.DateTimeFormat(locale, {
@@ -37,4 +39,24 @@ export function formatMeetingTime(iso, locale = "vi-VN") {
   const p = Object.fromEntries(fmt.formatToParts(d).map((x) => [x.type, x.value]));
   const weekday = p.weekday ? p.weekday.charAt(0).toLocaleUpperCase(locale) + p.weekday.slice(1) : "";
   return `${weekday}, ${p.day}/${p.month}/${p.year} · ${p.hour}:${p.minute}`;
+}
+
+/** The calendar day ("2026-11-27") of a moment in `zone`, for comparing days. */
+export function dayIn(iso, zone) {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return "";
+  try {
+    return new Intl.DateTimeFormat("en-CA", { timeZone: zone || zoneOfIso(iso), year: "numeric", month: "2-digit", day: "2-digit" }).format(d);
+  } catch {
+    return String(iso).slice(0, 10);
+  }
+}
+
+/** "Thứ Sáu, 27/11/2026" for a calendar day "2026-11-27" (no zone: a day is a day). */
+export function formatDay(day, locale = "vi-VN") {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(String(day || ""));
+  if (!m) return "";
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), 12));
+  const weekday = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long" }).format(d);
+  return `${weekday.charAt(0).toLocaleUpperCase(locale)}${weekday.slice(1)}, ${m[3]}/${m[2]}/${m[1]}`;
 }

@@ -9,6 +9,8 @@
 //   error     the ack failed or timed out    -> sending (retry) | choose (back)
 //   recorded  the server has the ballot (ack ok, or already_voted after a resend)
 //   watch     a guest without a vote sees the progress only
+//   absent    a voter not attending when the vote opened (or marked absent
+//             or gone since): no ballot, the progress only (vote.may_vote false)
 //   result    the vote closed: its result, shown briefly
 // A member may minimize the sheet to read the document; a pill brings it back.
 // `recorded`, `watch` and `result` can be dismissed; a dismissed vote does not
@@ -34,12 +36,17 @@ export function createSheet({ canVote = null } = {}) {
 const same = (a, b) => a != null && b != null && Number(a) === Number(b);
 const find = (s, id) => s.votes.find((v) => same(v.id, id)) || null;
 
+/** May this member cast a ballot in `vote`? A guest never; an absent voter not in this vote. */
+function mayVote(s, vote) {
+  return s.canVote !== false && vote.may_vote !== false;
+}
+
 function show(s, vote) {
-  const voter = s.canVote !== false;
+  const voter = mayVote(s, vote);
   return {
     ...s,
     current: vote.id,
-    phase: voter ? (vote.voted ? "recorded" : "choose") : "watch",
+    phase: vote.voted ? "recorded" : voter ? "choose" : s.canVote === false ? "watch" : "absent",
     choice: null,
     error: null,
     receipt: null,
@@ -56,7 +63,7 @@ function hide(s) {
 /** After the vote list changed: keep the sheet right, or pick the next vote to show. */
 function settle(s) {
   // A new ballot to cast takes over from the last vote's result.
-  if (s.phase === "result" && s.canVote !== false && s.votes.some((v) => !v.voted && !s.dismissed.some((d) => same(d, v.id)))) {
+  if (s.phase === "result" && s.votes.some((v) => mayVote(s, v) && !v.voted && !s.dismissed.some((d) => same(d, v.id)))) {
     return settle(hide(s));
   }
   if (s.current != null && s.phase !== "result") {
@@ -68,7 +75,7 @@ function settle(s) {
   }
   if (s.current != null) return s;
   const candidates = s.votes.filter((v) => !s.dismissed.some((d) => same(d, v.id)));
-  const next = candidates.find((v) => !v.voted) || candidates[0];
+  const next = candidates.find((v) => !v.voted && mayVote(s, v)) || candidates[0];
   return next ? show(s, next) : s;
 }
 
@@ -77,8 +84,8 @@ export function setCanVote(s, canVote) {
   let next = { ...s, canVote };
   if (next.current != null && next.phase !== "result") {
     const v = find(next, next.current);
-    if (v && canVote === false && ACTIVE.has(next.phase)) next = show(next, v);
-    else if (v && canVote !== false && next.phase === "watch") next = show(next, v);
+    if (v && !mayVote(next, v) && ACTIVE.has(next.phase)) next = show(next, v);
+    else if (v && mayVote(next, v) && (next.phase === "watch" || next.phase === "absent")) next = show(next, v);
   }
   return settle(next);
 }
@@ -99,6 +106,33 @@ export function voteOpened(s, vote) {
   const merged = { ...(known || {}), ...vote, voted: Boolean(known && known.voted) || Boolean(vote.voted) };
   const votes = known ? s.votes.map((v) => (same(v.id, vote.id) ? merged : v)) : [...s.votes, merged];
   return settle({ ...s, votes });
+}
+
+/**
+ * Who may vote follows attendance: `mine` is this member's attendance entry
+ * ({status, left_at}) now. A vote that opens takes it as it is (the server
+ * snapshots the same); marked absent or gone later, no open vote takes a
+ * ballot any more. Arriving later gives no ballot in a vote already open.
+ */
+export function attendingNow(mine) {
+  return Boolean(mine && (mine.status === "present" || mine.status === "online") && !mine.left_at);
+}
+
+export function voteOpenedWith(s, vote, mine) {
+  if (!vote || vote.id == null) return s;
+  // mine undefined: not known yet; the server has the last word (an `absent` ack).
+  const decided = vote.may_vote === undefined && mine !== undefined ? { ...vote, may_vote: attendingNow(mine) } : vote;
+  return voteOpened(s, decided);
+}
+
+export function attendanceChanged(s, mine) {
+  if (attendingNow(mine)) return s;
+  let next = { ...s, votes: s.votes.map((v) => ({ ...v, may_vote: false })) };
+  if (next.current != null && ACTIVE.has(next.phase)) {
+    const v = find(next, next.current);
+    if (v && !v.voted) next = show(next, v);
+  }
+  return settle(next);
 }
 
 export function voteProgress(s, data) {
@@ -152,6 +186,12 @@ export function send(s) {
 export function acked(s, voteId, ack, receipt = null) {
   if (!same(s.current, voteId) || s.phase !== "sending") return s;
   const code = ack && !ack.ok && ack.error ? ack.error.code : null;
+  if (code === "absent") {
+    // Not attending when the vote opened (or marked absent since): no ballot sheet for it.
+    const votes = s.votes.map((v) => (same(v.id, voteId) ? { ...v, may_vote: false } : v));
+    const vote = votes.find((v) => same(v.id, voteId));
+    return vote ? show({ ...s, votes }, vote) : settle(hide({ ...s, votes }));
+  }
   if ((ack && ack.ok) || code === "already_voted") {
     const votes = s.votes.map((v) => (same(v.id, voteId) ? { ...v, voted: true } : v));
     return { ...s, votes, phase: "recorded", error: null, receipt: receipt || s.receipt };

@@ -197,5 +197,5 @@ export function quorumRefusal(error, counts) {
  */
 export function ballotErrorKey(error) {
   const code = error && error.code;
-  return ["conflict", "forbidden", "invalid", "meeting_closed", "not_found"].includes(code) ? `vote.error.${code}` : null;
+  return ["absent", "conflict", "forbidden", "invalid", "meeting_closed", "not_found"].includes(code) ? `vote.error.${code}` : null;
 }
