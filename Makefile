@@ -13,7 +13,7 @@ SYSTEM_PACKAGES := chromium webkit2gtk-driver xvfb poppler-utils
 # server, a browser or a socket, and a module's servers and fixtures stay in one process.
 PYTEST_ARGS ?= -n 2 --dist loadfile --durations=20
 
-.PHONY: run test test-fast lint format typecheck system-deps bench screenshots clean
+.PHONY: run test test-fast test-postgresql lint format typecheck system-deps bench screenshots clean
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -64,6 +64,11 @@ test: lint typecheck $(VENV)/.installed-test system-deps
 # Without the browser and whole-corpus suites: for a quick loop while coding.
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
+
+# The session's shared server on PostgreSQL and Redis instead of SQLite (the tests that start
+# servers of their own keep their engines): the scale-out mode under the same tests.
+test-postgresql: $(VENV)/.installed-test system-deps
+	MEETING_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks

@@ -7,8 +7,7 @@ tablet waits for each `page:turned`. The round trip is measured first on a
 quiet server (the baseline), then under the flood: medians, maxima and their
 ratios, since these machines are shared and noisy.
 
-`run(small=True)` is the short version `make test` runs
-(tests/test_flood_benchmark.py); `make bench` runs the full one.
+`run(small=True)` is the short version; `make bench` runs the full one.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ import uuid
 
 import anyio
 import socketio
-from fastapi import FastAPI, Request
+from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
@@ -35,6 +35,7 @@ from meeting_server.documents.routes import router as documents_router
 from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import NOT_JSON, Invalid, MeetingError, error_body, invalid_input
 from meeting_server.eventlog.outbox import Intents
+from meeting_server.gate import authorize
 from meeting_server.http_head import HeadAsGet
 from meeting_server.limits import BodyLimit
 from meeting_server.meetings import presence
@@ -128,6 +129,8 @@ def create_app(settings: Settings) -> SecurityHeaders:
         lifespan=lifespan,
         docs_url=None,
         redoc_url=None,
+        # The authorization table (auth/policy.py) decides before every route.
+        dependencies=[Depends(authorize)],
     )
     app.state.ctx = ctx
     app.state.pages = Pages(

@@ -30,12 +30,21 @@ def request_token(request: Request) -> str | None:
     return request.cookies.get(SESSION_COOKIE)
 
 
+_UNREAD = object()
+
+
 def optional_user(request: Request, ctx: Ctx) -> UserPublic | None:
+    # Read once per request: the gate (gate.py) and the route both ask.
+    known = getattr(request.state, "user", _UNREAD)
+    if known is None or isinstance(known, UserPublic):
+        return known
     token = request_token(request)
-    if not token:
-        return None
-    with ctx.db.read() as session:
-        return user_for_token(session, token)
+    user = None
+    if token:
+        with ctx.db.read() as session:
+            user = user_for_token(session, token)
+    request.state.user = user
+    return user
 
 
 def current_user(user: Annotated[UserPublic | None, Depends(optional_user)]) -> UserPublic:

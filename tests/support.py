@@ -26,6 +26,9 @@ import pytest
 import redis
 import socketio
 
+from meeting_server.config import Settings
+from meeting_server.db import Database
+
 ROOT = Path(__file__).resolve().parent.parent
 # Real-world PDFs (PDF.js's test corpus) live outside the repository: tests
 # that read them run where MEETING_PDF_CORPUS names the folder (.ci/run sets
@@ -131,6 +134,11 @@ class ServerProcess:
 
     def output(self) -> str:
         return self.log.read_text(errors="replace")
+
+    def database(self) -> Database:
+        """The server's own store, opened from the test as an exporter would: its SQLite
+        file, or the PostgreSQL database it was started on. Dispose of it when done."""
+        return Database(Settings(data_dir=self.data_dir, database_url=self.env.get("MEETING_DATABASE_URL")))
 
 
 def read_demo(name: str) -> dict:

@@ -68,7 +68,7 @@ def test_no_input_makes_a_500_and_answers_match_the_schema(api_schema, tokens):
     for result in api_schema.get_all_operations():
         operation = result.ok()
 
-        @settings(max_examples=25, deadline=None, database=None, suppress_health_check=list(HealthCheck))
+        @settings(max_examples=15, deadline=None, database=None, suppress_health_check=list(HealthCheck))
         @given(case=st.one_of(operation.as_strategy(mode) for mode in GenerationMode))
         def fuzz(case):
             for token in tokens:

@@ -17,8 +17,6 @@ import pymupdf
 import pytest
 from sqlmodel import col, update
 
-from meeting_server.config import Settings
-from meeting_server.db import Database
 from meeting_server.meetings.models import Meeting
 from tests.conftest import make_cast, make_world, new_user, start_server
 from tests.votes_support import attend, open_meeting
@@ -32,7 +30,7 @@ CLOSED = datetime(2026, 11, 28, 14, 0, tzinfo=UTC)
 @pytest.fixture(scope="module")
 def own(tmp_path_factory):
     process, admin = start_server(tmp_path_factory.mktemp("meeting-time"))
-    database = Database(Settings(data_dir=process.data_dir))
+    database = process.database()
     yield process, admin, make_cast(admin), database
     database.dispose()
     process.stop()
@@ -198,3 +196,15 @@ def test_header_defaults_come_from_the_body_or_the_settings_never_the_title_or_r
         admin.ok("PUT", "/api/settings", json={"issuer_name": "", "issuer_parent": "", "locality": ""})
     # Cleared: the server's configuration (none here), then the dotted line again.
     assert new_user(admin, "member").ok("GET", "/api/settings")["issuer_name"] == ""
+
+
+def test_the_archive_files_a_meeting_under_the_year_it_was_held(own, tmp_path):
+    _, admin, cast, _ = own
+    w = make_world(admin, cast, tmp_path)
+    w.secretary.ok("PATCH", f"/api/meetings/{w.meeting_id}", json={"starts_at": "2025-12-31T08:00:00+07:00"})
+    held = w.secretary.ok("POST", f"/api/meetings/{w.meeting_id}/open", json={"confirm_date": True})["held_on"]
+    year = int(held[:4])
+    assert year != 2025
+    listed = {m["id"] for m in w.secretary.ok("GET", "/api/meetings", params={"year": year})}
+    scheduled = {m["id"] for m in w.secretary.ok("GET", "/api/meetings", params={"year": 2025})}
+    assert w.meeting_id in listed and w.meeting_id not in scheduled

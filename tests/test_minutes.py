@@ -15,8 +15,6 @@ import pytest
 
 from meeting_server.archive.audit import export_chain, verify_chain
 from meeting_server.archive.canonical import canonical_json
-from meeting_server.config import Settings
-from meeting_server.db import Database
 from meeting_server.documents.storage import BlobStore
 from meeting_server.minutes.record import minutes_pdf_bytes, minutes_record
 from tests.conftest import new_user
@@ -60,7 +58,7 @@ def held(world):
 @pytest.fixture(scope="module")
 def server_db(server):
     """The server's own database, read from the test (what an exporter would do)."""
-    database = Database(Settings(data_dir=server.data_dir))
+    database = server.database()
     yield database
     database.dispose()
 

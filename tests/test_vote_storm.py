@@ -14,7 +14,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from tests.conftest import new_user
-from tests.support import ADMIN, PASSWORD, ServerProcess, Socket, login, run_cli, two_nodes_on_postgresql, unique
+from tests.support import ADMIN, PASSWORD, ServerProcess, Socket, add_admin, login, two_nodes_on_postgresql, unique
 from tests.votes_support import attend, batch_users, close, open_meeting
 
 SOCKET_VOTERS = 150
@@ -27,9 +27,7 @@ CHOICES = ["yes", "no", "abstain"]
 def storm(tmp_path_factory):
     """A server of its own (so a thousand accounts stay out of the shared one)."""
     data_dir = tmp_path_factory.mktemp("storm")
-    run_cli(
-        "user", "add", ADMIN[0], "--role", "admin", "--full-name", "Quản trị", "--password", ADMIN[1], data_dir=data_dir
-    )
+    add_admin(data_dir)
     server = ServerProcess(data_dir).start()
     try:
         admin = login(server.base_url, *ADMIN)

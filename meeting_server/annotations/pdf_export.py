@@ -38,11 +38,16 @@ NOTE_COLOR = (1.0, 0.8, 0.2)
 async def annotated_copy(
     pool: WorkerPool, store: BlobStore, source: ExportSource, out: Path, *, timeout: float
 ) -> None:
-    """Write the source's annotations into a copy of its PDF at `out`, in `pool` (the render pool)."""
+    """Write the source's annotations into a copy of its PDF at `out`, in `pool` (the render pool):
+    a copy of the PDF the server hands out, without JavaScript or embedded files (documents/served.py)."""
+    # Imported here: the worker process imports this module, and needs none of the server side.
+    from meeting_server.documents.served import served_file
+
+    pdf, _ = await served_file(pool, store, source.document.sha256, timeout=timeout)
     try:
         await pool.run(
             write_annotated_pdf,
-            str(store.path(source.document.sha256)),
+            str(pdf),
             str(out),
             [a.model_dump(mode="json") for a in source.annotations],
             source.authors,

@@ -143,6 +143,11 @@ def failure_error(failure: IngestFailure, max_pages: int) -> MeetingError:
         return Invalid(
             "This PDF is protected by a password. Save or print it again as a PDF without a password, and upload that."
         )
+    if failure.kind == "page_count":
+        return Invalid(
+            "This PDF claims a number of pages that cannot be: its page list is damaged. "
+            "Print it to a new PDF, and upload that."
+        )
     if failure.kind == "empty":
         return Invalid("This PDF has no pages.")
     if failure.kind == "too_many_pages":

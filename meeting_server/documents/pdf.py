@@ -28,7 +28,8 @@ JPEG_QUALITY = 82
 
 
 class IngestFailure(Exception):
-    """Why a PDF cannot be taken: 'encrypted', 'corrupt', 'empty' or 'too_many_pages'."""
+    """Why a PDF cannot be taken: 'encrypted', 'corrupt', 'empty', 'too_many_pages'
+    or 'page_count' (its page tree claims a number of pages that cannot be)."""
 
     def __init__(self, kind: str, detail: str = ""):
         super().__init__(kind, detail)
@@ -109,12 +110,19 @@ def _checked(path: str, max_pages: int) -> Iterator[pymupdf.Document]:
     except Exception as exc:
         raise IngestFailure("corrupt", str(exc)) from None
     with doc:
-        if doc.needs_pass or doc.is_encrypted:
+        try:
+            encrypted = doc.needs_pass or doc.is_encrypted
+            # MuPDF reads the page tree here: a /Count it cannot believe
+            # ("code=7: Invalid number of pages") raises, of whatever type.
+            count = None if encrypted else doc.page_count
+        except Exception as exc:
+            raise IngestFailure("page_count", str(exc)) from None
+        if encrypted:
             raise IngestFailure("encrypted")
-        if doc.page_count == 0:
+        if count == 0:
             raise IngestFailure("empty")
-        if doc.page_count > max_pages:
-            raise IngestFailure("too_many_pages", str(doc.page_count))
+        if count is None or count > max_pages:
+            raise IngestFailure("too_many_pages", str(count))
         yield doc
 
 
@@ -130,7 +138,10 @@ def _load(doc: pymupdf.Document, number: int) -> pymupdf.Page:
 
 
 def _title(doc: pymupdf.Document) -> str:
-    return ((doc.metadata or {}).get("title") or "").strip()[:500]
+    try:
+        return ((doc.metadata or {}).get("title") or "").strip()[:500]
+    except Exception:  # an Info dictionary MuPDF cannot read: no title, the rest is fine
+        return ""
 
 
 def _heading(page: pymupdf.Page) -> str:

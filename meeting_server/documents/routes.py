@@ -16,6 +16,7 @@ from meeting_server.documents.ingest import document_title, ingest, receive_uplo
 from meeting_server.documents.models import DocumentPublic, DocumentUpdate, PageText
 from meeting_server.documents.pdf import render_page
 from meeting_server.documents.pool import WorkerFailed
+from meeting_server.documents.served import served_file
 from meeting_server.documents.widths import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PAGE_WIDTHS, snap_width
 from meeting_server.errors import Invalid, NotFound
 from meeting_server.filenames import portable_name
@@ -224,15 +225,20 @@ async def original_file(
     security: Security,
     download: bool = Query(False, description="save it (Content-Disposition: attachment) rather than show it"),
 ) -> FileResponse:
-    """The original PDF, byte for byte; `download=1` for OParl's `downloadUrl`."""
+    """The PDF: the original, or where that carries JavaScript, automatic actions or
+    embedded files, a copy without them (documents/served.py; the archive keeps the
+    original byte for byte); `download=1` for OParl's `downloadUrl`."""
     document, meeting_id = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
+    path, sanitized = await served_file(
+        ctx.render_pool, ctx.store, document.sha256, timeout=ctx.settings.render_timeout_s
+    )
     await security.note(SecurityKind.document_download, user, meeting_id=meeting_id, document_id=document_id)
     return FileResponse(
-        ctx.store.path(document.sha256),
+        path,
         media_type="application/pdf",
         # A portable name: a title may hold "/", quotes or line breaks.
         filename=f"{portable_name(document.title)}.pdf",
         content_disposition_type="attachment" if download else "inline",
         # "private": no shared proxy keeps it for whoever asks next.
-        headers={"ETag": f'"{document.sha256}"', "Cache-Control": "private"},
+        headers={"ETag": f'"{document.sha256}{"-sanitized" if sanitized else ""}"', "Cache-Control": "private"},
     )

@@ -12,6 +12,9 @@ class BlobStore:
         self.files = data_dir / "files"
         self.tmp = data_dir / "tmp"
         self.pages = data_dir / "cache" / "pages"
+        # Copies without JavaScript, actions or embedded files: what the server hands out
+        # (documents/served.py). Made again from the original whenever missing.
+        self.served = data_dir / "cache" / "served"
 
     def path(self, sha256: str) -> Path:
         return self.files / sha256[:2] / f"{sha256}.pdf"
@@ -31,6 +34,14 @@ class BlobStore:
         os.replace(temp, target)
         _fsync_dir(target.parent)
         return target
+
+    def served_path(self, sha256: str) -> Path:
+        """The sanitized copy of an original that carries active content."""
+        return self.served / sha256[:2] / f"{sha256}.pdf"
+
+    def inert_marker(self, sha256: str) -> Path:
+        """Present when the original was checked and carries no active content: it is handed out as it is."""
+        return self.served / sha256[:2] / f"{sha256}.inert"
 
     def page_folder(self, sha256: str) -> Path:
         return self.pages / sha256[:2] / sha256

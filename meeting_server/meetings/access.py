@@ -12,6 +12,7 @@ import sqlalchemy as sa
 from sqlmodel import Session, col, select
 
 from meeting_server.auth.models import CONTROLLING_ROLES, Role, UserPublic
+from meeting_server.auth.policy import Standing
 from meeting_server.errors import Forbidden, MeetingClosed, NotFound
 from meeting_server.meetings.models import Meeting, MeetingStatus, Participant
 
@@ -70,3 +71,15 @@ def controlled_meeting(session: Session, user: UserPublic, meeting_id: int, *, w
 def ensure_not_closed(meeting: Meeting) -> None:
     if meeting.status == MeetingStatus.closed:
         raise MeetingClosed("The meeting is closed; its record can no longer change.")
+
+
+def standing(session: Session, user: UserPublic, meeting_id: int) -> Standing:
+    """How the user stands to the meeting, for the authorization table (auth/policy.py)."""
+    meeting = session.get(Meeting, meeting_id)
+    if meeting is None:
+        return Standing(visible=False, participant=False, controller=False)
+    return Standing(
+        visible=can_view(session, user, meeting),
+        participant=is_participant(session, meeting.id, user.id),
+        controller=can_control(session, user, meeting),
+    )

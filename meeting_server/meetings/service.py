@@ -58,7 +58,7 @@ from meeting_server.meetings.screen import ScreenMode, ScreenPublic, ScreenUpdat
 from meeting_server.minutes.service import item_has_text
 from meeting_server.search.fold import fold, query_terms
 from meeting_server.settings import service as site_settings
-from meeting_server.timeutil import iso, local_day, utcnow
+from meeting_server.timeutil import held_day, iso, local_day, utcnow
 from meeting_server.votes.service import has_open_vote
 
 MEETING_CREATORS = frozenset({Role.admin, Role.secretary, Role.chair})
@@ -78,14 +78,15 @@ def list_meetings(
     query = select(Meeting).where(visible_to(user)).order_by(col(Meeting.starts_at).desc(), col(Meeting.id).desc())
     if status is not None:
         query = query.where(Meeting.status == status)
-    if year is not None:
-        query = query.where(col(Meeting.starts_at).like(f"{year:04d}-%"))
     wanted = query_terms(title)
+    zone = site_settings.zone(session)
     meetings = [
         m
         for m in session.exec(query)
-        # Titles are short and lists small: fold in Python, same rule as search.
+        # Titles are short and lists small: fold in Python, same rule as search; and the
+        # year is the one the meeting was held in (scheduled for, until it opens).
         if all(term in fold(m.title) for term in wanted)
+        and (year is None or held_day(m.starts_at, m.opened_at, zone).year == year)
     ]
     mine = {
         p.meeting_id: p
@@ -99,7 +100,6 @@ def list_meetings(
     body_names = (
         {b.id: b.name for b in session.exec(select(Body).where(col(Body.id).in_(list(body_ids))))} if body_ids else {}
     )
-    zone = site_settings.zone(session)
     items = []
     for m in meetings:
         invitation = mine.get(m.id)

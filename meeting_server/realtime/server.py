@@ -25,6 +25,7 @@ from sqlmodel import Session, select
 from meeting_server import i18n, observability
 from meeting_server.annotations import sockets as annotation_sockets
 from meeting_server.auth import origin as origin_rule
+from meeting_server.auth import policy
 from meeting_server.auth.models import UserPublic
 from meeting_server.auth.service import user_for_token
 from meeting_server.config import Settings
@@ -32,11 +33,12 @@ from meeting_server.context import AppContext
 from meeting_server.deps import SESSION_COOKIE
 from meeting_server.errors import Invalid, MeetingError, error_body, invalid_input
 from meeting_server.eventlog.events import inbox_room, meeting_room, screen_room, user_room
-from meeting_server.ids import Id
+from meeting_server.eventlog.outbox import Intents
+from meeting_server.ids import DB_INT_MAX, Id
 from meeting_server.inputs import StrictInput
 from meeting_server.meetings import presence
 from meeting_server.meetings import sockets as meeting_sockets
-from meeting_server.meetings.access import visible_meeting
+from meeting_server.meetings.access import standing, visible_meeting
 from meeting_server.meetings.models import Presence
 from meeting_server.realtime.broker import ResilientRedisManager
 from meeting_server.realtime.replay import join, replay_page
@@ -133,7 +135,7 @@ def same_origin(origin: str, environ: dict) -> bool:
 
 def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
     intents = ctx.intents
-    handler = event_handler(sio)
+    handler = event_handler(sio, intents)
     departures = ctx.background
 
     @sio.event
@@ -238,12 +240,25 @@ def register_handlers(sio: socketio.AsyncServer, ctx: AppContext) -> None:
 Handler = Callable[[str, UserPublic, Any], Awaitable[dict]]
 
 
-def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]], Callable[[Handler], Handler]]:
+def event_handler(
+    sio: socketio.AsyncServer, intents: Intents
+) -> Callable[[str, type[BaseModel]], Callable[[Handler], Handler]]:
     """The decorator every client event is registered with, here and in the
     domain modules: it validates the payload into `model`, finds the user, and
     turns any error into the ack `{ok: false, error}`."""
 
+    async def _authorize(rule: policy.Rule, user: UserPublic, meeting_id: Any) -> None:
+        found = None
+        if rule.meeting is not None and type(meeting_id) is int and 1 <= meeting_id <= DB_INT_MAX:
+            found = await intents.read(standing, user=user, meeting_id=meeting_id)
+        refusal = rule.decide(user.role, found)
+        if refusal is not None:
+            raise refusal
+
     def handler(event: str, model: type[BaseModel]):
+        # An event without an entry in the table is not served at all.
+        rule = policy.SOCKET[event]
+
         def wrap(fn: Handler) -> Handler:
             # Any number of arguments: python-socketio passes each one, and a
             # handler that cannot take them raises before it can answer.
@@ -255,6 +270,8 @@ def event_handler(sio: socketio.AsyncServer) -> Callable[[str, type[BaseModel]],
                     data = args[0] if len(args) == 1 else None
                     if not isinstance(data, dict):
                         raise Invalid("{event} takes one object.", params={"event": event})
+                    # The authorization table (auth/policy.py) decides before the payload is read further.
+                    await _authorize(rule, UserPublic.model_validate(session["user"]), data.get("meeting_id"))
                     try:
                         # Strict, as JSON: "1" is no id and 2.0 no page. The
                         # payload came as JSON, so it goes back to it whole.

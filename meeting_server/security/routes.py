@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from meeting_server.deps import AdminUser, Ctx
+from meeting_server.ids import Id
 from meeting_server.security import service
 from meeting_server.security.models import SecurityEventPage, SecurityKind
 
@@ -24,14 +25,14 @@ async def security_events(
     ctx: Ctx,
     admin: AdminUser,
     kind: Annotated[SecurityKind | None, Query(description="only this kind")] = None,
-    user_id: Annotated[int | None, Query(ge=1, description="only events by or about this account")] = None,
+    user_id: Annotated[Id | None, Query(description="only events by or about this account")] = None,
     since: Annotated[
         datetime | None, Query(description="only events at or after this date-time (UTC if no zone)")
     ] = None,
     until: Annotated[
         datetime | None, Query(description="only events at or before this date-time (UTC if no zone)")
     ] = None,
-    cursor: Annotated[int | None, Query(ge=1, description="the `next_cursor` of the page before")] = None,
+    cursor: Annotated[Id | None, Query(description="the `next_cursor` of the page before")] = None,
     limit: Annotated[int, Query(ge=1, le=service.PAGE_MAX, description="events per page")] = 50,
 ) -> SecurityEventPage:
     """Security events, newest first, in pages (admin)."""

@@ -94,11 +94,12 @@ def login_in_browser(page, username: str, path: str, password: str = PASSWORD) -
 
 
 def webkit_login(driver, base_url: str, username: str, path: str, password: str = PASSWORD):
-    """The same in WebKit: open `path`, be sent to the login page, log in; returns a 30 s wait."""
+    """The same in WebKit: open `path`, be sent to the login page, log in; returns a 60 s wait
+    (WebKitGTK draws in software under Xvfb: on a busy machine its first page takes long)."""
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    wait = WebDriverWait(driver, 30)
+    wait = WebDriverWait(driver, 60)
     driver.get(f"{base_url}{path}")
     wait.until(lambda d: "/login" in d.current_url)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="login-username"]').send_keys(username)
@@ -168,3 +169,19 @@ def hall_screen(chromium, server):
 def connected(page):
     """Wait until the page's socket is connected (its badge says so)."""
     page.locator('[data-testid="connection-state"][data-state="connected"]').wait_for(timeout=30000)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    """A failed WebKit test tells where its browser was and what it showed: Selenium's
+    timeouts say nothing, and a run under load is hard to reproduce."""
+    outcome = yield
+    report = outcome.get_result()
+    driver = item.funcargs.get("webkit") if report.when == "call" and report.failed else None
+    if driver is None:
+        return
+    try:
+        shown = driver.execute_script("return document.body ? document.body.innerText : ''")
+        report.sections.append(("WebKit at failure", f"{driver.current_url}\n{shown[:2000]}"))
+    except Exception as exc:  # the browser itself may be what failed
+        report.sections.append(("WebKit at failure", f"unreachable: {exc!r}"))

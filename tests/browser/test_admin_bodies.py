@@ -13,9 +13,8 @@ import json
 import os
 from pathlib import Path
 
-from playwright.sync_api import expect
-
 from tests.browser.conftest import device_options, login_in_browser
+from tests.browser.office_steps import COMMITTEE, new_body, spreadsheet_csv
 from tests.support import ADMIN, login, unique
 
 ROOT = Path(__file__).parents[2]
@@ -25,25 +24,11 @@ LAPTOP = {"viewport": {"width": 1366, "height": 768}, "device_scale_factor": 1}
 VI = json.loads((ROOT / "web_client/i18n/vi.json").read_text(encoding="utf-8"))
 EN = json.loads((ROOT / "web_client/i18n/en.json").read_text(encoding="utf-8"))
 
-COMMITTEE = [
-    ("Nguyễn Văn Hùng", "Bí thư"),
-    ("Trần Thị Thu Hà", "Phó Bí thư"),
-    ("Lê Quang Đạo", "Ủy viên"),
-    ("Phạm Thị Ngọc Ánh", "Ủy viên"),
-    ("Hoàng Đức Thắng", "Ủy viên"),
-    ("Vũ Thị Hồng Nhung", "Ủy viên"),
-    ("Đặng Văn Lộc", "Ủy viên"),
-    ("Bùi Thị Yến", "Ủy viên"),
-    ("Ngô Minh Tuấn", "Ủy viên"),
-]
 INITIAL = "Khoi-tao-2026"
 
 
 def _csv(path: Path, rows: list[tuple[str, str, str]]) -> Path:
-    lines = ["username,full_name,position", *(f'{u},"{name}",{position}' for u, name, position in rows)]
-    # A spreadsheet's "CSV UTF-8": a BOM first, CRLF line ends.
-    path.write_bytes("\ufeff".encode() + "\r\n".join(lines).encode("utf-8") + b"\r\n")
-    return path
+    return spreadsheet_csv(path, "username,full_name,position", rows)
 
 
 def _shot(page, name: str) -> None:
@@ -72,16 +57,7 @@ def test_admin_makes_a_body_of_nine_from_a_csv_and_orders_it(playwright_instance
 
         # ---- a new body ----------------------------------------------------------------------
         name = unique("Ban Chấp hành Đảng bộ phường Phan Đình Phùng ")
-        page.get_by_test_id("body-new").click()
-        dialog = page.get_by_test_id("new-body-dialog")
-        dialog.get_by_label(VI["admin.bodies.field.name"], exact=True).fill(name)
-        dialog.get_by_test_id("new-body-submit").click()
-        dialog.wait_for(state="detached")
-        editor = page.get_by_test_id("body-editor")
-        editor.wait_for()
-        # The editor may still show the body opened first (the list is the shared server's):
-        # wait for it to open the new one.
-        expect(page.get_by_test_id("body-name")).to_have_value(name)
+        new_body(page, name)
         assert page.get_by_test_id("body-members-empty").is_visible()
         item = page.locator("[data-testid=body-item][aria-current=true]")
         assert item.get_by_test_id("body-item-name").inner_text() == name

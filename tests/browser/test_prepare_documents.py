@@ -6,49 +6,15 @@ On an iPad in landscape (touch) and on a 1366×768 laptop."""
 
 from __future__ import annotations
 
-import base64
 from pathlib import Path
 
-import pymupdf
 import pytest
 
 from tests.browser.conftest import device_options, login_in_browser
+from tests.browser.office_steps import drop_files, pdf
 from tests.conftest import World
 
 SHOTS = Path("/tmp/shots/documents")
-
-
-def pdf(path: Path, *, title: str | None = None, heading: str | None = None, pages: int = 2) -> Path:
-    doc = pymupdf.open()
-    for number in range(1, pages + 1):
-        page = doc.new_page(width=595, height=842)
-        if heading and number == 1:
-            page.insert_text((72, 110), heading, fontname="hebo", fontsize=20)
-        for line in range(10):
-            page.insert_text((72, 160 + 16 * line), f"Noi dung trang {number} dong {line + 1}", fontsize=11)
-    if title:
-        doc.set_metadata({"title": title})
-    doc.save(path)
-    doc.close()
-    return path
-
-
-def drop_files(page, target, paths: list[Path]) -> None:
-    """Drop files on `target` as a person dragging them from the Finder does: dragenter, dragover, drop."""
-    files = [{"name": p.name, "b64": base64.b64encode(p.read_bytes()).decode()} for p in paths]
-    transfer = page.evaluate_handle(
-        """(files) => {
-          const dt = new DataTransfer();
-          for (const f of files) {
-            const bytes = Uint8Array.from(atob(f.b64), (c) => c.charCodeAt(0));
-            dt.items.add(new File([bytes], f.name, { type: "application/pdf" }));
-          }
-          return dt;
-        }""",
-        files,
-    )
-    for event in ("dragenter", "dragover", "drop"):
-        target.dispatch_event(event, {"dataTransfer": transfer})
 
 
 @pytest.fixture(params=["ipad", "laptop"])

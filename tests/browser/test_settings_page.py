@@ -2,7 +2,8 @@
 opens a meeting on another day than scheduled (issue 12, "Time and dates").
 
 A server of this module's own: the settings are the whole server's. The screenshots
-(/tmp/shots/settings/) are for people to look at.
+(/tmp/shots/settings/) are for people to look at; the saved page is also
+docs/screenshots/admin-settings.png.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tests.conftest import make_cast, make_world, start_server
 from tests.support import ADMIN, PASSWORD
 
 SHOTS = Path("/tmp/shots/settings")
+DOCS_SHOTS = Path(__file__).parents[2] / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +69,9 @@ def test_a_setting_changed_in_the_browser_shows_in_the_next_minutes(own, browse,
     page.screenshot(path=str(SHOTS / "settings-ipad.png"), full_page=True)
     page.get_by_test_id("settings-save").click()
     expect(page.get_by_test_id("settings-saved")).to_have_text("Đã lưu cài đặt.")
+    expect(page.get_by_test_id("toast")).to_have_count(0, timeout=10_000)  # nothing over the fields
+    page.evaluate("window.scrollTo(0, 0)")
+    page.screenshot(path=str(DOCS_SHOTS / "admin-settings.png"))
     try:
         # The next minutes: the header from the settings, in the PDF too.
         head = w.secretary.ok("GET", f"/api/meetings/{w.meeting_id}/minutes")["header"]

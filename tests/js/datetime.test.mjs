@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { zoneOfIso, formatMeetingTime, dayIn, formatDay } from "../../web_client/static/js/logic/datetime.js";
+import { zoneOfIso, formatMeetingTime, dayIn, formatDay, offsetAt } from "../../web_client/static/js/logic/datetime.js";
 
 test("zoneOfIso reads the offset", () => {
   assert.equal(zoneOfIso("2026-12-08T08:00:00+07:00"), "Etc/GMT-7");
@@ -35,4 +35,16 @@ test("the day of a moment is the day in the meeting's time zone", () => {
   assert.equal(dayIn("2026-11-27T20:00:00+00:00", "UTC"), "2026-11-27");
   assert.equal(formatDay("2026-11-28", "vi-VN"), "Thứ Bảy, 28/11/2026");
   assert.equal(formatDay("nonsense", "vi-VN"), "");
+});
+
+test("a typed wall clock is read in the meeting's zone, not the device's", () => {
+  assert.equal(offsetAt("2026-11-27T08:00", "Asia/Ho_Chi_Minh"), "+07:00");
+  assert.equal(offsetAt("2026-11-27T08:00", "UTC"), "+00:00");
+  // Either side of a daylight-saving change, and a zone with a half hour.
+  assert.equal(offsetAt("2026-01-15T09:00", "Europe/Berlin"), "+01:00");
+  assert.equal(offsetAt("2026-07-15T09:00", "Europe/Berlin"), "+02:00");
+  assert.equal(offsetAt("2026-07-15T09:00", "Asia/Kolkata"), "+05:30");
+  assert.equal(offsetAt("2026-07-15T09:00", "America/New_York"), "-04:00");
+  assert.equal(offsetAt("", "Asia/Ho_Chi_Minh"), null);
+  assert.equal(offsetAt("2026-11-27T08:00", "Not/A_Zone"), null);
 });

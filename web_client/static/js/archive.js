@@ -24,7 +24,8 @@ function errorItem(err) {
 
 async function fillYears() {
   const meetings = await api("GET", "/api/meetings?status=closed");
-  const years = [...new Set(meetings.map((m) => String(m.starts_at).slice(0, 4)))].sort().reverse();
+  // The year a meeting was held in (scheduled for, if it never opened), as the server filters.
+  const years = [...new Set(meetings.map((m) => String(m.held_on || m.starts_at).slice(0, 4)))].sort().reverse();
   yearSelect.append(...years.map((y) => h("option", { value: y }, y)));
 }
 

@@ -38,18 +38,34 @@ export function paintMeetingHeader(meeting, state) {
   }
 }
 
-/** A short-lived message at the bottom of the screen. */
-export function toast(message, kind = "info", ms = 4000) {
+/**
+ * A short-lived message (base.css places it clear of the page-turn buttons).
+ * `key` names what it is about: a newer toast with the same key replaces it,
+ * and dismissToast(key) takes it away once the matter is fixed (back online,
+ * all synced). `ms` 0 keeps it until then.
+ */
+export function toast(message, kind = "info", ms = 4000, { key = null } = {}) {
   let host = document.querySelector(".toast-host");
   if (!host) {
     host = h("div", { class: "toast-host", "aria-live": "assertive" });
     document.body.append(host);
   }
-  const el = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status", dataset: { testid: "toast" } }, message);
+  if (key) dismissToast(key, { at: 0 });
+  const el = h("div", { class: `toast toast-${kind}`, role: kind === "error" ? "alert" : "status", dataset: { testid: "toast", key } }, message);
   host.append(el);
-  setTimeout(() => {
-    el.classList.add("is-leaving");
-    setTimeout(() => el.remove(), 300);
-  }, ms);
+  if (ms > 0) setTimeout(() => leave(el), ms);
   return el;
+}
+
+function leave(el, fade = 300) {
+  if (el.classList.contains("is-leaving")) return;
+  el.classList.add("is-leaving");
+  setTimeout(() => el.remove(), fade);
+}
+
+/** Takes away the toasts about `key`: what they said is no longer so. */
+export function dismissToast(key, { at = 300 } = {}) {
+  for (const el of document.querySelectorAll(".toast-host > .toast")) {
+    if (el.dataset.key === key) leave(el, at);
+  }
 }

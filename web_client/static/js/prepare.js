@@ -10,6 +10,7 @@ import { t, lang } from "./lib/i18n.js";
 import { h } from "./lib/dom.js";
 import { pageData } from "./lib/page-data.js";
 import { fold } from "./logic/fold.js";
+import { offsetAt } from "./logic/datetime.js";
 import { initHeader, paintStatus } from "./common.js";
 import { confirmDialog } from "./components/confirm-dialog.js";
 
@@ -48,6 +49,8 @@ const announcer = document.querySelector("[data-announce]");
 
 let meetingId = data.meeting_id || null;
 let meeting = null;
+// The site's time zone (GET /api/settings): a new meeting's typed time is read in it.
+let siteZone = "Asia/Ho_Chi_Minh";
 let users = [];
 let bodies = [];
 // Invitees being edited: user_id -> {user_id, full_name, role, voting}.
@@ -105,21 +108,11 @@ function toLocalInput(iso) {
   return iso ? String(iso).slice(0, 16) : "";
 }
 
-function offsetOf(iso) {
-  const m = String(iso || "").match(/([+-]\d\d:\d\d|Z)$/);
-  return m ? (m[1] === "Z" ? "+00:00" : m[1]) : null;
-}
-
-// The wall clock typed, with the meeting's own offset (or this device's) appended.
+// The wall clock typed, in the meeting's time zone (the site's for a new meeting), never
+// the device's: 08:00 typed on a laptop whose clock says UTC is 08:00 in Hà Nội.
 function fromLocalInput(value) {
   if (!value) return null;
-  let offset = meeting && offsetOf(meeting.starts_at);
-  if (!offset) {
-    const minutes = -new Date(value).getTimezoneOffset();
-    const sign = minutes >= 0 ? "+" : "-";
-    const abs = Math.abs(minutes);
-    offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
-  }
+  const offset = offsetAt(value, (meeting && meeting.timezone) || siteZone) || "+07:00";
   return `${value.length === 16 ? `${value}:00` : value}${offset}`;
 }
 
@@ -624,13 +617,15 @@ async function loadDocumentManager() {
 }
 
 async function start() {
-  const [self, userList, bodyList] = await Promise.all([
+  const [self, userList, bodyList, settings] = await Promise.all([
     api("GET", "/api/me").catch(() => null),
     api("GET", "/api/users").catch(() => []),
     api("GET", "/api/bodies").catch(() => []),
+    api("GET", "/api/settings").catch(() => null),
     loadDocumentManager(),
   ]);
   me = self;
+  if (settings && settings.timezone) siteZone = settings.timezone;
   users = (Array.isArray(userList) ? userList : []).filter((u) => u.active !== false && !u.disabled).sort(byName);
   bodies = Array.isArray(bodyList) ? bodyList : (bodyList && bodyList.bodies) || [];
   fields.body_id.replaceChildren(

@@ -11,7 +11,7 @@ import { api, pageSize, ackErrorMessage } from "./lib/api.js";
 import { t } from "./lib/i18n.js";
 import { h } from "./lib/dom.js";
 import { load as loadPref, save as savePref } from "./lib/store.js";
-import { toast } from "./meeting-common.js";
+import { toast, dismissToast } from "./meeting-common.js";
 import { Outbox } from "./lib/outbox.js";
 import { AnnotationFeed } from "./lib/annotation-feed.js";
 import { InkLayer } from "./components/ink-layer.js";
@@ -345,7 +345,7 @@ export function mountTabletAnnotations({ pageView, rt, meetingId, host }) {
   }
   toolbarEl.addEventListener("annot:undo", undoLast);
   toolbarEl.addEventListener("annot:unsynced", () => {
-    toast(t("annot.unsynced_hint", { count: state.outbox ? state.outbox.count : 0 }));
+    toast(t("annot.unsynced_hint", { count: state.outbox ? state.outbox.count : 0 }), "info", 6000, { key: "unsynced" });
   });
   document.addEventListener("keydown", (e) => {
     if (e.key.toLowerCase() !== "z" || !(e.metaKey || e.ctrlKey) || e.shiftKey) return;
@@ -424,6 +424,10 @@ export function mountTabletAnnotations({ pageView, rt, meetingId, host }) {
     layer.setUser(state.me);
     const outbox = new Outbox({ meetingId, userId: state.me, send: (event, payload) => rt.request(event, payload) });
     outbox.addEventListener("change", schedulePaint);
+    // Everything reached the server: "not synced yet" is no longer so.
+    outbox.addEventListener("change", () => {
+      if (!outbox.count) dismissToast("unsynced");
+    });
     outbox.addEventListener("acked", (e) => {
       const { record, ack } = e.detail;
       if (record.op === "put") feed.put(ack.annotation, ack.seq);

@@ -9,7 +9,7 @@ import { ConnectionPill } from "./components/connection-pill.js";
 import { PageView } from "./components/page-view.js";
 import { ThumbStrip } from "./components/thumb-strip.js";
 import { AgendaPanel } from "./components/agenda-panel.js";
-import { paintMeetingHeader, toast } from "./meeting-common.js";
+import { paintMeetingHeader, toast, dismissToast } from "./meeting-common.js";
 import { mountTabletAnnotations } from "./tablet-annotations.js";
 import { mountTabletVotes } from "./tablet-votes.js";
 import {
@@ -204,7 +204,8 @@ els.zoomReset.addEventListener("click", () => pageView.setZoom(1));
 els.download.addEventListener("click", (e) => {
   if (navigator.onLine === false) {
     e.preventDefault();
-    toast(t("tablet.download_offline"), "error", 6000);
+    // Said until the tablet is back online (rt:connection below takes it away).
+    toast(t("tablet.download_offline"), "error", 0, { key: "offline" });
     return;
   }
   // The copy is made by the server: marks still waiting in the outbox are not in it yet.
@@ -270,11 +271,14 @@ document.addEventListener("rt:meeting:status", (e) => {
 // The connection, on the layout too: while offline the page says it may be behind the room.
 document.addEventListener("rt:connection", (e) => {
   layout.dataset.connection = e.detail.state;
+  if (e.detail.state === "connected") dismissToast("offline");
 });
 document.addEventListener("rt:agenda:changed", () => refetchMeeting());
 // Title, time, place or invitees changed while preparing (meetings/preparation.py).
 document.addEventListener("rt:meeting:changed", () => refetchMeeting());
-document.addEventListener("rt:join-error", (e) => toast(ackErrorMessage(e.detail.error) || t("rt.error.join"), "error", 8000));
+document.addEventListener("rt:join-error", (e) => toast(ackErrorMessage(e.detail.error) || t("rt.error.join"), "error", 8000, { key: "join" }));
+// Joined after all: the join error no longer holds.
+document.addEventListener("rt:state", () => dismissToast("join"));
 
 (async () => {
   await refetchMeeting();

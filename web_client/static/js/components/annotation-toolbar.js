@@ -2,6 +2,8 @@
 // note, eraser, select; undo; private/shared for new marks; what is not
 // synced yet) and, for the pen and highlighter, a column of colours and
 // widths beside it. Tapping the active tool again folds that column away.
+// In portrait (annotations.css) the rail folds into one button showing the
+// tool in hand; tapping it unfolds the tools, choosing a tool folds them.
 //
 // Data down: render(state) with
 //   {tool, color, width, visibility, canUndo, unsynced, editable, options}
@@ -50,7 +52,10 @@ export class AnnotationToolbar {
         onclick: () => {
           if (this.state && this.state.tool === tool && (tool === "pen" || tool === "highlighter")) {
             emit(el, "annot:options", { open: !this.state.options });
-          } else emit(el, "annot:tool", { tool });
+          } else {
+            emit(el, "annot:tool", { tool });
+            this.setFolded(true);
+          }
         },
       },
       annotIcon(tool, 24),
@@ -76,16 +81,54 @@ export class AnnotationToolbar {
       annotIcon("sync", 16),
       h("span", { class: "annot-unsynced-num" }, "0"),
     );
+    this.fold = h(
+      "button",
+      { type: "button", class: "annot-btn annot-fold", dataset: { testid: "annot-fold" },
+        "aria-controls": "annot-rail", "aria-expanded": "false",
+        onclick: () => this.setFolded(this.el.dataset.folded !== "true") },
+      h("span", { class: "annot-fold-icon" }),
+      h("span", { class: "annot-swatch-dot", "aria-hidden": "true" }),
+      h("span", { class: "annot-fold-badge", dataset: { testid: "annot-fold-unsynced" }, "aria-hidden": "true", hidden: true }),
+    );
     const rail = h(
-      "div", { class: "annot-rail" },
+      "div", { class: "annot-rail", id: "annot-rail" },
       h("div", { class: "annot-group" }, ...TOOLS.map((tool) => this.tools[tool])),
       h("div", { class: "annot-sep", "aria-hidden": "true" }),
       h("div", { class: "annot-group" }, this.undo, this.visibility),
       this.unsynced,
     );
     this.options = h("div", { class: "annot-options", dataset: { testid: "annotation-options" } });
-    el.replaceChildren(rail, this.options);
+    el.replaceChildren(this.fold, rail, this.options);
     this.state = null;
+    this.setFolded(true);
+  }
+
+  /** Portrait: only the fold button shows while folded (in landscape the rail always shows). */
+  setFolded(folded) {
+    this.el.dataset.folded = String(folded);
+    this.fold.setAttribute("aria-expanded", String(!folded));
+    this.fold.classList.toggle("is-active", !folded);
+    this.paintFold();
+  }
+
+  paintFold() {
+    const state = this.state;
+    const folded = this.el.dataset.folded === "true";
+    const action = t(folded ? "annot.tools_show" : "annot.tools_hide");
+    const label = state ? `${t(`annot.${state.tool}`)}. ${action}` : action;
+    this.fold.title = action;
+    this.fold.setAttribute("aria-label", label);
+    if (!state) return;
+    this.fold.dataset.tool = state.tool;
+    this.fold.dataset.visibility = state.visibility;
+    this.fold.style.setProperty("--swatch", state.colors[state.tool === "highlighter" ? "highlighter" : "pen"]);
+    if (this.fold.dataset.iconFor !== state.tool) {
+      this.fold.dataset.iconFor = state.tool;
+      this.fold.querySelector(".annot-fold-icon").replaceChildren(annotIcon(state.tool, 24));
+    }
+    const badge = this.fold.querySelector(".annot-fold-badge");
+    badge.hidden = !state.unsynced;
+    badge.textContent = String(state.unsynced || 0);
   }
 
   render(state) {
@@ -119,6 +162,7 @@ export class AnnotationToolbar {
     const showOptions = state.options && (state.tool === "pen" || state.tool === "highlighter");
     this.options.hidden = !showOptions;
     if (showOptions) this.renderOptions(state);
+    this.paintFold();
   }
 
   renderOptions(state) {
@@ -142,10 +186,10 @@ export class AnnotationToolbar {
     )) : [];
     // Custom properties need setProperty (h() assigns style keys, which skips "--x").
     for (const b of widths) b.style.setProperty("--swatch", state.color);
+    // (The DOM's replaceChildren writes a null as the text "null": no widths, no nodes.)
     this.options.replaceChildren(
       h("div", { class: "annot-group" }, ...swatches),
-      widths.length ? h("div", { class: "annot-sep", "aria-hidden": "true" }) : null,
-      widths.length ? h("div", { class: "annot-group" }, ...widths) : null,
+      ...(widths.length ? [h("div", { class: "annot-sep", "aria-hidden": "true" }), h("div", { class: "annot-group" }, ...widths)] : []),
     );
   }
 }

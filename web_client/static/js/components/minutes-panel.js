@@ -282,7 +282,7 @@ export class MinutesPanel {
       absent.length
         ? h("ul", { class: "minutes-absent" }, absent.map((p) => h("li", {},
             h("strong", {}, p.name), " — ", p.reason || t("minutes.attendance.no_reason"))))
-        : null,
+        : "", // not null: the DOM's own replaceChildren writes null as the word "null"
       h("p", { class: "field-hint" }, t("minutes.attendance.auto")));
   }
 

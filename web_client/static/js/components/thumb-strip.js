@@ -14,7 +14,9 @@ export class ThumbStrip {
     this.active = null;
     this.presenterPage = null;
     el.classList.add("thumb-strip");
-    el.setAttribute("role", "list");
+    // A labelled group of page buttons (the container's aria-label names it). Not a list: a
+    // <button> may not take the listitem role, and each button's own name says its page.
+    el.setAttribute("role", "group");
     el.addEventListener("click", (e) => {
       const b = e.target.closest("[data-testid=thumbnail]");
       if (!b || !el.contains(b)) return;
@@ -40,7 +42,6 @@ export class ThumbStrip {
         {
           type: "button",
           class: "thumb",
-          role: "listitem",
           dataset: { testid: "thumbnail", page: n, documentId: doc.id },
           "aria-label": t("thumb.label", { page: n }),
         },

@@ -34,7 +34,9 @@ export function readableError(code, serverMessage) {
 function errorFromBody(status, body) {
   const err = body && body.error;
   const code = (err && err.code) || STATUS_CODES[status] || "error";
-  const error = new ApiError(status, code, readableError(code, err && err.message) || `HTTP ${status}`, err || null);
+  // Never a bare "HTTP 502" or code: the catalog's general sentence, with the status for whoever helps.
+  const fallback = `${t("error.generic")} (HTTP ${status})`;
+  const error = new ApiError(status, code, readableError(code, err && err.message) || fallback, err || null);
   error.serverMessage = (err && err.message) || "";
   return error;
 }
@@ -44,7 +46,7 @@ export function ackErrorMessage(error) {
   const code = (error && error.code) || "error";
   if (code === "offline") return t("rt.error.offline");
   if (code === "timeout") return t("rt.error.timeout");
-  return readableError(code, error && error.message) || code;
+  return readableError(code, error && error.message) || t("error.generic");
 }
 
 async function parse(res) {

@@ -60,3 +60,32 @@ export function formatDay(day, locale = "vi-VN") {
   const weekday = new Intl.DateTimeFormat(locale, { timeZone: "UTC", weekday: "long" }).format(d);
   return `${weekday.charAt(0).toLocaleUpperCase(locale)}${weekday.slice(1)}, ${m[3]}/${m[2]}/${m[1]}`;
 }
+
+/**
+ * The offset ("+07:00") that `zone` (IANA) has at the wall-clock time `wall`
+ * ("2026-11-27T08:00"), or null. What a secretary types into a time field is
+ * the meeting's local time, whatever the zone of the device they type on.
+ */
+export function offsetAt(wall, zone) {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/.exec(String(wall || ""));
+  if (!m || !zone) return null;
+  let fmt;
+  try {
+    fmt = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit",
+    });
+  } catch {
+    return null; // not a zone this browser knows
+  }
+  const asUtc = Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3]), Number(m[4]), Number(m[5]));
+  // The zone's offset at an instant: its wall clock then, read as UTC, minus the instant.
+  const offsetAtInstant = (t) => {
+    const p = Object.fromEntries(fmt.formatToParts(new Date(t)).map((x) => [x.type, x.value]));
+    return Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour) % 24, Number(p.minute)) - t;
+  };
+  // Twice: the second guess is the offset at the instant itself, right across a DST change.
+  const first = offsetAtInstant(asUtc);
+  const minutes = Math.round(offsetAtInstant(asUtc - first) / 60000);
+  const abs = Math.abs(minutes);
+  return `${minutes < 0 ? "-" : "+"}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+}
