@@ -13,6 +13,8 @@ on a connection of their own (`schema_engine`).
 from __future__ import annotations
 
 import json
+import logging
+import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -21,7 +23,9 @@ import sqlalchemy as sa
 from sqlmodel import Session
 
 from meeting_server.config import Settings
-from meeting_server.errors import Unavailable
+from meeting_server.errors import DISK_FULL, DiskFull, Unavailable, is_disk_full
+
+log = logging.getLogger(__name__)
 
 
 def json_text(value: Any) -> str:
@@ -73,19 +77,53 @@ def _reachable(is_sqlite: bool) -> Iterator[None]:
     """A database that is down or restarting answers 503 `unavailable`, which a client
     retries, never a 500. On PostgreSQL that is a lost or refused connection (the pool
     pings before use, so the next request after a restart gets a fresh one); on SQLite,
-    the write lock still held by another process after its 30 s timeout. Any other
-    database error is a bug, and stays one."""
+    the write lock still held by another process after its 30 s timeout. A full disk is
+    507 `disk_full`. Any other database error is a bug, and stays one."""
     try:
         yield
     except (sa.exc.InterfaceError, sa.exc.DisconnectionError) as exc:
         raise Unavailable(UNAVAILABLE) from exc
     except sa.exc.OperationalError as exc:
+        # The transaction did not commit: say so, and why.
+        if is_disk_full(exc):
+            raise DiskFull(DISK_FULL) from exc
         if not is_sqlite or "locked" in str(exc.orig):
             raise Unavailable(UNAVAILABLE) from exc
         raise
 
 
 UNAVAILABLE = "The database cannot be reached right now; try again in a moment."
+
+
+def forget_write_history(engine: sa.Engine, table: str) -> None:
+    """Wipe what the engine keeps of the order of recent writes to `table`, after a commit.
+
+    SQLite's write-ahead log holds every commit's pages in order until a checkpoint, so a
+    copy of the file and its log replays them one by one: TRUNCATE folds the log into the
+    file and empties it. PostgreSQL keeps each row's earlier versions, with the ids of the
+    transactions that wrote and replaced them, until a vacuum: VACUUM removes those no
+    open transaction can see (SKIP_LOCKED: another node's vacuum of the table will do).
+
+    Best effort by nature: a busy database keeps the trail until the next call, which is
+    logged, never raised; the commit before it stands."""
+    try:
+        if engine.dialect.name == "sqlite":
+            connection = engine.raw_connection()
+            try:
+                cursor = connection.cursor()
+                # A short wait: readers finish in milliseconds, and this thread holds a meeting's turn.
+                cursor.execute("PRAGMA busy_timeout=2000")
+                busy, _, _ = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+                cursor.execute("PRAGMA busy_timeout=30000")
+                if busy:
+                    log.warning("the write-ahead log was busy: %s's recent writes stay in it until the next try", table)
+            finally:
+                connection.close()
+        else:
+            with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as autocommit:
+                autocommit.exec_driver_sql(f"VACUUM (SKIP_LOCKED) {table}")
+    except (sa.exc.SQLAlchemyError, sqlite3.Error) as exc:
+        log.warning("could not wipe the write history of %s: %s", table, type(exc).__name__)
 
 
 def schema_engine(settings: Settings) -> sa.Engine:

@@ -101,6 +101,8 @@ class Seeded:
     member: int
     vote_closed: int
     vote_draft: int
+    vote_secret: int = 0  # open, one ballot in: the secretary's, with this receipt
+    receipt: str = "5" * 64
     annotations: dict[str, dict] = field(default_factory=dict)  # id -> data
     events: list[tuple[str, str]] = field(default_factory=list)  # (name, payload)
 
@@ -274,6 +276,37 @@ def seed(engine: sa.Engine) -> Seeded:
             created_by=secretary,
             created_at=at,
         )
+        # A secret vote under way, one ballot cast, as revision 0001 stored it: the option's text.
+        seeded.vote_secret = insert(
+            "vote",
+            meeting_id=meeting,
+            agenda_item_id=None,
+            title="Bầu Phó Bí thư",
+            options=json.dumps(["Đồng ý", "Không đồng ý"], ensure_ascii=False),
+            secret=True,
+            rule="majority_of_cast",
+            status="open",
+            eligible=2,
+            quorum_required=2,
+            quorum_present=1,
+            quorum_met=False,
+            quorum_overridden=True,
+            created_by=secretary,
+            opened_by=secretary,
+            created_at=at,
+            opened_at=at,
+        )
+        for user in (secretary, member):
+            insert("vote_roll", returning=None, vote_id=seeded.vote_secret, user_id=user, attending=True)
+        insert("vote_voter", returning=None, vote_id=seeded.vote_secret, user_id=secretary)
+        insert(
+            "secret_ballot",
+            returning=None,
+            id="a" * 32,
+            vote_id=seeded.vote_secret,
+            choice="Đồng ý",
+            receipt_hash=seeded.receipt,
+        )
         insert("named_ballot", returning=None, vote_id=seeded.vote_closed, user_id=secretary, choice="yes")
         insert("vote_voter", returning=None, vote_id=seeded.vote_closed, user_id=secretary)
         for user, attending in ((secretary, True), (member, False)):
@@ -373,6 +406,10 @@ ADDED_0006 = {
 }
 
 
+# Revision 0009 (issue 14): a meeting made before is not confidential.
+ADDED_0009 = {"meeting": {"confidential": False}}
+
+
 @pytest.mark.parametrize("made_by", ["create_all", "revision 0001"])
 def test_migrate_upgrades_todays_schema_with_data_and_loses_nothing(backend, made_by):
     build_todays_schema(backend, made_by)
@@ -394,9 +431,16 @@ def test_migrate_upgrades_todays_schema_with_data_and_loses_nothing(backend, mad
         assert (row.pop("quorum_numerator"), row.pop("quorum_denominator")) == quorum.get(row["id"], (2, 3))
         # Revision 0003: a meeting made before drafts existed was published when it was made.
         assert row.pop("published_at") == row["created_at"]
-    for table, added in (*ADDED_0003.items(), *ADDED_0006.items()):
+    for table, added in (*ADDED_0003.items(), *ADDED_0006.items(), *ADDED_0009.items()):
         for row in after[table]:
             assert {column: row.pop(column) for column in added} == added, table
+    # Revision 0010: a secret ballot keeps its id and receipt, its choice becomes the option's index,
+    # and the open vote gets an unfilled slot for its voter who has not voted yet.
+    slots = after.pop("secret_ballot")
+    assert [row for row in slots if row["choice"] != "--"] == [
+        {**row, "choice": "00"} for row in expected.pop("secret_ballot")
+    ]
+    assert [row["vote_id"] for row in slots if row["choice"] == "--"] == [seeded.vote_secret]
     assert after == expected
     assert {row["id"]: row["data"] for row in after["annotation"]} == seeded.annotations
 
@@ -414,6 +458,7 @@ def served(backend: Backend, seeded: Seeded) -> None:
         secretary = login(server.base_url, *SECRETARY)
         member = login(server.base_url, *MEMBER)
         meeting = secretary.ok("GET", f"/api/meetings/{seeded.meeting}")
+        assert meeting["confidential"] is False
         assert meeting["quorum"] == {"numerator": 3, "denominator": 4}
         assert meeting["counts"]["quorum_required"] == math.ceil(2 * 3 / 4)
         assert {a["user_id"]: (a["status"], a["reason"]) for a in meeting["attendance"]} == {
@@ -444,6 +489,10 @@ def served(backend: Backend, seeded: Seeded) -> None:
         ]
         assert votes[seeded.vote_draft]["options"] == ["Đồng ý", "Không đồng ý"]
         assert votes[seeded.vote_draft]["tally"] is None
+        # The secret ballot cast before the upgrade is counted, and its receipt published, at the close.
+        secret = secretary.ok("POST", f"/api/votes/{seeded.vote_secret}/close")
+        assert secret["tally"] == {"Đồng ý": 1, "Không đồng ý": 0}
+        assert secretary.ok("GET", f"/api/votes/{seeded.vote_secret}/receipts")["receipts"] == [seeded.receipt]
 
         minutes = secretary.ok("GET", f"/api/meetings/{seeded.meeting}/minutes")
         item = minutes["items"][0]

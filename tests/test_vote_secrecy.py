@@ -97,7 +97,7 @@ def _person_columns(inspector, table: str) -> set[str]:
 
 def test_no_table_holds_a_person_beside_a_secret_choice(server, secret_vote):
     secretary, voters, _, vote_id = secret_vote
-    secretary.ok("POST", f"/api/votes/{vote_id}/open")
+    opened = secretary.ok("POST", f"/api/votes/{vote_id}/open")
     for voter in voters[:5]:
         assert ballot(voter, vote_id, OPTIONS[0]).status_code == 201
     engine = sa.create_engine(f"sqlite:///{server.data_dir / 'meeting.db'}")
@@ -129,7 +129,11 @@ def test_no_table_holds_a_person_beside_a_secret_choice(server, secret_vote):
         assert db.execute(f"SELECT count(*) FROM named_ballot WHERE vote_id IN ({marks})", secret_ids).fetchone() == (
             0,
         )
-        assert db.execute("SELECT count(*) FROM secret_ballot WHERE vote_id = ?", (vote_id,)).fetchone() == (5,)
+        # One slot per entitled voter (votes/slots.py), five of them filled.
+        slots = db.execute("SELECT count(*) FROM secret_ballot WHERE vote_id = ?", (vote_id,)).fetchone()
+        assert slots == (opened["eligible"],)
+        filled = "SELECT count(*) FROM secret_ballot WHERE vote_id = ? AND choice != '--'"
+        assert db.execute(filled, (vote_id,)).fetchone() == (5,)
 
 
 def test_stored_order_is_not_arrival_order(server, secret_vote):
@@ -143,7 +147,9 @@ def test_stored_order_is_not_arrival_order(server, secret_vote):
         assert ballot(voter, vote_id, OPTIONS[index % 3], receipt_hash=receipt_hash).status_code == 201
         hashes.append(receipt_hash)
     with _db(server) as db:
-        stored = list(db.execute("SELECT id, receipt_hash FROM secret_ballot WHERE vote_id = ?", (vote_id,)))
+        stored = list(
+            db.execute("SELECT id, receipt_hash FROM secret_ballot WHERE vote_id = ? AND choice != '--'", (vote_id,))
+        )
         voted = [row[0] for row in db.execute("SELECT user_id FROM vote_voter WHERE vote_id = ?", (vote_id,))]
     arrival_index = {h: i for i, h in enumerate(hashes)}
     stored_order = [arrival_index[h] for _, h in stored]

@@ -61,6 +61,9 @@ class Tx:
 
     session: Session
     outgoing: list[Outgoing] = field(default_factory=list)
+    # Work that must wait for the commit, run in the same worker thread before the events
+    # go out (votes/service.py has the database forget the order its secret ballots came in).
+    after_commit: list[Callable[[], None]] = field(default_factory=list)
 
     def notify_after_commit(self, event: ServerEvent, *, only_user: int | None = None, screen: bool = True) -> int:
         """Append the event to its meeting's log now, with the next seq (the
@@ -270,6 +273,8 @@ class Intents:
         with self.db.write() as session:
             tx = Tx(session)
             result = service(tx)
+        for task in tx.after_commit:
+            task()
         return result, tx.outgoing
 
     async def read(self, reader: Callable[Concatenate[Session, P], T], /, *args: P.args, **kwargs: P.kwargs) -> T:

@@ -7,9 +7,9 @@ reconnect or a second server node all meet the same unique constraint.
 A secret ballot is stored apart from the fact that someone voted:
 `vote_voter` knows who voted, `secret_ballot` knows what was chosen, and
 nothing joins them. `secret_ballot` has no user id, no timestamp and no
-arrival order: its key is a random 128-bit token, and on SQLite the table is
-WITHOUT ROWID, so even the file's row order follows that random key (see
-docs/secret-ballots.md for what this does and does not protect against).
+arrival order: its rows are slots made when the vote opens, one per entitled
+voter, keyed by random 128-bit tokens, and a ballot fills a slot drawn at
+random (docs/secret-ballots.md says what this does and does not protect against).
 """
 
 from __future__ import annotations
@@ -92,19 +92,38 @@ class VoteVoter(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True)
 
 
+# What an unfilled slot's `choice` holds. A filled one holds its option's index in two digits.
+EMPTY_SLOT = "--"
+
+
+def slot_choice(index: int) -> str:
+    """A slot's `choice` for the option at `index` (0 to MAX_OPTIONS - 1): as wide as EMPTY_SLOT."""
+    return f"{index:02d}"
+
+
 class SecretBallot(SQLModel, table=True):
-    """A secret ballot: what was chosen, and the hash the voter can find among
-    the published receipts. Nothing here points at a person or a moment."""
+    """A slot for one secret ballot: what was chosen, and the hash the voter can find
+    among the published receipts. Nothing here points at a person or a moment.
+
+    Every slot of a vote is made when it opens (an unfilled one: EMPTY_SLOT and a random
+    hash), and every ballot rewrites them all (votes/service.py), so that nothing in the
+    stored rows tells which slot was filled when:
+    - the key is 128 random bits, never an autoincrement, and on SQLite the table is
+      WITHOUT ROWID: rows are stored in the order of that key;
+    - a slot keeps the same size from opening to close (a two-digit option index, a
+      64-digit hash), so SQLite rewrites its cell in place: a page's cell offsets, which
+      follow the order cells were written in, stay those of the opening;
+    - no index covers a column that changes (no unique receipt index: its entries would
+      be written in arrival order), so no index records the order either;
+    - on PostgreSQL every slot's row version carries the last ballot's transaction id.
+    """
 
     __tablename__ = "secret_ballot"
-    __table_args__ = (
-        sa.UniqueConstraint("vote_id", "receipt_hash"),
-        {"sqlite_with_rowid": False},
-    )
+    __table_args__ = {"sqlite_with_rowid": False}
     # 128 random bits (hex), never an autoincrement: the key carries no arrival order.
     id: str = Field(primary_key=True, min_length=32, max_length=32)
     vote_id: int = Field(foreign_key="vote.id", index=True)
-    choice: str = Field(max_length=200)
+    choice: str = Field(max_length=2)
     receipt_hash: str = Field(max_length=64)
 
 

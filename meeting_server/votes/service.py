@@ -36,7 +36,7 @@ from meeting_server.meetings.access import can_control, controlled_meeting, ensu
 from meeting_server.meetings.attendance import attending_voter_ids, attends, member_base, quorum_of, voting_user_ids
 from meeting_server.meetings.models import AgendaItem, Attendance, Meeting, MeetingStatus
 from meeting_server.timeutil import iso, utcnow
-from meeting_server.votes import rules
+from meeting_server.votes import rules, slots
 from meeting_server.votes.events import VoteClosed, VoteOpened, VoteProgress
 from meeting_server.votes.models import (
     BallotPublic,
@@ -47,7 +47,6 @@ from meeting_server.votes.models import (
     Receipt,
     Receipts,
     RecordedBy,
-    SecretBallot,
     TurnoutPublic,
     Vote,
     VoteCreate,
@@ -105,14 +104,8 @@ def receipts(session: Session, user: UserPublic, vote_id: int) -> Receipts:
 
 
 def secret_receipts(session: Session, vote_id: int) -> list[str]:
-    """The one query for a secret vote's receipts, wherever they are shown:
-    sorted by hash, which is neither the order of voting nor of storage,
-    and never beside a choice (docs/secret-ballots.md)."""
-    return list(
-        session.exec(
-            select(SecretBallot.receipt_hash).where(SecretBallot.vote_id == vote_id).order_by(SecretBallot.receipt_hash)
-        )
-    )
+    """The one query for a secret vote's receipts, wherever they are shown."""
+    return slots.receipts(session, vote_id)
 
 
 def views(session: Session, votes: list[Vote], user_id: int) -> list[MyVotePublic]:
@@ -350,6 +343,8 @@ def open_vote(tx: Tx, user: UserPublic, vote_id: int, override_quorum: bool = Fa
         )
     for user_id in voters:
         tx.session.add(VoteRoll(vote_id=vote.id, user_id=user_id, attending=user_id in attending))
+    if vote.secret:
+        slots.make_slots(tx.session, vote.id, len(voters))
     vote.status = VoteStatus.open
     vote.eligible = len(voters)
     vote.quorum_required = quorum.required
@@ -373,11 +368,16 @@ def close_vote(tx: Tx, user: UserPublic, vote_id: int) -> MyVotePublic:
             "Only an open vote can be closed." if vote.status == VoteStatus.draft else "The vote is already closed."
         )
     options = vote.options
-    ballots = SecretBallot if vote.secret else NamedBallot
-    counted = dict(
-        tx.session.exec(
-            select(ballots.choice, sa.func.count()).where(ballots.vote_id == vote.id).group_by(ballots.choice)
-        ).all()
+    counted = (
+        slots.counts(tx.session, vote)
+        if vote.secret
+        else dict(
+            tx.session.exec(
+                select(NamedBallot.choice, sa.func.count())
+                .where(NamedBallot.vote_id == vote.id)
+                .group_by(NamedBallot.choice)
+            ).all()
+        )
     )
     paper = vote.paper_tally or {}
     tally = {option: counted.get(option, 0) + paper.get(option, 0) for option in options}
@@ -510,7 +510,7 @@ def cast_ballot(
     receipt = None
     if vote.secret:
         receipt = _receipt(receipt_hash)
-        _store_secret_ballot(session, vote.id, choice, receipt.hash)
+        slots.fill_slot(tx, vote, choice, receipt.hash)
     else:
         session.execute(
             sa.insert(NamedBallot).values(vote_id=vote.id, user_id=voter_id, choice=choice, recorded_by=recorded_by)
@@ -615,17 +615,3 @@ def _receipt(receipt_hash: str | None) -> Receipt:
         return Receipt(hash=receipt_hash.lower())
     nonce = secrets.token_hex(32)
     return Receipt(hash=hashlib.sha256(nonce.encode()).hexdigest(), nonce=nonce)
-
-
-def _store_secret_ballot(session: Session, vote_id: int, choice: str, receipt_hash: str) -> None:
-    try:
-        session.execute(
-            sa.insert(SecretBallot).values(
-                id=secrets.token_hex(16), vote_id=vote_id, choice=choice, receipt_hash=receipt_hash
-            )
-        )
-    except sa.exc.IntegrityError:
-        raise Invalid("That receipt hash is already taken in this vote; make a new nonce.") from None
-    except sa.exc.DBAPIError:
-        # Re-raised bare: the driver's message would quote the statement's parameters, the choice among them.
-        raise RuntimeError("storing a secret ballot failed") from None
