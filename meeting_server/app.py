@@ -33,7 +33,16 @@ from meeting_server.documents.pdf import quiet_mupdf
 from meeting_server.documents.pool import WorkerPool
 from meeting_server.documents.routes import router as documents_router
 from meeting_server.documents.storage import BlobStore
-from meeting_server.errors import NOT_JSON, Invalid, MeetingError, error_body, invalid_input
+from meeting_server.errors import (
+    DISK_FULL,
+    NOT_JSON,
+    DiskFull,
+    Invalid,
+    MeetingError,
+    error_body,
+    invalid_input,
+    is_disk_full,
+)
 from meeting_server.eventlog.outbox import Intents
 from meeting_server.gate import authorize
 from meeting_server.http_head import HeadAsGet
@@ -182,6 +191,11 @@ def _install_error_handlers(app: FastAPI) -> None:
     # Every error answers in the person's language (meeting_server/i18n): the
     # `lang` cookie, else Accept-Language, else Vietnamese.
     async def meeting_error(request: Request, exc: MeetingError):
+        if isinstance(exc, DiskFull):
+            # The person is told; the administrator reads it here. The driver's error, not
+            # SQLAlchemy's: that one quotes the statement's parameters.
+            cause = getattr(exc.__cause__, "orig", None) or exc.__cause__
+            log.error("disk full: %s %s refused (%r)", request.method, request.url.path, cause)
         if _wants_html(request):
             user = await anyio.to_thread.run_sync(_optional_user, request)
             return request.app.state.pages.error(request, user, exc)
@@ -208,10 +222,20 @@ def _install_error_handlers(app: FastAPI) -> None:
         body = error_body("internal", "The server failed to do this.", i18n.from_request(request))
         return JSONResponse(body, status_code=500)
 
+    async def os_error(request: Request, exc: OSError):
+        # A file the server writes (an upload's temp copy, a blob, a marker) on a full disk;
+        # any other OSError is a bug like the rest.
+        if is_disk_full(exc):
+            error = DiskFull(DISK_FULL)
+            error.__cause__ = exc
+            return await meeting_error(request, error)
+        return await unexpected(request, exc)
+
     # Starlette types a handler as taking any Exception; each of these is registered for its own class.
     app.add_exception_handler(MeetingError, meeting_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(OSError, os_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected)
 
 

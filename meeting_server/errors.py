@@ -13,6 +13,8 @@ which answer in it; `message` stays the English text, for logs and the CLI.
 
 from __future__ import annotations
 
+import errno
+import sqlite3
 from collections.abc import Mapping
 from typing import Any
 
@@ -118,6 +120,37 @@ class TooComplex(MeetingError):
     """A PDF whose pages take too long to draw (documents/ingest.py)."""
 
     code, status = "too_complex", 422
+
+
+class DiskFull(MeetingError):
+    """The disk of the data folder or of the database is full (or over quota): nothing was
+    stored. Not a bug and not the client's doing: the administrator frees space."""
+
+    code, status = "disk_full", 507
+
+
+DISK_FULL = "The server's disk is full, so nothing was saved. Ask the administrator to free some space, then try again."
+# Where a full disk shows: the OS's errnos, SQLite's result code, PostgreSQL's SQLSTATE.
+_FULL_ERRNOS = {errno.ENOSPC, errno.EDQUOT}
+_POSTGRES_DISK_FULL = "53100"
+
+
+def is_disk_full(exc: BaseException | None) -> bool:
+    """Whether `exc` says the disk is full: an OSError (also one a worker process sent
+    back), SQLite's "database or disk is full", PostgreSQL's disk_full; looked for
+    through SQLAlchemy's wrapper (`orig`) and the exception's causes."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if isinstance(exc, OSError) and exc.errno in _FULL_ERRNOS:
+            return True
+        # The primary code: an extended one carries it in its low byte.
+        if isinstance(exc, sqlite3.Error) and getattr(exc, "sqlite_errorcode", 0) & 0xFF == sqlite3.SQLITE_FULL:
+            return True
+        if getattr(exc, "sqlstate", None) == _POSTGRES_DISK_FULL:
+            return True
+        exc = getattr(exc, "orig", None) or exc.__cause__ or exc.__context__
+    return False
 
 
 def error_body(code: str, message: str, lang: str | None = None) -> dict:

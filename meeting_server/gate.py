@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from fastapi import Request
 from fastapi.routing import APIRoute
+from sqlmodel import Session, col, select
 
 from meeting_server.auth import policy
 from meeting_server.auth.models import UserPublic
 from meeting_server.deps import Ctx, optional_user
+from meeting_server.documents.models import Document
 from meeting_server.errors import Forbidden
 from meeting_server.ids import DB_INT_MAX
 from meeting_server.meetings.access import standing
+from meeting_server.meetings.models import AgendaItem
+from meeting_server.votes.models import Vote
 
 
 def rule_for(request: Request) -> policy.Rule | None:
@@ -37,11 +41,31 @@ def authorize(request: Request, ctx: Ctx) -> None:
 
 
 def _standing(request: Request, ctx: Ctx, user: UserPublic | None, rule: policy.Rule) -> policy.Standing | None:
+    """How the user stands to the meeting the path names, directly or through a thing in it.
+    None where the path names nothing that exists: the route answers (404, or 422 for a non-id)."""
     if rule.meeting is None or user is None:
         return None
-    raw = str(request.path_params.get("meeting_id", ""))
+    raw = str(request.path_params.get(rule.through, ""))
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 19) or not 1 <= int(raw) <= DB_INT_MAX:
         return None  # not an id: the route's validation answers
-    meeting_id = int(raw)
     with ctx.db.read() as session:
-        return standing(session, user, meeting_id)
+        meeting_id = _meeting_of(session, rule.through, int(raw))
+        return standing(session, user, meeting_id) if meeting_id is not None else None
+
+
+def _meeting_of(session: Session, through: str, thing_id: int) -> int | None:
+    """The meeting of the thing a path parameter names (itself for `meeting_id`), or None."""
+    if through == "meeting_id":
+        return thing_id
+    return session.exec(_MEETING_OF[through](thing_id)).first()
+
+
+_MEETING_OF = {
+    "item_id": lambda item_id: select(AgendaItem.meeting_id).where(AgendaItem.id == item_id),
+    "document_id": lambda document_id: (
+        select(AgendaItem.meeting_id)
+        .join(Document, col(Document.agenda_item_id) == col(AgendaItem.id))
+        .where(Document.id == document_id)
+    ),
+    "vote_id": lambda vote_id: select(Vote.meeting_id).where(Vote.id == vote_id),
+}

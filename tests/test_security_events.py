@@ -149,13 +149,17 @@ def test_exports_and_downloads(world):
 
     assert member.get(f"/api/documents/{document_id}/annotated.pdf?scope=mine").status_code == 200
     annotated = newest(admin, "export_annotations", user_id=member.id)
-    assert (annotated["document_id"], annotated["details"]) == (document_id, {"scope": "mine", "format": "pdf"})
+    assert (annotated["meeting_id"], annotated["document_id"]) == (meeting_id, document_id)
+    assert annotated["details"] == {"scope": "mine", "format": "pdf"}
     assert member.get(f"/api/documents/{document_id}/annotations.jsonld").status_code == 200
     assert newest(admin, "export_annotations", user_id=member.id)["details"]["format"] == "jsonld"
 
     assert member.get(f"/api/meetings/{meeting_id}/minutes.pdf").status_code == 200
     minutes = newest(admin, "export_minutes", user_id=member.id)
-    assert (minutes["meeting_id"], minutes["details"]) == (meeting_id, {"final": False})
+    assert (minutes["meeting_id"], minutes["details"]) == (meeting_id, {"final": False, "format": "pdf"})
+
+    assert member.get(f"/api/meetings/{meeting_id}/minutes.json").status_code == 200
+    assert newest(admin, "export_minutes", user_id=member.id)["details"] == {"final": False, "format": "json"}
 
     assert member.get(f"/api/oparl/v1/meetings/{meeting_id}").status_code == 200
     oparl = newest(admin, "export_oparl", user_id=member.id)

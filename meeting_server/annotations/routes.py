@@ -7,17 +7,20 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
+from sqlmodel import Session
 from starlette.background import BackgroundTask
 
 from meeting_server.annotations import jsonld, service
 from meeting_server.annotations.limits import AnnotationLimits
-from meeting_server.annotations.listing import Cursor
+from meeting_server.annotations.listing import Cursor, ListingPage
 from meeting_server.annotations.models import AnnotationPublic
 from meeting_server.annotations.pdf_export import annotated_copy
 from meeting_server.annotations.service import Scope
 from meeting_server.deps import Ctx, CurrentUser
+from meeting_server.documents.service import readable_content
 from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
+from meeting_server.meetings.confidential import NO_STORE, content_cache_headers
 from meeting_server.security.http import Security
 from meeting_server.security.models import SecurityKind
 
@@ -52,16 +55,15 @@ async def list_annotations(
     limits = AnnotationLimits.from_settings(ctx.settings)
     size = min(limit or limits.list_page_size, limits.list_page_size)
     cursor = Cursor.parse(after) if after is not None else None
-    result = await ctx.intents.read(
-        service.list_annotations,
-        user=user,
-        document_id=document_id,
-        page=page,
-        after=cursor,
-        size=size,
-        max_bytes=limits.list_page_bytes,
-        for_screen=for_screen,
-    )
+
+    def listing(session: Session) -> tuple[ListingPage, bool]:
+        found = service.list_annotations(
+            session, user, document_id, page, cursor, size, limits.list_page_bytes, for_screen=for_screen
+        )
+        return found, readable_content(session, user, document_id).confidential
+
+    result, confidential = await ctx.intents.read(listing)
+    response.headers.update(content_cache_headers(confidential))
     if result.next_cursor is not None:
         following = request.url.include_query_params(after=str(result.next_cursor))
         response.headers["X-Next-Cursor"] = str(result.next_cursor)
@@ -86,7 +88,12 @@ async def annotated_pdf(
         out.unlink(missing_ok=True)
         raise
     await security.note(
-        SecurityKind.export_annotations, user, document_id=document_id, details={"scope": scope, "format": "pdf"}
+        SecurityKind.export_annotations,
+        user,
+        meeting_id=source.meeting_id,
+        document_id=document_id,
+        details={"scope": scope, "format": "pdf"},
+        confidential=source.confidential,
     )
     return FileResponse(
         out,
@@ -94,7 +101,7 @@ async def annotated_pdf(
         filename=f"{portable_name(source.document.title)} ({scope}).pdf",
         content_disposition_type="inline",
         # Per user (their private annotations): kept by no cache, not even a shared tablet's browser.
-        headers={"Cache-Control": "no-store"},
+        headers=content_cache_headers(source.confidential, NO_STORE),
         background=BackgroundTask(out.unlink, missing_ok=True),
     )
 
@@ -108,11 +115,18 @@ async def annotations_jsonld(
 ) -> JSONResponse:
     """The annotations in `scope` as a W3C Web Annotation collection (JSON-LD)."""
     source = await ctx.intents.read(service.export_source, user=user, document_id=document_id, scope=scope)
-    noted = {"scope": scope, "format": "jsonld"}
-    await security.note(SecurityKind.export_annotations, user, document_id=document_id, details=noted)
+    await security.note(
+        SecurityKind.export_annotations,
+        user,
+        meeting_id=source.meeting_id,
+        document_id=document_id,
+        details={"scope": scope, "format": "jsonld"},
+        confidential=source.confidential,
+    )
     collection_id = str(request.url.replace(query=f"scope={scope}"))
     return JSONResponse(
         jsonld.collection(source, collection_id),
         media_type='application/ld+json; profile="http://www.w3.org/ns/anno.jsonld"',
-        headers={"Cache-Control": "no-store"},
+        # Per user, as the PDF.
+        headers=content_cache_headers(source.confidential, NO_STORE),
     )

@@ -30,7 +30,7 @@ from meeting_server.annotations.models import (
 from meeting_server.annotations.usage import charge, stored_bytes
 from meeting_server.auth.models import User, UserPublic
 from meeting_server.documents.models import Document
-from meeting_server.documents.service import document_in_meeting, page_sizes, readable_document
+from meeting_server.documents.service import document_in_meeting, page_sizes, readable_content, readable_document
 from meeting_server.errors import Conflict, Forbidden, Invalid, NotFound
 from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import ensure_not_closed, is_participant, visible_meeting
@@ -331,11 +331,13 @@ class ExportSource:
     annotations: list[AnnotationPublic]
     authors: dict[int, str]  # owner id -> full name
     page_sizes: dict[int, tuple[float, float]]  # page -> (width, height) as displayed, in points
+    meeting_id: int
+    confidential: bool  # the meeting's (meetings/confidential.py)
     created: dict[str, datetime] = field(default_factory=dict)  # annotation id -> when it was made
 
 
 def export_source(session: Session, user: UserPublic, document_id: int, scope: Scope) -> ExportSource:
-    document, _ = readable_document(session, user, document_id)
+    document, meeting_id, confidential = readable_content(session, user, document_id)
     rows = _rows(session, user, document.id, scope)
     annotations = [public(row) for row in rows]
     owners = sorted({a.owner_id for a in annotations})
@@ -350,5 +352,7 @@ def export_source(session: Session, user: UserPublic, document_id: int, scope: S
         annotations,
         authors,
         {n: (p.width, p.height) for n, p in enumerate(sizes, start=1)},
+        meeting_id,
+        confidential,
         {row.id: row.created_at for row in rows},
     )

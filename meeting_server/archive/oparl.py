@@ -25,7 +25,7 @@ to them, so a client that syncs by `modified_since` misses none. See docs/api.md
 from __future__ import annotations
 
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from urllib.parse import urlencode
 
@@ -324,22 +324,36 @@ def minutes_file(base: str, meeting_id: int, minutes: Minutes) -> dict:
 # ---- reads for the routes: each sees what the caller may see ----------------------
 
 
-def read_meeting_list(session: Session, user: UserPublic, base: str, filters: Filters) -> dict:
+@dataclass(frozen=True)
+class Answer:
+    """An OParl object or list, and the confidential meetings whose content it shows: the
+    route lets no cache keep it and notes each as an export (meetings/confidential.py)."""
+
+    body: dict
+    confidential: list[int] = field(default_factory=list)
+
+
+def _of(row: Meeting, body: dict) -> Answer:
+    return Answer(body, [row.id] if row.confidential else [])
+
+
+def read_meeting_list(session: Session, user: UserPublic, base: str, filters: Filters) -> Answer:
     """The meetings the caller may see, oldest first by id (a stable order, as OParl asks)."""
     use_zone(session)
     rows = session.exec(select(Meeting).where(visible_to(user)).order_by(col(Meeting.id))).all()
     admitted = [row for row in rows if filters.admit(meeting_stamps(session, row))]
     objects = [meeting(base, session, row, describe(session, row)) for row in admitted]
-    return external_list(f"{base}{API}/meetings", objects, filters)
+    listed = external_list(f"{base}{API}/meetings", objects, filters)
+    return Answer(listed, [row.id for row in admitted if row.confidential])
 
 
-def read_meeting(session: Session, user: UserPublic, base: str, meeting_id: int) -> dict:
+def read_meeting(session: Session, user: UserPublic, base: str, meeting_id: int) -> Answer:
     use_zone(session)
     row = visible_meeting(session, user, meeting_id)
-    return meeting(base, session, row, describe(session, row))
+    return _of(row, meeting(base, session, row, describe(session, row)))
 
 
-def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int) -> dict:
+def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int) -> Answer:
     use_zone(session)
     item = session.get(AgendaItem, item_id)
     try:
@@ -348,32 +362,32 @@ def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int
         raise NotFound("No such agenda item.") from None
     public = describe(session, row)
     [shown] = [a for a in public.agenda if a.id == item_id]
-    return agenda_item(base, session, row.id, shown, meeting_stamps(session, row))
+    return _of(row, agenda_item(base, session, row.id, shown, meeting_stamps(session, row)))
 
 
-def read_file(session: Session, user: UserPublic, base: str, document_id: int) -> dict:
+def read_file(session: Session, user: UserPublic, base: str, document_id: int) -> Answer:
     """Any document the caller may read, older versions and withdrawn ones too."""
     use_zone(session)
     doc, meeting_id = readable_document(session, user, document_id)
     row = visible_meeting(session, user, meeting_id)
-    return document_file(base, doc, meeting_id, doc.agenda_item_id, meeting_stamps(session, row))
+    return _of(row, document_file(base, doc, meeting_id, doc.agenda_item_id, meeting_stamps(session, row)))
 
 
-def read_location(session: Session, user: UserPublic, base: str, meeting_id: int) -> dict:
+def read_location(session: Session, user: UserPublic, base: str, meeting_id: int) -> Answer:
     use_zone(session)
     row = visible_meeting(session, user, meeting_id)
     if not row.location:
         raise NotFound("This meeting has no location.")
-    return location(base, row, describe(session, row), meeting_stamps(session, row))
+    return _of(row, location(base, row, describe(session, row), meeting_stamps(session, row)))
 
 
-def read_minutes_file(session: Session, user: UserPublic, base: str, meeting_id: int) -> dict:
+def read_minutes_file(session: Session, user: UserPublic, base: str, meeting_id: int) -> Answer:
     use_zone(session)
-    visible_meeting(session, user, meeting_id)
+    row = visible_meeting(session, user, meeting_id)
     minutes = _final_minutes(session, meeting_id)
     if minutes is None:
         raise NotFound("These minutes are not final.")
-    return minutes_file(base, meeting_id, minutes)
+    return _of(row, minutes_file(base, meeting_id, minutes))
 
 
 def empty_list(base: str, path: str, filters: Filters) -> dict:

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Annotated
 
 import anyio
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import FileResponse
 from sqlmodel import Session
 from starlette.background import BackgroundTask
@@ -15,12 +15,15 @@ from starlette.background import BackgroundTask
 from meeting_server.annotations.pdf_export import annotated_copy
 from meeting_server.archive import oparl
 from meeting_server.archive.export import ArchiveContent, archive_name, gather, write_archive
+from meeting_server.auth.models import UserPublic
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
+from meeting_server.meetings.confidential import NO_STORE, content_cache_headers
 from meeting_server.minutes.printing import draft_pdf
 from meeting_server.security.http import Security
 from meeting_server.security.models import SecurityKind
+from meeting_server.security.service import SecurityLog
 from meeting_server.settings import service as site_settings
 
 router = APIRouter(tags=["archive"])
@@ -47,7 +50,9 @@ async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx, security: Sec
         annotated = await _annotated_pdfs(ctx, content, folder)
         target = folder / "archive.zip"
         await anyio.to_thread.run_sync(write_archive, target, content, annotated)
-        await security.note(SecurityKind.export_archive, user, meeting_id=meeting_id)
+        await security.note(
+            SecurityKind.export_archive, user, meeting_id=meeting_id, confidential=content.meeting.confidential
+        )
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
@@ -56,7 +61,8 @@ async def archive_zip(meeting_id: Id, user: CurrentUser, ctx: Ctx, security: Sec
         target,
         media_type="application/zip",
         filename=name,
-        headers={"Cache-Control": "no-store"},
+        # The whole record: kept by no cache, whatever the meeting.
+        headers=content_cache_headers(content.meeting.confidential, NO_STORE),
         background=BackgroundTask(shutil.rmtree, folder, ignore_errors=True),
     )
 
@@ -74,6 +80,19 @@ async def _annotated_pdfs(ctx: AppContext, content: ArchiveContent, folder: Path
 
 def _base(request: Request) -> str:
     return str(request.base_url).rstrip("/")
+
+
+def _shown(
+    answer: oparl.Answer, response: Response, security: SecurityLog, user: UserPublic, document_id: int | None = None
+) -> dict:
+    """An OParl answer: no cache keeps a confidential meeting's content, and each confidential
+    meeting it shows is noted as an export (a list names them all)."""
+    response.headers.update(content_cache_headers(bool(answer.confidential)))
+    for meeting_id in answer.confidential:
+        security.note_from_thread(
+            SecurityKind.export_oparl, user, meeting_id=meeting_id, document_id=document_id, confidential=True
+        )
+    return answer.body
 
 
 # ---- OParl 1.1 (meeting_server/archive/oparl.py): System -> bodies -> Body -> meetings -> ... ----
@@ -143,45 +162,63 @@ def oparl_papers(request: Request, user: CurrentUser, filters: OParlFilters) -> 
 
 
 @router.get("/api/oparl/v1/meetings")
-def oparl_meetings(request: Request, user: CurrentUser, ctx: Ctx, filters: OParlFilters) -> dict:
+def oparl_meetings(
+    request: Request, response: Response, user: CurrentUser, ctx: Ctx, security: Security, filters: OParlFilters
+) -> dict:
     """The meetings the caller may see, as an OParl list of Meeting objects, by id;
     `created_since`, `created_until`, `modified_since`, `modified_until` filter it."""
     with ctx.db.read() as session:
-        return oparl.read_meeting_list(session, user, _base(request), filters)
+        found = oparl.read_meeting_list(session, user, _base(request), filters)
+    return _shown(found, response, security, user)
 
 
 @router.get("/api/oparl/v1/meetings/{meeting_id}")
-def oparl_meeting(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx, security: Security) -> dict:
+def oparl_meeting(
+    meeting_id: Id, request: Request, response: Response, user: CurrentUser, ctx: Ctx, security: Security
+) -> dict:
     """One meeting as an OParl Meeting with its AgendaItems, Files and Location."""
     with ctx.db.read() as session:
         found = oparl.read_meeting(session, user, _base(request), meeting_id)
-    security.note_from_thread(SecurityKind.export_oparl, user, meeting_id=meeting_id)
-    return found
+    if not found.confidential:  # a confidential one is noted as every answer that shows it is
+        security.note_from_thread(SecurityKind.export_oparl, user, meeting_id=meeting_id)
+    return _shown(found, response, security, user)
 
 
 @router.get("/api/oparl/v1/agenda-items/{item_id}")
-def oparl_agenda_item(item_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+def oparl_agenda_item(
+    item_id: Id, request: Request, response: Response, user: CurrentUser, ctx: Ctx, security: Security
+) -> dict:
     """One agenda item as an OParl AgendaItem, with its Files."""
     with ctx.db.read() as session:
-        return oparl.read_agenda_item(session, user, _base(request), item_id)
+        found = oparl.read_agenda_item(session, user, _base(request), item_id)
+    return _shown(found, response, security, user)
 
 
 @router.get("/api/oparl/v1/files/{document_id}")
-def oparl_file(document_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+def oparl_file(
+    document_id: Id, request: Request, response: Response, user: CurrentUser, ctx: Ctx, security: Security
+) -> dict:
     """One document as an OParl File (older versions and withdrawn documents too)."""
     with ctx.db.read() as session:
-        return oparl.read_file(session, user, _base(request), document_id)
+        found = oparl.read_file(session, user, _base(request), document_id)
+    return _shown(found, response, security, user, document_id=document_id)
 
 
 @router.get("/api/oparl/v1/locations/{meeting_id}")
-def oparl_location(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+def oparl_location(
+    meeting_id: Id, request: Request, response: Response, user: CurrentUser, ctx: Ctx, security: Security
+) -> dict:
     """A meeting's place as an OParl Location."""
     with ctx.db.read() as session:
-        return oparl.read_location(session, user, _base(request), meeting_id)
+        found = oparl.read_location(session, user, _base(request), meeting_id)
+    return _shown(found, response, security, user)
 
 
 @router.get("/api/oparl/v1/minutes/{meeting_id}")
-def oparl_minutes(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) -> dict:
+def oparl_minutes(
+    meeting_id: Id, request: Request, response: Response, user: CurrentUser, ctx: Ctx, security: Security
+) -> dict:
     """A meeting's final minutes as an OParl File (its `resultsProtocol`)."""
     with ctx.db.read() as session:
-        return oparl.read_minutes_file(session, user, _base(request), meeting_id)
+        found = oparl.read_minutes_file(session, user, _base(request), meeting_id)
+    return _shown(found, response, security, user)

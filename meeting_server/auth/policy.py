@@ -4,10 +4,11 @@
 route; `SOCKET` by the client event's name. Each entry is a `Rule`: anyone,
 anyone signed in, or a set of roles; and, for an operation on a meeting (a
 `{meeting_id}` in the path, a `meeting_id` in the socket payload), how the
-caller must stand to that meeting:
+caller must stand to that meeting (named in the path by its id, or by the id
+of an agenda item, a document or a vote in it, whose meeting the gate finds):
 
 - `visible`: may see it (`meetings/access.py`, `can_view`); else it answers
-  like no meeting at all, `not_found`;
+  like no meeting (no item, document, vote) at all, `not_found`;
 - `participant`: is invited to it;
 - `controller`: steers it (its secretary or chair, or an admin).
 
@@ -24,6 +25,7 @@ the table (docs/api.md, "Who may call what").
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
@@ -48,6 +50,7 @@ class Standing:
 
 NOT_ALLOWED = Forbidden("This is not allowed.")
 NOT_CONTROLLER = Forbidden("Only the meeting's secretary or chair may do this.")
+NO_MEETING = NotFound("No such meeting.")
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,11 @@ class Rule:
     finer: str = ""
     # A meeting one may not see is not found before the role is asked (else the role first).
     visible_first: bool = False
+    # The path parameter that names the meeting, or the thing in it whose meeting is meant
+    # (an agenda item, a document, a vote: the gate finds its meeting), and what one who may
+    # not see that meeting is told: as if the thing did not exist.
+    through: str = "meeting_id"
+    hidden: MeetingError = NO_MEETING
 
     def decide(self, role: Role | None, standing: Standing | None = None) -> MeetingError | None:
         """None when allowed; else the refusal (401, 403, or 404 for a meeting one may not see).
@@ -74,13 +82,13 @@ class Rule:
             return Unauthorized("Log in first.")
         hidden = self.meeting is not None and standing is not None and not standing.visible
         if hidden and self.visible_first:
-            return NotFound("No such meeting.")
+            return _fresh(self.hidden)
         if self.roles is not None and role not in self.roles:
             return _fresh(self.refusal)
         if self.meeting is None or standing is None:
             return None
         if hidden:
-            return NotFound("No such meeting.")
+            return _fresh(self.hidden)
         if self.meeting == Relation.participant and not standing.participant:
             return _fresh(self.meeting_refusal)
         if self.meeting == Relation.controller and not standing.controller:
@@ -92,7 +100,8 @@ class Rule:
             return "anyone"
         who = "signed in" if self.roles is None else ", ".join(r.value for r in Role if r in self.roles)
         if self.meeting:
-            who = f"{who}; {self.meeting.value} of the meeting"
+            whose = {"item_id": "the item's ", "document_id": "the document's ", "vote_id": "the vote's "}
+            who = f"{who}; {self.meeting.value} of {whose.get(self.through, 'the ')}meeting"
         return f"{who} ({self.finer})" if self.finer else who
 
 
@@ -114,13 +123,45 @@ BODY_ADMIN = Rule(roles=frozenset({Role.admin}), refusal=Forbidden("Only an admi
 # A web page answers anyone: without a session it sends the browser to /login, and a page
 # for some roles only shows its refusal as a page (web/routes.py).
 PAGE = Rule(anyone=True, finer="the page itself: log in, role, the meeting")
-# Signed in; the service finds the meeting from the item, document or vote and checks there.
-BY_ITEM = Rule(finer="the item's meeting: its controller")
-BY_DOCUMENT = Rule(finer="the document's meeting: visible, or its controller to change it")
-BY_VOTE = Rule(finer="the vote's meeting: visible, a draft vote or a change by its controller")
+
+
+# Addressed by an agenda item, a document or a vote: the gate finds its meeting and asks
+# the same of it as of a meeting, answering one who may not see it as if the thing did not exist.
+def _addressed_by(through: str, hidden: MeetingError) -> Callable[..., Rule]:
+    def rule(relation: Relation, finer: str = "", meeting_refusal: MeetingError = NOT_CONTROLLER) -> Rule:
+        return Rule(
+            meeting=relation,
+            finer=finer,
+            meeting_refusal=meeting_refusal,
+            through=through,
+            hidden=hidden,
+            visible_first=True,
+        )
+
+    return rule
+
+
+_by_item = _addressed_by("item_id", NotFound("No such agenda item."))
+_by_document = _addressed_by("document_id", NotFound("No such document."))
+_by_vote = _addressed_by("vote_id", NotFound("No such vote."))
+BY_ITEM = _by_item(Relation.controller, "the meeting's state")
+DOCUMENT_READ = _by_document(Relation.visible)
+DOCUMENT_WRITE = _by_document(Relation.controller, "the meeting's state")
+# Members see a vote once it is open: the service hides drafts.
+VOTE_READ = _by_vote(Relation.visible, "a draft is its controller's")
+VOTE_CONTROL = _by_vote(Relation.controller, "the vote's state")
+# A voter's own ballot, or one recorded by the controller for a voter without a tablet.
+VOTE_BALLOT = _by_vote(Relation.visible, "an entitled voter present, or its controller for one")
+VOTE_TURNOUT = _by_vote(
+    Relation.controller,
+    "the vote's state",
+    meeting_refusal=Forbidden("Only the secretary or the chair follows who has voted."),
+)
 # Its controller writes the minutes (checked after the meeting's state, so by the service).
 MINUTES_WRITE = Rule(meeting=Relation.visible, finer="its controller")
-BY_OPARL = Rule(finer="the object's meeting: visible")
+OPARL_MEETING = Rule(meeting=Relation.visible, finer="the object's own", visible_first=True)
+OPARL_ITEM = _by_item(Relation.visible)
+OPARL_FILE = _by_document(Relation.visible)
 
 # Mounted folders of static files, open to anyone: not routes of the table.
 ASSET_MOUNTS = ("/static", "/vendor")
@@ -196,29 +237,29 @@ HTTP: dict[tuple[str, str], Rule] = {
     ("GET", "/api/meetings/{meeting_id}/invitation.ics"): VISIBLE,
     # Documents and annotations (the service finds the meeting from the document or item).
     ("POST", "/api/agenda/{item_id}/documents"): BY_ITEM,
-    ("GET", "/api/documents/{document_id}"): BY_DOCUMENT,
-    ("PATCH", "/api/documents/{document_id}"): BY_DOCUMENT,
-    ("DELETE", "/api/documents/{document_id}"): BY_DOCUMENT,
-    ("POST", "/api/documents/{document_id}/versions"): BY_DOCUMENT,
-    ("GET", "/api/documents/{document_id}/pages/{number}"): BY_DOCUMENT,
-    ("GET", "/api/documents/{document_id}/pages/{number}/text"): BY_DOCUMENT,
-    ("GET", "/api/documents/{document_id}/file"): BY_DOCUMENT,
-    ("GET", "/api/documents/{document_id}/annotations"): BY_DOCUMENT,
-    ("GET", "/api/documents/{document_id}/annotated.pdf"): BY_DOCUMENT,
-    ("GET", "/api/documents/{document_id}/annotations.jsonld"): BY_DOCUMENT,
+    ("GET", "/api/documents/{document_id}"): DOCUMENT_READ,
+    ("PATCH", "/api/documents/{document_id}"): DOCUMENT_WRITE,
+    ("DELETE", "/api/documents/{document_id}"): DOCUMENT_WRITE,
+    ("POST", "/api/documents/{document_id}/versions"): DOCUMENT_WRITE,
+    ("GET", "/api/documents/{document_id}/pages/{number}"): DOCUMENT_READ,
+    ("GET", "/api/documents/{document_id}/pages/{number}/text"): DOCUMENT_READ,
+    ("GET", "/api/documents/{document_id}/file"): DOCUMENT_READ,
+    ("GET", "/api/documents/{document_id}/annotations"): DOCUMENT_READ,
+    ("GET", "/api/documents/{document_id}/annotated.pdf"): DOCUMENT_READ,
+    ("GET", "/api/documents/{document_id}/annotations.jsonld"): DOCUMENT_READ,
     ("GET", "/api/search"): SIGNED_IN,
     # Votes.
     ("POST", "/api/meetings/{meeting_id}/votes"): CONTROLLER,
     ("GET", "/api/meetings/{meeting_id}/votes"): VISIBLE,
-    ("GET", "/api/votes/{vote_id}"): BY_VOTE,
-    ("PATCH", "/api/votes/{vote_id}"): BY_VOTE,
-    ("DELETE", "/api/votes/{vote_id}"): BY_VOTE,
-    ("POST", "/api/votes/{vote_id}/open"): BY_VOTE,
-    ("POST", "/api/votes/{vote_id}/close"): BY_VOTE,
-    ("POST", "/api/votes/{vote_id}/ballot"): BY_VOTE,
-    ("POST", "/api/votes/{vote_id}/paper"): BY_VOTE,
-    ("GET", "/api/votes/{vote_id}/turnout"): BY_VOTE,
-    ("GET", "/api/votes/{vote_id}/receipts"): BY_VOTE,
+    ("GET", "/api/votes/{vote_id}"): VOTE_READ,
+    ("PATCH", "/api/votes/{vote_id}"): VOTE_CONTROL,
+    ("DELETE", "/api/votes/{vote_id}"): VOTE_CONTROL,
+    ("POST", "/api/votes/{vote_id}/open"): VOTE_CONTROL,
+    ("POST", "/api/votes/{vote_id}/close"): VOTE_CONTROL,
+    ("POST", "/api/votes/{vote_id}/ballot"): VOTE_BALLOT,
+    ("POST", "/api/votes/{vote_id}/paper"): VOTE_CONTROL,
+    ("GET", "/api/votes/{vote_id}/turnout"): VOTE_TURNOUT,
+    ("GET", "/api/votes/{vote_id}/receipts"): VOTE_READ,
     # Minutes.
     ("GET", "/api/meetings/{meeting_id}/minutes"): VISIBLE,
     ("PUT", "/api/meetings/{meeting_id}/minutes"): MINUTES_WRITE,
@@ -244,11 +285,11 @@ HTTP: dict[tuple[str, str], Rule] = {
     ("GET", "/api/oparl/v1/body/people"): SIGNED_IN,
     ("GET", "/api/oparl/v1/body/papers"): SIGNED_IN,
     ("GET", "/api/oparl/v1/meetings"): SIGNED_IN,
-    ("GET", "/api/oparl/v1/meetings/{meeting_id}"): BY_OPARL,
-    ("GET", "/api/oparl/v1/agenda-items/{item_id}"): BY_OPARL,
-    ("GET", "/api/oparl/v1/files/{document_id}"): BY_OPARL,
-    ("GET", "/api/oparl/v1/locations/{meeting_id}"): BY_OPARL,
-    ("GET", "/api/oparl/v1/minutes/{meeting_id}"): BY_OPARL,
+    ("GET", "/api/oparl/v1/meetings/{meeting_id}"): OPARL_MEETING,
+    ("GET", "/api/oparl/v1/agenda-items/{item_id}"): OPARL_ITEM,
+    ("GET", "/api/oparl/v1/files/{document_id}"): OPARL_FILE,
+    ("GET", "/api/oparl/v1/locations/{meeting_id}"): OPARL_MEETING,
+    ("GET", "/api/oparl/v1/minutes/{meeting_id}"): OPARL_MEETING,
 }
 
 # Every socket comes from a signed-in user (the connect handler refuses the others).

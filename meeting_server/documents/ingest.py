@@ -17,13 +17,23 @@ from pathlib import Path
 import anyio
 from fastapi import Request
 from starlette.datastructures import UploadFile
+from starlette.requests import ClientDisconnect
 
 from meeting_server.documents import service
 from meeting_server.documents.pdf import IngestFailure, IngestSummary, ingest_pdf
 from meeting_server.documents.pool import WorkerFailed
 from meeting_server.documents.runtime import DocumentRuntime
 from meeting_server.documents.titles import default_title
-from meeting_server.errors import Invalid, MeetingError, TooComplex, TooLarge, UnsupportedMedia
+from meeting_server.errors import (
+    DISK_FULL,
+    DiskFull,
+    Invalid,
+    MeetingError,
+    TooComplex,
+    TooLarge,
+    UnsupportedMedia,
+    is_disk_full,
+)
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +52,17 @@ class ReceivedFile:
 
 
 async def receive_upload(request: Request, ctx: DocumentRuntime) -> ReceivedFile:
+    try:
+        return await _receive(request, ctx)
+    except ClientDisconnect:
+        # The tablet left the Wi-Fi half-way. Starlette has closed (and so deleted) its
+        # spooled parts, and nothing of ours was written yet. An answer no one reads,
+        # rather than a traceback in the log for what is not a bug.
+        log.warning("an upload to %s was cut off before its end; nothing was kept", request.url.path)
+        raise Invalid("The upload was cut off before the whole file arrived. Upload it again.", status=400) from None
+
+
+async def _receive(request: Request, ctx: DocumentRuntime) -> ReceivedFile:
     async with request.form(max_files=1, max_fields=8) as form:
         upload = form.get("file")
         if not isinstance(upload, UploadFile):
@@ -97,6 +118,8 @@ async def ingest(ctx: DocumentRuntime, received: ReceivedFile, layer: Path) -> I
         )
     except Exception as exc:
         await anyio.to_thread.run_sync(_discard_thumbnails, ctx, received.sha256)
+        if is_disk_full(exc):  # the worker's text layer or thumbnails found no room: not the file's fault
+            raise DiskFull(DISK_FULL) from exc
         raise _refusal(exc, ctx) from None
     await anyio.to_thread.run_sync(ctx.page_cache.add_folder, ctx.store.page_folder(received.sha256))
     return summary

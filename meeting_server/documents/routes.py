@@ -18,9 +18,10 @@ from meeting_server.documents.pdf import render_page
 from meeting_server.documents.pool import WorkerFailed
 from meeting_server.documents.served import served_file
 from meeting_server.documents.widths import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PAGE_WIDTHS, snap_width
-from meeting_server.errors import Invalid, NotFound
+from meeting_server.errors import DiskFull, Invalid, NotFound, is_disk_full
 from meeting_server.filenames import portable_name
 from meeting_server.ids import Id
+from meeting_server.meetings.confidential import PRIVATE, PRIVATE_FOR_A_DAY, content_cache_headers, is_confidential
 from meeting_server.security.http import Security
 from meeting_server.security.models import SecurityKind
 
@@ -84,10 +85,12 @@ async def upload_document(item_id: Id, request: Request, user: CurrentUser, ctx:
 
 
 @router.get("/api/documents/{document_id}", response_model=DocumentPublic)
-def get_document(document_id: Id, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
+def get_document(document_id: Id, response: Response, user: CurrentUser, ctx: Ctx) -> DocumentPublic:
     """A document's metadata and page sizes; older versions and withdrawn documents too."""
     with ctx.db.read() as session:
-        return service.get_document(session, user, document_id)
+        document = service.get_document(session, user, document_id)
+        response.headers.update(content_cache_headers(is_confidential(session, document.meeting_id)))
+    return document
 
 
 @router.patch(
@@ -159,15 +162,16 @@ async def page_image(
     ctx: Ctx,
     width: int = Query(DEFAULT_WIDTH, ge=MIN_WIDTH, le=MAX_WIDTH, description=WIDTH_DOC),
 ) -> Response:
-    """Page `number` as a JPEG, as wide as the first of the widths at least `width`, with an ETag."""
-    document, _ = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
+    """Page `number` as a JPEG, as wide as the first of the widths at least `width`, with an ETag;
+    kept by the tablet for a day, by nobody when the meeting is confidential."""
+    document, _, confidential = await ctx.intents.read(service.readable_content, user=user, document_id=document_id)
     if not 1 <= number <= document.page_count:
         raise NotFound("The document has {count} pages.", params={"count": document.page_count})
     width = snap_width(width)
     headers = {
         # The bytes depend on the content, the page and the bucket, and nothing else.
         "ETag": f'"{document.sha256[:24]}-{number}-{width}"',
-        "Cache-Control": "private, max-age=86400",
+        **content_cache_headers(confidential, PRIVATE_FOR_A_DAY),
     }
     if request.headers.get("if-none-match") == headers["ETag"]:
         return Response(status_code=status.HTTP_304_NOT_MODIFIED, headers=headers)
@@ -202,7 +206,12 @@ async def _render(ctx: AppContext, pdf: str, number: int, width: int, out: Path)
                 params={"seconds": f"{ctx.settings.render_timeout_s:g}"},
             ) from None
         raise Invalid("This page cannot be shown: the PDF is damaged here.") from None
-    except Exception:  # MuPDF giving up on a damaged page, in the worker
+    except Exception as exc:  # MuPDF giving up on a damaged page, in the worker; or no room for the image
+        if is_disk_full(exc):
+            raise DiskFull(
+                "The server's disk is full, so this page cannot be drawn at this size now. "
+                "Ask the administrator to free some space."
+            ) from exc
         raise Invalid("This page cannot be shown: the PDF is damaged here.") from None
     # Read before registering: registering may evict it at once if the cache is full.
     image = await anyio.to_thread.run_sync(out.read_bytes)
@@ -211,10 +220,13 @@ async def _render(ctx: AppContext, pdf: str, number: int, width: int, out: Path)
 
 
 @router.get("/api/documents/{document_id}/pages/{number}/text", response_model=PageText)
-def page_text(document_id: Id, number: int, user: CurrentUser, ctx: Ctx) -> PageText:
+def page_text(document_id: Id, number: int, response: Response, user: CurrentUser, ctx: Ctx) -> PageText:
     """The words of a page with their boxes, normalised to the page as displayed."""
     with ctx.db.read() as session:
-        return service.page_text(session, user, document_id, number)
+        words = service.page_text(session, user, document_id, number)
+        confidential = service.readable_content(session, user, document_id).confidential
+    response.headers.update(content_cache_headers(confidential))
+    return words
 
 
 @router.get("/api/documents/{document_id}/file", response_class=FileResponse)
@@ -228,17 +240,23 @@ async def original_file(
     """The PDF: the original, or where that carries JavaScript, automatic actions or
     embedded files, a copy without them (documents/served.py; the archive keeps the
     original byte for byte); `download=1` for OParl's `downloadUrl`."""
-    document, meeting_id = await ctx.intents.read(service.readable_document, user=user, document_id=document_id)
+    document, meeting_id, confidential = await ctx.intents.read(
+        service.readable_content, user=user, document_id=document_id
+    )
     path, sanitized = await served_file(
         ctx.render_pool, ctx.store, document.sha256, timeout=ctx.settings.render_timeout_s
     )
-    await security.note(SecurityKind.document_download, user, meeting_id=meeting_id, document_id=document_id)
+    await security.note(
+        SecurityKind.document_download, user, meeting_id=meeting_id, document_id=document_id, confidential=confidential
+    )
     return FileResponse(
         path,
         media_type="application/pdf",
         # A portable name: a title may hold "/", quotes or line breaks.
         filename=f"{portable_name(document.title)}.pdf",
         content_disposition_type="attachment" if download else "inline",
-        # "private": no shared proxy keeps it for whoever asks next.
-        headers={"ETag": f'"{document.sha256}{"-sanitized" if sanitized else ""}"', "Cache-Control": "private"},
+        headers={
+            "ETag": f'"{document.sha256}{"-sanitized" if sanitized else ""}"',
+            **content_cache_headers(confidential, PRIVATE),
+        },
     )

@@ -8,6 +8,7 @@ agenda (`current`); the others stay readable and go to the archive."""
 from __future__ import annotations
 
 import json
+from typing import NamedTuple
 
 from sqlalchemy import delete, insert, update
 from sqlmodel import Session, col, select
@@ -20,6 +21,7 @@ from meeting_server.documents.pdf import PdfInfo
 from meeting_server.errors import Conflict, NotFound
 from meeting_server.eventlog.outbox import Tx
 from meeting_server.meetings.access import controlled_meeting, visible_meeting
+from meeting_server.meetings.confidential import is_confidential
 from meeting_server.meetings.events import AgendaChanged
 from meeting_server.meetings.models import (
     AgendaItem,
@@ -192,6 +194,19 @@ def readable_document(session: Session, user: UserPublic, document_id: int) -> t
     except NotFound:
         raise NotFound("No such document.") from None
     return document, meeting_id
+
+
+class ReadableContent(NamedTuple):
+    document: Document
+    meeting_id: int
+    # The meeting's: how far what is served of the document may be kept (meetings/confidential.py).
+    confidential: bool
+
+
+def readable_content(session: Session, user: UserPublic, document_id: int) -> ReadableContent:
+    """`readable_document`, and whether its meeting is confidential."""
+    document, meeting_id = readable_document(session, user, document_id)
+    return ReadableContent(document, meeting_id, is_confidential(session, meeting_id))
 
 
 def get_document(session: Session, user: UserPublic, document_id: int) -> DocumentPublic:

@@ -6,6 +6,7 @@ from datetime import datetime
 from enum import Enum
 from typing import Annotated, Literal
 
+import sqlalchemy as sa
 from pydantic import AfterValidator, AwareDatetime, BaseModel
 from pydantic import Field as PField
 from sqlmodel import Column, Field, SQLModel
@@ -69,6 +70,9 @@ class Meeting(SQLModel, table=True):
     quorum_denominator: int = Field(
         default=DEFAULT_QUORUM[1], sa_column_kwargs={"server_default": str(DEFAULT_QUORUM[1])}
     )
+    # "Mật": its content is kept by no cache, not even the tablets' (meetings/confidential.py),
+    # and every download and export of it is a security event marked confidential.
+    confidential: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
 
 
 class Participant(SQLModel, table=True):
@@ -162,6 +166,8 @@ class MeetingCreate(TrimmedInput):
     body_id: Id | None = None
     chair_id: Id | None = None
     secretary_id: Id | None = None
+    # "Mật": nothing of it is kept on the tablets (meetings/confidential.py).
+    confidential: bool = False
 
 
 class MeetingUpdate(TrimmedInput):
@@ -173,6 +179,7 @@ class MeetingUpdate(TrimmedInput):
     body_id: Id | None = None
     chair_id: Id | None = None
     secretary_id: Id | None = None
+    confidential: bool | None = None
     # The whole list of invitees: those left out are uninvited.
     participants: list[ParticipantIn] | None = PField(default=None, max_length=2000)
 
@@ -302,6 +309,7 @@ class MeetingPublic(BaseModel):
     chair_id: int | None = None
     secretary_id: int | None = None
     published_at: str | None = None
+    confidential: bool = False
     # The meeting's time zone (the site setting): clients show every time in it, never the device's.
     timezone: str = "Asia/Ho_Chi_Minh"
     # The day it was held (opened), in that zone; null until it opens.
@@ -332,6 +340,7 @@ class MeetingListItem(BaseModel):
     rsvp: Rsvp | None = None
     rsvp_reason: str = ""
     body_name: str | None = None
+    confidential: bool = False
     # As in MeetingPublic: the zone every time is shown in, and the day it was held (null until it opens).
     timezone: str = "Asia/Ho_Chi_Minh"
     held_on: str | None = None

@@ -49,8 +49,8 @@ BEFORE_SESSION = (MeetingStatus.draft, MeetingStatus.scheduled)
 
 
 def update_meeting(tx: Tx, user: UserPublic, meeting_id: int, data: MeetingUpdate) -> MeetingPublic:
-    """Change what was sent of title, time, place, body, chair, secretary and invitees
-    (the whole list). Refused once closed; once open, nobody can be uninvited."""
+    """Change what was sent of title, time, place, body, chair, secretary, confidentiality and
+    invitees (the whole list). Refused once closed; once open, nobody can be uninvited."""
     session = tx.session
     meeting = controlled_meeting(session, user, meeting_id)
     sent = data.model_fields_set
@@ -63,6 +63,8 @@ def update_meeting(tx: Tx, user: UserPublic, meeting_id: int, data: MeetingUpdat
             meeting.starts_at = changed["starts_at"] = starts_at
     if data.location is not None and data.location != meeting.location:
         meeting.location = changed["location"] = data.location
+    if data.confidential is not None and data.confidential != meeting.confidential:
+        meeting.confidential = changed["confidential"] = data.confidential
     if "body_id" in sent and data.body_id != meeting.body_id:
         if data.body_id is not None and session.get(Body, data.body_id) is None:
             raise Invalid("No such body.", details={"field": "body_id"})
@@ -159,8 +161,8 @@ def publish_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
 
 
 def copy_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
-    """A new draft like this meeting: its title, time, place, body, chair, secretary, invitees
-    and agenda (titles and presenters; no documents, no answers)."""
+    """A new draft like this meeting: its title, time, place, body, chair, secretary, invitees,
+    confidentiality and agenda (titles and presenters; no documents, no answers)."""
     if user.role not in MEETING_CREATORS:
         raise Forbidden("Only an admin, a secretary or a chair may create meetings.")
     session = tx.session
@@ -177,6 +179,7 @@ def copy_meeting(tx: Tx, user: UserPublic, meeting_id: int) -> MeetingPublic:
         created_by=user.id,
         quorum_numerator=source.quorum_numerator,
         quorum_denominator=source.quorum_denominator,
+        confidential=source.confidential,
     )
     session.add(copy)
     session.flush()

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Body, Query, Request, Response, status
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
 from meeting_server.meetings import preparation, service
+from meeting_server.meetings.confidential import content_cache_headers
 from meeting_server.meetings.invitation import invitation_ics
 from meeting_server.meetings.models import (
     AgendaItemCreate,
@@ -41,6 +42,7 @@ async def create_meeting(body: MeetingCreate, user: CurrentUser, ctx: Ctx) -> Me
 def list_meetings(
     user: CurrentUser,
     ctx: Ctx,
+    response: Response,
     status: MeetingStatus | None = None,
     year: Annotated[int | None, Query(ge=1900, le=9999)] = None,
     title: Annotated[str, Query(max_length=200)] = "",
@@ -48,14 +50,18 @@ def list_meetings(
     """The meetings the caller may see, newest first; optionally only those of a
     status, of a year, or whose title holds `title` (diacritics ignored)."""
     with ctx.db.read() as session:
-        return service.list_meetings(session, user, status=status, year=year, title=title)
+        meetings = service.list_meetings(session, user, status=status, year=year, title=title)
+    response.headers.update(content_cache_headers(any(m.confidential for m in meetings)))
+    return meetings
 
 
 @router.get("/api/meetings/{meeting_id}", response_model=MeetingPublic)
-def get_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
+def get_meeting(meeting_id: Id, response: Response, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
     """A meeting with participants, agenda and documents."""
     with ctx.db.read() as session:
-        return service.get_meeting(session, user, meeting_id)
+        meeting = service.get_meeting(session, user, meeting_id)
+    response.headers.update(content_cache_headers(meeting.confidential))
+    return meeting
 
 
 @router.post("/api/meetings/{meeting_id}/agenda", response_model=AgendaItemPublic, status_code=status.HTTP_201_CREATED)
@@ -133,7 +139,8 @@ async def set_quorum(meeting_id: Id, body: QuorumIn, user: CurrentUser, ctx: Ctx
 
 @router.patch("/api/meetings/{meeting_id}", response_model=MeetingPublic)
 async def update_meeting(meeting_id: Id, body: MeetingUpdate, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
-    """Change title, time, place, body, chair, secretary or invitees (secretary, chair); not once closed."""
+    """Change title, time, place, body, chair, secretary, `confidential` or invitees (secretary, chair);
+    not once closed."""
     return await ctx.intents.run(meeting_id, preparation.update_meeting, user=user, meeting_id=meeting_id, data=body)
 
 
@@ -145,7 +152,7 @@ async def publish_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Meetin
 
 @router.post("/api/meetings/{meeting_id}/copy", response_model=MeetingPublic, status_code=status.HTTP_201_CREATED)
 async def copy_meeting(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MeetingPublic:
-    """A new draft with this meeting's body, place, invitees and agenda titles (secretary, chair)."""
+    """A new draft with this meeting's body, place, invitees, confidentiality and agenda titles (secretary, chair)."""
     return await ctx.intents.run(None, preparation.copy_meeting, user=user, meeting_id=meeting_id)
 
 
@@ -180,5 +187,8 @@ def invitation(meeting_id: Id, request: Request, user: CurrentUser, ctx: Ctx) ->
     return Response(
         content,
         media_type="text/calendar; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"'},
+        headers={
+            "Content-Disposition": f'attachment; filename="meeting-{meeting_id}.ics"',
+            **content_cache_headers(meeting.confidential),
+        },
     )

@@ -121,6 +121,7 @@ def list_meetings(
                 rsvp=invitation.rsvp if invitation else None,
                 rsvp_reason=invitation.rsvp_reason if invitation else "",
                 body_name=body_names.get(m.body_id) if m.body_id is not None else None,
+                confidential=m.confidential,
                 timezone=zone,
                 held_on=local_day(m.opened_at, zone).isoformat() if m.opened_at else None,
             )
@@ -183,6 +184,7 @@ def describe(session: Session, meeting: Meeting) -> MeetingPublic:
         chair_id=meeting.chair_id,
         secretary_id=meeting.secretary_id,
         published_at=iso(meeting.published_at),
+        confidential=meeting.confidential,
         timezone=zone,
         held_on=local_day(meeting.opened_at, zone).isoformat() if meeting.opened_at else None,
     )
@@ -224,6 +226,7 @@ def create_meeting(tx: Tx, user: UserPublic, data: MeetingCreate) -> MeetingPubl
         chair_id=data.chair_id,
         secretary_id=data.secretary_id,
         published_at=utcnow() if published else None,
+        confidential=data.confidential,
     )
     session.add(meeting)
     session.flush()

@@ -9,6 +9,7 @@ from typing import Any
 import anyio
 from fastapi import APIRouter, Query, Response
 from fastapi.responses import FileResponse
+from sqlmodel import Session
 
 from meeting_server.archive.canonical import canonical_json, sha256_hex
 from meeting_server.context import AppContext
@@ -17,6 +18,7 @@ from meeting_server.documents.storage import BlobStore
 from meeting_server.errors import MeetingError
 from meeting_server.ids import Id
 from meeting_server.meetings.access import visible_meeting
+from meeting_server.meetings.confidential import NO_STORE, PRIVATE_FOR_A_DAY, content_cache_headers, is_confidential
 from meeting_server.minutes import service
 from meeting_server.minutes.models import FinalizeResult, ItemSaveIn, ItemSaveResult, MinutesPublic, MinutesUpdate
 from meeting_server.minutes.printing import draft_pdf, print_minutes
@@ -34,9 +36,16 @@ CONFLICT_DOC: dict[int | str, dict[str, Any]] = {
 
 
 @router.get("/api/meetings/{meeting_id}/minutes", response_model=MinutesPublic)
-async def get_minutes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> MinutesPublic:
+async def get_minutes(meeting_id: Id, response: Response, user: CurrentUser, ctx: Ctx) -> MinutesPublic:
     """The minutes: what the server knows filled in, the secretary's text per agenda item."""
-    return await ctx.intents.read(service.get_minutes, user=user, meeting_id=meeting_id, settings=ctx.settings)
+
+    def reading(session: Session) -> tuple[MinutesPublic, bool]:
+        minutes = service.get_minutes(session, user, meeting_id, ctx.settings)
+        return minutes, is_confidential(session, meeting_id)
+
+    minutes, confidential = await ctx.intents.read(reading)
+    response.headers.update(content_cache_headers(confidential))
+    return minutes
 
 
 @router.put("/api/meetings/{meeting_id}/minutes", response_model=MinutesPublic, responses=CONFLICT_DOC)
@@ -100,23 +109,35 @@ async def minutes_pdf(
 ) -> Response:
     """The minutes as a PDF: final ones exactly as stored (SHA-256 = `pdf_sha256`), drafts rendered now;
     `download=1` for OParl's `downloadUrl`."""
-    path, record = await ctx.intents.read(_pdf_source, user=user, meeting_id=meeting_id, ctx=ctx)
-    await security.note(SecurityKind.export_minutes, user, meeting_id=meeting_id, details={"final": path is not None})
+    path, record, confidential = await ctx.intents.read(_pdf_source, user=user, meeting_id=meeting_id, ctx=ctx)
+    await security.note(
+        SecurityKind.export_minutes,
+        user,
+        meeting_id=meeting_id,
+        details={"final": path is not None, "format": "pdf"},
+        confidential=confidential,
+    )
     name = f"bien-ban-hop-{meeting_id}.pdf"
     disposition = "attachment" if download else "inline"
     if path is not None:
+        # Final minutes never change: kept for a day, like a page image.
         return FileResponse(
             path,
             media_type="application/pdf",
             filename=name,
             content_disposition_type=disposition,
-            headers={"ETag": f'"{path.stem}"', "Cache-Control": "private, max-age=86400"},
+            headers={"ETag": f'"{path.stem}"', **content_cache_headers(confidential, PRIVATE_FOR_A_DAY)},
         )
+    assert record is not None  # no final PDF: the draft's record
     pdf = await _draft_pdf(ctx, record)
     return Response(
         pdf,
         media_type="application/pdf",
-        headers={"Content-Disposition": f'{disposition}; filename="{name}"', "Cache-Control": "no-store"},
+        # A draft changes with every word the secretary writes.
+        headers={
+            "Content-Disposition": f'{disposition}; filename="{name}"',
+            **content_cache_headers(confidential, NO_STORE),
+        },
     )
 
 
@@ -125,23 +146,34 @@ async def minutes_pdf(
     response_class=Response,
     responses={200: {"content": {"application/json": {}}}},
 )
-async def minutes_json(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> Response:
+async def minutes_json(meeting_id: Id, user: CurrentUser, ctx: Ctx, security: Security) -> Response:
     """The minutes as data (`minutes.json`) in canonical JSON: for final minutes
     exactly the bytes whose SHA-256 is `sha256`."""
-    record = await ctx.intents.read(_readable_record, user=user, meeting_id=meeting_id, settings=ctx.settings)
-    return Response(canonical_json(record), media_type="application/json")
+    record, confidential = await ctx.intents.read(
+        _readable_record, user=user, meeting_id=meeting_id, settings=ctx.settings
+    )
+    await security.note(
+        SecurityKind.export_minutes,
+        user,
+        meeting_id=meeting_id,
+        details={"final": record["status"] == "final", "format": "json"},
+        confidential=confidential,
+    )
+    return Response(canonical_json(record), media_type="application/json", headers=content_cache_headers(confidential))
 
 
-def _readable_record(session, user, meeting_id: int, settings) -> dict:
-    visible_meeting(session, user, meeting_id)
-    return minutes_record(session, meeting_id, settings)
+def _readable_record(session, user, meeting_id: int, settings) -> tuple[dict, bool]:
+    """The record, and whether the meeting is confidential."""
+    meeting = visible_meeting(session, user, meeting_id)
+    return minutes_record(session, meeting_id, settings), meeting.confidential
 
 
-def _pdf_source(session, user, meeting_id: int, ctx):
-    """The stored final PDF's path, or the draft record to render."""
-    visible_meeting(session, user, meeting_id)
+def _pdf_source(session, user, meeting_id: int, ctx) -> tuple[Path | None, dict | None, bool]:
+    """The stored final PDF's path, or the draft record to render; and whether the meeting is confidential."""
+    meeting = visible_meeting(session, user, meeting_id)
     path = final_pdf_path(session, ctx.store, meeting_id)
-    return (path, None) if path is not None else (None, minutes_record(session, meeting_id, ctx.settings))
+    record = minutes_record(session, meeting_id, ctx.settings) if path is None else None
+    return path, record, meeting.confidential
 
 
 def _store(store: BlobStore, temp: Path, sha256: str) -> bool:

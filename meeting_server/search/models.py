@@ -40,6 +40,8 @@ class SearchHit(BaseModel):
     title: str
     page: int | None = None
     snippet: str
+    # The meeting is confidential ("Mật"): its text is quoted, so no cache keeps the answer.
+    confidential: bool = False
 
 
 class SearchResult(BaseModel):

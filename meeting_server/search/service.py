@@ -92,6 +92,7 @@ def _hit(entry: SearchEntry, meeting: Meeting, terms: list[str]) -> SearchHit:
         title=entry.title,
         page=entry.page,
         snippet=snippet(entry, terms),
+        confidential=meeting.confidential,
     )
 
 

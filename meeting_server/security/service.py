@@ -151,10 +151,14 @@ class SecurityLog:
         meeting_id: int | None = None,
         document_id: int | None = None,
         details: dict[str, Any] | None = None,
+        confidential: bool = False,
     ) -> None:
-        """An event of its own small write transaction (a read has none)."""
+        """An event of its own small write transaction (a read has none). `confidential`: the
+        meeting is (meetings/confidential.py); its details then say so, `confidential: true`."""
         if self.method == "HEAD" or self.follow_up or self.intents is None:
             return
+        if confidential:
+            details = {**(details or {}), "confidential": True}
         await self.intents.run(
             None,
             self.record,
@@ -173,9 +177,12 @@ class SecurityLog:
         *,
         meeting_id: int | None = None,
         document_id: int | None = None,
+        confidential: bool = False,
     ) -> None:
         """`note` from a sync route (it runs on a worker thread of the event loop)."""
-        call: Callable[[], Any] = lambda: self.note(kind, actor, meeting_id=meeting_id, document_id=document_id)  # noqa: E731
+        call: Callable[[], Any] = lambda: self.note(  # noqa: E731
+            kind, actor, meeting_id=meeting_id, document_id=document_id, confidential=confidential
+        )
         anyio.from_thread.run(call)
 
 

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Response, status
 
 from meeting_server.deps import Ctx, CurrentUser
 from meeting_server.ids import Id
+from meeting_server.meetings.confidential import content_cache_headers, is_confidential
 from meeting_server.votes import service
 from meeting_server.votes.models import (
     BallotIn,
@@ -22,6 +23,12 @@ from meeting_server.votes.models import (
 router = APIRouter(tags=["votes"])
 
 
+async def _keep_as_its_meeting(ctx: Ctx, response: Response, meeting_id: int) -> None:
+    """Votes name the meeting's resolutions and people: a confidential meeting's are not stored."""
+    confidential = await ctx.intents.read(is_confidential, meeting_id=meeting_id)
+    response.headers.update(content_cache_headers(confidential))
+
+
 @router.post("/api/meetings/{meeting_id}/votes", response_model=MyVotePublic, status_code=status.HTTP_201_CREATED)
 async def create_vote(meeting_id: Id, body: VoteCreate, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
     """Draft a vote (secretary, chair); nobody else sees it until it opens."""
@@ -29,15 +36,19 @@ async def create_vote(meeting_id: Id, body: VoteCreate, user: CurrentUser, ctx: 
 
 
 @router.get("/api/meetings/{meeting_id}/votes", response_model=list[MyVotePublic])
-async def list_votes(meeting_id: Id, user: CurrentUser, ctx: Ctx) -> list[MyVotePublic]:
+async def list_votes(meeting_id: Id, user: CurrentUser, ctx: Ctx, response: Response) -> list[MyVotePublic]:
     """The meeting's votes as the caller may see them, with whether the caller voted."""
-    return await ctx.intents.read(service.list_votes, user=user, meeting_id=meeting_id)
+    votes = await ctx.intents.read(service.list_votes, user=user, meeting_id=meeting_id)
+    await _keep_as_its_meeting(ctx, response, meeting_id)
+    return votes
 
 
 @router.get("/api/votes/{vote_id}", response_model=MyVotePublic)
-async def get_vote(vote_id: Id, user: CurrentUser, ctx: Ctx) -> MyVotePublic:
+async def get_vote(vote_id: Id, user: CurrentUser, ctx: Ctx, response: Response) -> MyVotePublic:
     """One vote; tally and result once closed, ballots only for a closed named vote."""
-    return await ctx.intents.read(service.get_vote, user=user, vote_id=vote_id)
+    vote = await ctx.intents.read(service.get_vote, user=user, vote_id=vote_id)
+    await _keep_as_its_meeting(ctx, response, vote.meeting_id)
+    return vote
 
 
 @router.patch("/api/votes/{vote_id}", response_model=MyVotePublic)
@@ -102,12 +113,16 @@ async def record_paper(vote_id: Id, body: PaperTallyIn, user: CurrentUser, ctx: 
 
 
 @router.get("/api/votes/{vote_id}/turnout", response_model=TurnoutPublic)
-async def turnout(vote_id: Id, user: CurrentUser, ctx: Ctx) -> TurnoutPublic:
+async def turnout(vote_id: Id, user: CurrentUser, ctx: Ctx, response: Response) -> TurnoutPublic:
     """Who has not voted yet, and who may not, by name (secretary, chair); never a choice."""
-    return await ctx.intents.read(service.turnout, user=user, vote_id=vote_id)
+    answer = await ctx.intents.read(service.turnout, user=user, vote_id=vote_id)
+    await _keep_as_its_meeting(ctx, response, await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id))
+    return answer
 
 
 @router.get("/api/votes/{vote_id}/receipts", response_model=Receipts)
-async def receipts(vote_id: Id, user: CurrentUser, ctx: Ctx) -> Receipts:
+async def receipts(vote_id: Id, user: CurrentUser, ctx: Ctx, response: Response) -> Receipts:
     """A closed secret vote's receipt hashes, sorted, without choices."""
-    return await ctx.intents.read(service.receipts, user=user, vote_id=vote_id)
+    answer = await ctx.intents.read(service.receipts, user=user, vote_id=vote_id)
+    await _keep_as_its_meeting(ctx, response, await ctx.intents.read(service.vote_meeting_id, vote_id=vote_id))
+    return answer

@@ -312,6 +312,42 @@ def test_highlight_from_the_text_layer_and_a_note(world, ipad):
     assert tablet.errors == [] and reader.errors == []
 
 
+def test_pinned_sharing_lasts_until_unpinned_and_survives_a_reload(world, ipad):
+    """Shared mode is for one mark unless the member pins it: then every mark is shared,
+    after a reload too, until unpinned; the next mark after that is the last shared one."""
+    tablet = open_tablet(ipad, world.member, world)
+
+    def visibilities():
+        synced(tablet)
+        marks = sorted(server_annotations(world.member, world), key=lambda a: a["data"]["points"][0][1])
+        return [a["visibility"] for a in marks]
+
+    set_visibility(tablet, "shared")
+    tablet.get_by_test_id("share-pin").click()
+    tablet.locator('[data-testid="share-pin"][data-pinned="true"]').wait_for()
+    pen(tablet, wavy(y=0.2))
+    pen(tablet, wavy(y=0.3))
+    assert visibilities() == ["shared", "shared"]
+    assert tablet.get_by_test_id("visibility-toggle").get_attribute("data-visibility") == "shared"
+
+    tablet.reload()
+    tablet.get_by_test_id("annotation-toolbar").wait_for()
+    tablet.locator('[data-testid="visibility-toggle"][data-visibility="shared"]').wait_for()
+    tablet.locator('[data-testid="share-pin"][data-pinned="true"]').wait_for()
+    tablet.locator('[data-testid="connection-state"][data-state="connected"]').wait_for()
+    pen(tablet, wavy(y=0.4))
+    assert visibilities() == ["shared", "shared", "shared"]
+
+    # Unpinned: sharing is on for the next mark only.
+    tablet.get_by_test_id("share-pin").click()
+    tablet.locator('[data-testid="share-pin"][data-pinned="false"]').wait_for()
+    pen(tablet, wavy(y=0.5))
+    tablet.locator('[data-testid="visibility-toggle"][data-visibility="private"]').wait_for()
+    pen(tablet, wavy(y=0.6))
+    assert visibilities() == ["shared", "shared", "shared", "shared", "private"]
+    assert tablet.errors == []
+
+
 def test_eraser_undo_and_the_menu_on_ones_own_mark(world, ipad):
     tablet = open_tablet(ipad, world.member, world)
     reader = open_tablet(ipad, world.member2, world)

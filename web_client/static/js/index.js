@@ -117,6 +117,7 @@ function card(m) {
         past
           ? h("span", { class: "status-badge", dataset: { status: "missed", testid: "status-badge" } }, t("index.status_missed"))
           : h("span", { class: "status-badge", dataset: { status: m.status, testid: "status-badge" } }, t(`status.${m.status}`)),
+        m.confidential ? h("span", { class: "secret-badge", title: t("meeting.confidential_title"), dataset: { testid: "confidential-badge" } }, t("meeting.confidential")) : null,
         m.is_new ? h("span", { class: "new-badge", dataset: { testid: "new-badge" } }, t("index.new_badge")) : null),
       h("h2", { class: "meeting-title" }, h("a", { href: titleHref }, m.title)),
       h("dl", { class: "meeting-facts" },

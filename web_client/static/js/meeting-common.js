@@ -6,13 +6,15 @@ import { currentAttendance } from "./logic/attendance.js";
 import { paintStatus } from "./common.js";
 
 /**
- * Header: status badge, attendance ("5" of "/ 7"). With the attendance
+ * Header: "Mật" for a confidential meeting, status badge, attendance ("5" of "/ 7"). With the attendance
  * record, the voting members attending (in person or online) of all voting
  * members, and the quorum; without it, the participants connected now.
  */
 export function paintMeetingHeader(meeting, state) {
   const status = (state && state.status) || (meeting && meeting.status);
   paintStatus(document.querySelector("[data-testid=meeting-status]"), status, t);
+  const secret = document.querySelector("[data-testid=confidential-badge]");
+  if (secret && meeting) secret.hidden = !meeting.confidential;
   const participants = (meeting && meeting.participants) || [];
   const record = meeting ? currentAttendance(meeting, state) : null;
   const counts = record && record.counts;

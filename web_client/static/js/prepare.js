@@ -1,6 +1,6 @@
 // /meetings/new and /meetings/{id}/prepare: the office prepares a meeting.
-// The details form (title, time, place, body, chair, secretary, invitees chosen
-// by name), then the agenda: add, rename inline, presenter, delete (asked
+// The details form (title, "Mật" (confidential: no tablet keeps its documents),
+// time, place, body, chair, secretary, invitees chosen by name), then the agenda: add, rename inline, presenter, delete (asked
 // first), reorder by dragging (pointer events: a mouse, a finger on an iPad, a
 // pen) or from the keyboard (the move buttons, or Alt+ArrowUp/Down on an item,
 // announced), and per item its documents (components/document-manager.js).
@@ -29,6 +29,7 @@ const fields = {
   body_id: form.querySelector("#m-body"),
   chair_id: form.querySelector("#m-chair"),
   secretary_id: form.querySelector("#m-secretary"),
+  confidential: form.querySelector("#m-confidential"),
 };
 const search = form.querySelector("#m-people-search");
 const results = form.querySelector("[data-people-results]");
@@ -39,6 +40,7 @@ const saved = form.querySelector("[data-saved]");
 const saveButton = form.querySelector("[data-testid=meeting-save]");
 const actions = document.querySelector("[data-prepare-actions]");
 const statusBadge = document.querySelector("[data-testid=prepare-status]");
+const confidentialBadge = document.querySelector("[data-testid=confidential-badge]");
 const publishButton = document.querySelector("[data-testid=prepare-publish]");
 const copyButton = document.querySelector("[data-testid=prepare-copy]");
 const agendaCard = document.querySelector("[data-agenda-card]");
@@ -239,6 +241,7 @@ function fillForm(m) {
   fields.body_id.value = m.body_id ?? "";
   fields.chair_id.value = m.chair_id ?? "";
   fields.secretary_id.value = m.secretary_id ?? "";
+  fields.confidential.checked = Boolean(m.confidential);
   chosen = new Map();
   for (const p of m.participants) chosen.set(p.user_id, { ...p });
   renderChosen();
@@ -255,6 +258,7 @@ function readForm() {
     body_id: id(fields.body_id.value),
     chair_id: id(fields.chair_id.value),
     secretary_id: id(fields.secretary_id.value),
+    confidential: fields.confidential.checked,
     participants: [...chosen.values()].map((p) => ({ user_id: p.user_id, voting: p.voting })),
   };
 }
@@ -307,6 +311,7 @@ function paintHead() {
   actions.hidden = !meeting;
   if (!meeting) return;
   paintStatus(statusBadge, meeting.status, t);
+  confidentialBadge.hidden = !meeting.confidential;
   publishButton.hidden = meeting.status !== "draft";
   document.querySelector("[data-testid=prepare-console-link]").href = `/meetings/${meeting.id}/console`;
   document.querySelector("[data-testid=prepare-tablet-link]").href = `/meetings/${meeting.id}`;
