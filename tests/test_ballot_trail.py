@@ -25,6 +25,7 @@ import itertools
 import random
 import shutil
 import sqlite3
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
@@ -47,7 +48,8 @@ def _secret_vote_in_progress(server: ServerProcess) -> dict[int, str]:
     secretary_user, *members = batch_users(admin, "trail", VOTERS + 1, PASSWORD)
     admin.ok("PATCH", f"/api/users/{secretary_user['id']}", json={"role": "secretary"})
     secretary = login(server.base_url, secretary_user["username"], PASSWORD)
-    voters = [login(server.base_url, m["username"], PASSWORD) for m in members]
+    with ThreadPoolExecutor(4) as pool:
+        voters = list(pool.map(lambda m: login(server.base_url, m["username"], PASSWORD), members))
     meeting = secretary.ok(
         "POST",
         "/api/meetings",

@@ -208,3 +208,10 @@ def test_the_archive_files_a_meeting_under_the_year_it_was_held(own, tmp_path):
     listed = {m["id"] for m in w.secretary.ok("GET", "/api/meetings", params={"year": year})}
     scheduled = {m["id"] for m in w.secretary.ok("GET", "/api/meetings", params={"year": 2025})}
     assert w.meeting_id in listed and w.meeting_id not in scheduled
+
+    # The archive's search filters by the same year.
+    def found(year: int) -> set[int]:
+        hits = w.secretary.ok("GET", "/api/search", params={"q": "bien ban", "year": year})["hits"]
+        return {hit["meeting_id"] for hit in hits}
+
+    assert w.meeting_id in found(year) and w.meeting_id not in found(2025)

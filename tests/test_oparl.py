@@ -9,6 +9,7 @@ defines them (chapter 2.4: a date-time is `yyyy-mm-ddThh:mm:ss±hh:mm`).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -24,6 +25,7 @@ from rfc3986_validator import validate_rfc3986
 
 from tests.conftest import make_world, new_user
 from tests.export_support import AWKWARD_TITLE, hold_full_meeting
+from tests.malformed_pdfs import active_pdf
 
 SCHEMAS = Path(__file__).parent / "vendor" / "oparl-1.1" / "schema"
 OPARL = "https://schema.oparl.org/1.1/"
@@ -209,6 +211,24 @@ def test_files_name_portably_and_download_as_attachments(world, full):
         assert saved.status_code == 200 and saved.content == shown.content
         disposition = saved.headers["content-disposition"]
         assert disposition.startswith("attachment;") and "filename" in disposition, disposition
+
+
+def test_a_files_size_and_checksum_are_those_of_what_it_hands_out(world, tmp_path):
+    """A PDF with JavaScript is handed out as a copy without it: OParl describes that copy,
+    from the upload on (not only after a first download), and the original's stay apart."""
+    original = active_pdf()
+    (tmp_path / "co-ma.pdf").write_bytes(original)
+    uploaded = world.upload(tmp_path / "co-ma.pdf")
+    assert uploaded.status_code == 201, uploaded.text
+    document = uploaded.json()
+    file = world.member.ok("GET", f"/api/oparl/v1/files/{document['id']}")
+    handed_out = world.member.get(urlsplit(file["downloadUrl"]).path, params={"download": 1}).content
+    assert handed_out != original and b"/JavaScript" not in handed_out
+    assert file["size"] == len(handed_out)
+    assert file["meeting:sha256Checksum"] == hashlib.sha256(handed_out).hexdigest() != document["sha256"]
+    # A file without active content is handed out as it is.
+    plain = world.member.ok("GET", f"/api/oparl/v1/files/{world.document['id']}")
+    assert (plain["size"], plain["meeting:sha256Checksum"]) == (world.document["size_bytes"], world.document["sha256"])
 
 
 def test_list_filters_select_by_created_and_modified(world, admin, cast, tmp_path):

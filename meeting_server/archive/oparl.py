@@ -24,6 +24,7 @@ to them, so a client that syncs by `modified_since` misses none. See docs/api.md
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -73,6 +74,8 @@ def moment(value: datetime | str) -> datetime:
 
 # The meeting's time zone for this request's times (set by each read below; the default otherwise).
 _ZONE: ContextVar[str] = ContextVar("oparl_zone", default=DEFAULT_ZONE)
+# A File's size and SHA-256: of the file its URLs hand out (archive/routes.py asks documents/served.py).
+ServedFacts = Callable[[Document], tuple[int, str]]
 
 
 def oparl_time(value: datetime | str) -> str:
@@ -225,7 +228,7 @@ def _final_minutes(session: Session, meeting_id: int) -> Minutes | None:
     return minutes
 
 
-def meeting(base: str, session: Session, row: Meeting, public: MeetingPublic) -> dict:
+def meeting(base: str, session: Session, row: Meeting, public: MeetingPublic, files: ServedFacts) -> dict:
     url = f"{base}{API}/meetings/{row.id}"
     stamps = meeting_stamps(session, row)
     body_ = {
@@ -245,7 +248,7 @@ def meeting(base: str, session: Session, row: Meeting, public: MeetingPublic) ->
     if minutes is not None:
         body_["resultsProtocol"] = minutes_file(base, row.id, minutes)
     if public.agenda:
-        body_["agendaItem"] = [agenda_item(base, session, row.id, item, stamps) for item in public.agenda]
+        body_["agendaItem"] = [agenda_item(base, session, row.id, item, stamps, files) for item in public.agenda]
     return body_ | {**stamps.fields(), "web": f"{base}/meetings/{row.id}"}
 
 
@@ -260,7 +263,9 @@ def location(base: str, row: Meeting, public: MeetingPublic, stamps: Stamps) -> 
     }
 
 
-def agenda_item(base: str, session: Session, meeting_id: int, item: AgendaItemPublic, stamps: Stamps) -> dict:
+def agenda_item(
+    base: str, session: Session, meeting_id: int, item: AgendaItemPublic, stamps: Stamps, files: ServedFacts
+) -> dict:
     url = f"{base}{API}/agenda-items/{item.id}"
     body_: dict = {
         "id": url,
@@ -271,14 +276,21 @@ def agenda_item(base: str, session: Session, meeting_id: int, item: AgendaItemPu
         "name": item.title,
         "public": False,
     }
-    files = [session.get(Document, doc.id) for doc in item.documents]
-    if files:
-        body_["auxiliaryFile"] = [document_file(base, doc, meeting_id, item.id, stamps) for doc in files if doc]
+    documents = [session.get(Document, doc.id) for doc in item.documents]
+    if documents:
+        body_["auxiliaryFile"] = [
+            document_file(base, doc, meeting_id, item.id, stamps, files) for doc in documents if doc
+        ]
     return body_ | stamps.fields()
 
 
-def document_file(base: str, doc: Document, meeting_id: int, item_id: int, meeting_stamps: Stamps) -> dict:
-    """A document as an OParl File: `accessUrl` shows it (inline), `downloadUrl` saves it (attachment)."""
+def document_file(
+    base: str, doc: Document, meeting_id: int, item_id: int, meeting_stamps: Stamps, files: ServedFacts
+) -> dict:
+    """A document as an OParl File: `accessUrl` shows it (inline), `downloadUrl` saves it (attachment).
+    Its size and checksum are those of the file these hand out (`files`): the original's, or its copy
+    without active content (documents/served.py)."""
+    size, sha256 = files(doc)
     access = f"{base}/api/documents/{doc.id}/file"
     times = [doc.created_at, doc.withdrawn_at, meeting_stamps.modified]
     return {
@@ -288,13 +300,13 @@ def document_file(base: str, doc: Document, meeting_id: int, item_id: int, meeti
         # As the download names it: no "/", ":", quotes or control characters.
         "fileName": f"{portable_name(doc.title)}.pdf",
         "mimeType": "application/pdf",
-        "size": doc.size_bytes,
+        "size": size,
         "accessUrl": access,
         "downloadUrl": f"{access}?download=1",
         "meeting": [f"{base}{API}/meetings/{meeting_id}"],
         "agendaItem": [f"{base}{API}/agenda-items/{item_id}"],
         # OParl names sha1/sha512 checksums only; ours is SHA-256, under a vendor key.
-        "meeting:sha256Checksum": doc.sha256,
+        "meeting:sha256Checksum": sha256,
         "created": oparl_time(doc.created_at),
         "modified": oparl_time(max(moment(t) for t in times if t is not None)),
     }
@@ -337,23 +349,23 @@ def _of(row: Meeting, body: dict) -> Answer:
     return Answer(body, [row.id] if row.confidential else [])
 
 
-def read_meeting_list(session: Session, user: UserPublic, base: str, filters: Filters) -> Answer:
+def read_meeting_list(session: Session, user: UserPublic, base: str, filters: Filters, files: ServedFacts) -> Answer:
     """The meetings the caller may see, oldest first by id (a stable order, as OParl asks)."""
     use_zone(session)
     rows = session.exec(select(Meeting).where(visible_to(user)).order_by(col(Meeting.id))).all()
     admitted = [row for row in rows if filters.admit(meeting_stamps(session, row))]
-    objects = [meeting(base, session, row, describe(session, row)) for row in admitted]
+    objects = [meeting(base, session, row, describe(session, row), files) for row in admitted]
     listed = external_list(f"{base}{API}/meetings", objects, filters)
     return Answer(listed, [row.id for row in admitted if row.confidential])
 
 
-def read_meeting(session: Session, user: UserPublic, base: str, meeting_id: int) -> Answer:
+def read_meeting(session: Session, user: UserPublic, base: str, meeting_id: int, files: ServedFacts) -> Answer:
     use_zone(session)
     row = visible_meeting(session, user, meeting_id)
-    return _of(row, meeting(base, session, row, describe(session, row)))
+    return _of(row, meeting(base, session, row, describe(session, row), files))
 
 
-def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int) -> Answer:
+def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int, files: ServedFacts) -> Answer:
     use_zone(session)
     item = session.get(AgendaItem, item_id)
     try:
@@ -362,15 +374,15 @@ def read_agenda_item(session: Session, user: UserPublic, base: str, item_id: int
         raise NotFound("No such agenda item.") from None
     public = describe(session, row)
     [shown] = [a for a in public.agenda if a.id == item_id]
-    return _of(row, agenda_item(base, session, row.id, shown, meeting_stamps(session, row)))
+    return _of(row, agenda_item(base, session, row.id, shown, meeting_stamps(session, row), files))
 
 
-def read_file(session: Session, user: UserPublic, base: str, document_id: int) -> Answer:
+def read_file(session: Session, user: UserPublic, base: str, document_id: int, files: ServedFacts) -> Answer:
     """Any document the caller may read, older versions and withdrawn ones too."""
     use_zone(session)
     doc, meeting_id = readable_document(session, user, document_id)
     row = visible_meeting(session, user, meeting_id)
-    return _of(row, document_file(base, doc, meeting_id, doc.agenda_item_id, meeting_stamps(session, row)))
+    return _of(row, document_file(base, doc, meeting_id, doc.agenda_item_id, meeting_stamps(session, row), files))
 
 
 def read_location(session: Session, user: UserPublic, base: str, meeting_id: int) -> Answer:

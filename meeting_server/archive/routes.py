@@ -18,6 +18,7 @@ from meeting_server.archive.export import ArchiveContent, archive_name, gather, 
 from meeting_server.auth.models import UserPublic
 from meeting_server.context import AppContext
 from meeting_server.deps import Ctx, CurrentUser
+from meeting_server.documents.served import served_facts
 from meeting_server.ids import Id
 from meeting_server.meetings.confidential import NO_STORE, content_cache_headers
 from meeting_server.minutes.printing import draft_pdf
@@ -117,6 +118,10 @@ def _filters(
 OParlFilters = Annotated[oparl.Filters, Depends(_filters)]
 
 
+def _served(ctx: AppContext) -> oparl.ServedFacts:
+    return lambda doc: served_facts(ctx.store, doc.sha256, doc.size_bytes)
+
+
 def _name(ctx: AppContext, session: Session) -> str:
     """What the System and the Body are called: the minutes' issuing body (/admin/settings), when it is set."""
     return site_settings.current(session, ctx.settings).issuer_name or "Meeting server"
@@ -168,7 +173,7 @@ def oparl_meetings(
     """The meetings the caller may see, as an OParl list of Meeting objects, by id;
     `created_since`, `created_until`, `modified_since`, `modified_until` filter it."""
     with ctx.db.read() as session:
-        found = oparl.read_meeting_list(session, user, _base(request), filters)
+        found = oparl.read_meeting_list(session, user, _base(request), filters, _served(ctx))
     return _shown(found, response, security, user)
 
 
@@ -178,7 +183,7 @@ def oparl_meeting(
 ) -> dict:
     """One meeting as an OParl Meeting with its AgendaItems, Files and Location."""
     with ctx.db.read() as session:
-        found = oparl.read_meeting(session, user, _base(request), meeting_id)
+        found = oparl.read_meeting(session, user, _base(request), meeting_id, _served(ctx))
     if not found.confidential:  # a confidential one is noted as every answer that shows it is
         security.note_from_thread(SecurityKind.export_oparl, user, meeting_id=meeting_id)
     return _shown(found, response, security, user)
@@ -190,7 +195,7 @@ def oparl_agenda_item(
 ) -> dict:
     """One agenda item as an OParl AgendaItem, with its Files."""
     with ctx.db.read() as session:
-        found = oparl.read_agenda_item(session, user, _base(request), item_id)
+        found = oparl.read_agenda_item(session, user, _base(request), item_id, _served(ctx))
     return _shown(found, response, security, user)
 
 
@@ -200,7 +205,7 @@ def oparl_file(
 ) -> dict:
     """One document as an OParl File (older versions and withdrawn documents too)."""
     with ctx.db.read() as session:
-        found = oparl.read_file(session, user, _base(request), document_id)
+        found = oparl.read_file(session, user, _base(request), document_id, _served(ctx))
     return _shown(found, response, security, user, document_id=document_id)
 
 

@@ -16,7 +16,7 @@ from meeting_server.documents.ingest import document_title, ingest, receive_uplo
 from meeting_server.documents.models import DocumentPublic, DocumentUpdate, PageText
 from meeting_server.documents.pdf import render_page
 from meeting_server.documents.pool import WorkerFailed
-from meeting_server.documents.served import served_file
+from meeting_server.documents.served import check_at_upload, served_file
 from meeting_server.documents.widths import DEFAULT_WIDTH, MAX_WIDTH, MIN_WIDTH, PAGE_WIDTHS, snap_width
 from meeting_server.errors import DiskFull, Invalid, NotFound, is_disk_full
 from meeting_server.filenames import portable_name
@@ -68,6 +68,7 @@ async def upload_document(item_id: Id, request: Request, user: CurrentUser, ctx:
         summary = await ingest(ctx, received, layer)
         # put() fsyncs: disk waits belong in a thread, not on the event loop.
         await anyio.to_thread.run_sync(ctx.store.put, received.temp, received.sha256)
+        await check_at_upload(ctx.render_pool, ctx.store, received.sha256, timeout=ctx.settings.render_timeout_s)
         return await text_layer.add_document(
             ctx,
             meeting_id,
@@ -139,6 +140,7 @@ async def new_version(document_id: Id, request: Request, user: CurrentUser, ctx:
     try:
         summary = await ingest(ctx, received, layer)
         await anyio.to_thread.run_sync(ctx.store.put, received.temp, received.sha256)
+        await check_at_upload(ctx.render_pool, ctx.store, received.sha256, timeout=ctx.settings.render_timeout_s)
         return await versions.store_version(ctx, target, user, received, summary, layer)
     finally:
         received.temp.unlink(missing_ok=True)

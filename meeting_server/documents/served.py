@@ -1,10 +1,16 @@
 """Which file the server hands out for a document: the original when it
 carries no active content, else a sanitized copy (documents/sanitize.py) in
 cache/served, made once in the render pool and made again whenever missing.
-The original itself stays as uploaded, for the archive."""
+The original itself stays as uploaded, for the archive.
+
+The copy is made when the document is uploaded (`check_at_upload`), so that
+what describes the file handed out (OParl's `size` and checksum: `served_facts`)
+is known from the start, not only after a first download."""
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import logging
 from pathlib import Path
 
@@ -36,6 +42,36 @@ async def served_file(pool: WorkerPool, store: BlobStore, sha256: str, *, timeou
             "Ask the secretary to upload a new copy."
         ) from None
     if written:
+        await anyio.to_thread.run_sync(_digest, copy)
         return copy, True
     await anyio.to_thread.run_sync(inert.touch)
     return store.path(sha256), False
+
+
+async def check_at_upload(pool: WorkerPool, store: BlobStore, sha256: str, *, timeout: float) -> None:
+    """Make the copy to hand out now, for a document just stored. One that cannot be checked
+    is kept (the archive wants it) and refused at each download, as `served_file` says."""
+    # Logged by served_file; a disk too full for the copy refuses the document's row next.
+    with contextlib.suppress(Invalid, OSError):
+        await served_file(pool, store, sha256, timeout=timeout)
+
+
+def served_facts(store: BlobStore, sha256: str, size: int) -> tuple[int, str]:
+    """Size in bytes and SHA-256 of the file handed out for an original of this `sha256`
+    and `size`: its sanitized copy's where there is one, else the original's own."""
+    copy = store.served_path(sha256)
+    try:
+        return copy.stat().st_size, _digest(copy)
+    except FileNotFoundError:
+        return size, sha256
+
+
+def _digest(copy: Path) -> str:
+    """The copy's SHA-256, kept beside it once computed."""
+    kept = copy.with_suffix(".sha256")
+    try:
+        return kept.read_text().strip()
+    except FileNotFoundError:
+        digest = hashlib.sha256(copy.read_bytes()).hexdigest()
+        kept.write_text(digest)
+        return digest

@@ -67,6 +67,16 @@ MEETING_CREATORS = frozenset({Role.admin, Role.secretary, Role.chair})
 # ---- reading ---------------------------------------------------------------
 
 
+def ids_held_in(session: Session, user: UserPublic, year: int) -> list[int]:
+    """The meetings the user may see that were held in `year` (scheduled for it, until opened),
+    by the day in the site's time zone: the year the archive files them under."""
+    zone = site_settings.zone(session)
+    rows = session.exec(select(Meeting.id, Meeting.starts_at, Meeting.opened_at).where(visible_to(user)))
+    return [
+        meeting_id for meeting_id, starts_at, opened_at in rows if held_day(starts_at, opened_at, zone).year == year
+    ]
+
+
 def list_meetings(
     session: Session,
     user: UserPublic,

@@ -12,6 +12,7 @@ from meeting_server.auth.models import UserPublic
 from meeting_server.errors import Invalid
 from meeting_server.meetings.access import visible_to
 from meeting_server.meetings.models import Meeting, MeetingStatus
+from meeting_server.meetings.service import ids_held_in
 from meeting_server.search.fold import query_terms
 from meeting_server.search.models import SearchEntry, SearchHit, SearchResult
 
@@ -41,7 +42,7 @@ def search(
     if meeting_id is not None:
         query = query.where(Meeting.id == meeting_id)
     if year is not None:
-        query = query.where(col(Meeting.starts_at).like(f"{year:04d}-%"))
+        query = query.where(col(Meeting.id).in_(ids_held_in(session, user, year)))
     if closed_only:
         query = query.where(Meeting.status == MeetingStatus.closed)
     found: dict[int, tuple[SearchEntry, Meeting]] = {}
