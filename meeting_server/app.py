@@ -179,6 +179,9 @@ async def _heartbeat(ctx: AppContext) -> None:
         try:
             await ctx.intents.run(None, presence.beat, node_id=ctx.node_id)
             await ctx.intents.run(None, presence.sweep, everything=False)
+        except MeetingError as exc:
+            # The database down or its disk full: said in one line every beat, not a traceback.
+            log.warning("heartbeat failed: %s", exc.message)
         except Exception:
             log.exception("heartbeat failed")
 

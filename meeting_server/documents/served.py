@@ -19,7 +19,7 @@ import anyio
 from meeting_server.documents.pool import WorkerPool
 from meeting_server.documents.sanitize import sanitized_copy
 from meeting_server.documents.storage import BlobStore
-from meeting_server.errors import Invalid
+from meeting_server.errors import DISK_FULL, DiskFull, Invalid, is_disk_full
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +35,8 @@ async def served_file(pool: WorkerPool, store: BlobStore, sha256: str, *, timeou
     try:
         written = await pool.run(sanitized_copy, str(store.path(sha256)), str(copy), timeout=timeout)
     except Exception as exc:
+        if is_disk_full(exc):  # no room for the copy: not the file's fault
+            raise DiskFull(DISK_FULL) from None
         # Not handed out unchecked: a file that cannot be checked may carry anything.
         log.warning("sanitized copy of %s failed: %r", sha256, exc)
         raise Invalid(
@@ -52,7 +54,7 @@ async def check_at_upload(pool: WorkerPool, store: BlobStore, sha256: str, *, ti
     """Make the copy to hand out now, for a document just stored. One that cannot be checked
     is kept (the archive wants it) and refused at each download, as `served_file` says."""
     # Logged by served_file; a disk too full for the copy refuses the document's row next.
-    with contextlib.suppress(Invalid, OSError):
+    with contextlib.suppress(Invalid, DiskFull, OSError):
         await served_file(pool, store, sha256, timeout=timeout)
 
 
