@@ -68,7 +68,7 @@ async def upload_document(item_id: Id, request: Request, user: CurrentUser, ctx:
         summary = await ingest(ctx, received, layer)
         # put() fsyncs: disk waits belong in a thread, not on the event loop.
         await anyio.to_thread.run_sync(ctx.store.put, received.temp, received.sha256)
-        await check_at_upload(ctx.render_pool, ctx.store, received.sha256, timeout=ctx.settings.render_timeout_s)
+        await check_at_upload(ctx.ingest_pool, ctx.store, received.sha256, timeout=ctx.settings.render_timeout_s)
         return await text_layer.add_document(
             ctx,
             meeting_id,
@@ -140,7 +140,7 @@ async def new_version(document_id: Id, request: Request, user: CurrentUser, ctx:
     try:
         summary = await ingest(ctx, received, layer)
         await anyio.to_thread.run_sync(ctx.store.put, received.temp, received.sha256)
-        await check_at_upload(ctx.render_pool, ctx.store, received.sha256, timeout=ctx.settings.render_timeout_s)
+        await check_at_upload(ctx.ingest_pool, ctx.store, received.sha256, timeout=ctx.settings.render_timeout_s)
         return await versions.store_version(ctx, target, user, received, summary, layer)
     finally:
         received.temp.unlink(missing_ok=True)

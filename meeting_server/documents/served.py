@@ -51,7 +51,9 @@ async def served_file(pool: WorkerPool, store: BlobStore, sha256: str, *, timeou
 
 
 async def check_at_upload(pool: WorkerPool, store: BlobStore, sha256: str, *, timeout: float) -> None:
-    """Make the copy to hand out now, for a document just stored. One that cannot be checked
+    """Make the copy to hand out now, for a document just stored, in the ingest pool (`pool`): the
+    render pool draws the pages the room is waiting for, and a hostile upload must not hold it up.
+    One that cannot be checked
     is kept (the archive wants it) and refused at each download, as `served_file` says."""
     # Logged by served_file; a disk too full for the copy refuses the document's row next.
     with contextlib.suppress(Invalid, DiskFull, OSError):
