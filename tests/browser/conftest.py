@@ -102,6 +102,8 @@ def webkit_login(driver, base_url: str, username: str, path: str, password: str 
     wait = WebDriverWait(driver, 60)
     driver.get(f"{base_url}{path}")
     wait.until(lambda d: "/login" in d.current_url)
+    # The button is enabled once the page's script handles the form (a busy machine loads it late).
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').is_enabled())
     driver.find_element(By.CSS_SELECTOR, '[data-testid="login-username"]').send_keys(username)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="login-password"]').send_keys(password)
     driver.find_element(By.CSS_SELECTOR, '[data-testid="login-submit"]').click()

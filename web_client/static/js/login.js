@@ -67,3 +67,5 @@ form.addEventListener("submit", async (e) => {
   delete submit.dataset.busy;
   submit.querySelector(".btn-label").textContent = t("login.submit");
 });
+// The form is ours now: the button, disabled in the page until this point, can be used.
+submit.disabled = false;
