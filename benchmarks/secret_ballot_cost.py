@@ -14,11 +14,10 @@ import statistics
 import sys
 import tempfile
 import time
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from tests.support import ADMIN, PASSWORD, ServerProcess, add_admin, login
-from tests.votes_support import attend, ballot, batch_users, open_meeting, start
+from tests.support import PASSWORD, ServerProcess, add_admin
+from tests.votes_support import ballot, open_meeting_of_voters, start
 
 VOTERS = 300
 
@@ -38,27 +37,12 @@ def main() -> None:
         add_admin(data_dir)
         server = ServerProcess(data_dir).start()
         try:
-            admin = login(server.base_url, *ADMIN)
-            secretary_user, *members = batch_users(admin, "bench", VOTERS + 1, PASSWORD)
-            admin.ok("PATCH", f"/api/users/{secretary_user['id']}", json={"role": "secretary"})
-            secretary = login(server.base_url, secretary_user["username"], PASSWORD)
-            with ThreadPoolExecutor(8) as pool:
-                voters = list(pool.map(lambda m: login(server.base_url, m["username"], PASSWORD), members))
-            meeting = secretary.ok(
-                "POST",
-                "/api/meetings",
-                201,
-                json={
-                    "title": "Đo chi phí phiếu kín",
-                    "starts_at": "2026-12-05T08:00:00+07:00",
-                    "participants": [{"user_id": v.id} for v in voters],
-                },
+            secretary, voters, meeting_id = open_meeting_of_voters(
+                server.base_url, "bench", VOTERS, PASSWORD, "Đo chi phí phiếu kín"
             )
-            open_meeting(secretary, meeting["id"])
-            attend(secretary, meeting["id"], *voters)
             report = {}
             for label, secret in (("named", False), ("secret", True)):
-                vote = start(secretary, meeting["id"], secret=secret, rule="majority_of_cast")
+                vote = start(secretary, meeting_id, secret=secret, rule="majority_of_cast")
                 report[label] = statistics.median(cast_all(voters, vote["id"])) * 1000
                 secretary.ok("POST", f"/api/votes/{vote['id']}/close")
         finally:

@@ -25,13 +25,12 @@ import itertools
 import random
 import shutil
 import sqlite3
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import psycopg
 
-from tests.support import ADMIN, PASSWORD, ServerProcess, add_admin, login, postgres_database
-from tests.votes_support import attend, ballot, batch_users, new_receipt, open_meeting
+from tests.support import PASSWORD, ServerProcess, add_admin, postgres_database
+from tests.votes_support import ballot, new_receipt, open_meeting_of_voters
 
 VOTERS = 24
 OPTIONS = ["Tán thành", "Không tán thành", "Không biểu quyết"]
@@ -44,27 +43,10 @@ EMPTY = "--"
 def _secret_vote_in_progress(server: ServerProcess) -> dict[int, str]:
     """An open secret vote of 24 members in which every member has voted and the vote is
     not closed yet; returns the truth: each voter's receipt hash."""
-    admin = login(server.base_url, *ADMIN)
-    secretary_user, *members = batch_users(admin, "trail", VOTERS + 1, PASSWORD)
-    admin.ok("PATCH", f"/api/users/{secretary_user['id']}", json={"role": "secretary"})
-    secretary = login(server.base_url, secretary_user["username"], PASSWORD)
-    with ThreadPoolExecutor(4) as pool:
-        voters = list(pool.map(lambda m: login(server.base_url, m["username"], PASSWORD), members))
-    meeting = secretary.ok(
-        "POST",
-        "/api/meetings",
-        201,
-        json={
-            "title": "Bầu cử",
-            "starts_at": "2026-12-05T08:00:00+07:00",
-            "participants": [{"user_id": v.id} for v in voters],
-        },
-    )
-    open_meeting(secretary, meeting["id"])
-    attend(secretary, meeting["id"], *voters)
+    secretary, voters, meeting_id = open_meeting_of_voters(server.base_url, "trail", VOTERS, PASSWORD, "Bầu cử")
     vote = secretary.ok(
         "POST",
-        f"/api/meetings/{meeting['id']}/votes",
+        f"/api/meetings/{meeting_id}/votes",
         201,
         json={"title": "Phiếu kín", "secret": True, "options": OPTIONS},
     )

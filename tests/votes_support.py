@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
+from concurrent.futures import ThreadPoolExecutor
 
-from tests.support import Api
+from tests.support import ADMIN, Api, login
 
 
 def open_meeting(secretary: Api, meeting_id: int) -> dict:
@@ -49,3 +50,27 @@ def batch_users(admin: Api, prefix: str, count: int, password: str, role: str = 
     """Many accounts in one request (one password hash for all of them)."""
     users = [{"username": f"{prefix}{i}", "full_name": f"Đảng viên {prefix} {i}", "role": role} for i in range(count)]
     return admin.ok("POST", "/api/users/batch", 201, json={"password": password, "users": users})
+
+
+def open_meeting_of_voters(base_url: str, prefix: str, count: int, password: str, title: str):
+    """On a server of its own (with ADMIN): a secretary and `count` members, all logged in, and an
+    open meeting of the secretary's with the members attending. Returns (secretary, voters, meeting_id)."""
+    admin = login(base_url, *ADMIN)
+    secretary_user, *members = batch_users(admin, prefix, count + 1, password)
+    admin.ok("PATCH", f"/api/users/{secretary_user['id']}", json={"role": "secretary"})
+    secretary = login(base_url, secretary_user["username"], password)
+    with ThreadPoolExecutor(4) as pool:
+        voters = list(pool.map(lambda m: login(base_url, m["username"], password), members))
+    meeting = secretary.ok(
+        "POST",
+        "/api/meetings",
+        201,
+        json={
+            "title": title,
+            "starts_at": "2026-12-05T08:00:00+07:00",
+            "participants": [{"user_id": v.id} for v in voters],
+        },
+    )
+    open_meeting(secretary, meeting["id"])
+    attend(secretary, meeting["id"], *voters)
+    return secretary, voters, meeting["id"]
