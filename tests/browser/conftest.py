@@ -82,6 +82,24 @@ def ipad(playwright_instance, chromium, server):
         context.close()
 
 
+@pytest.fixture
+def blank_ipad(playwright_instance, chromium, server):
+    """Make an iPad page that nobody has logged in on yet: `blank_ipad()`; its script errors in `page.errors`."""
+    contexts = []
+
+    def new_page():
+        context = chromium.new_context(**device_options(playwright_instance), base_url=server.base_url)
+        contexts.append(context)
+        page = context.new_page()
+        page.errors = []
+        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+        return page
+
+    yield new_page
+    for context in contexts:
+        context.close()
+
+
 def login_in_browser(page, username: str, path: str, password: str = PASSWORD) -> None:
     """Open `path` in a Playwright page, be sent to the login page, log in, land on `path`.
     The tests' own users share PASSWORD; a demo account's is `demo.password(username)`."""

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.browser.conftest import device_options, login_in_browser
+from tests.browser.conftest import login_in_browser
 from tests.support import ADMIN
 from tests.votes_support import attend, open_meeting
 
@@ -80,32 +80,15 @@ def describe(violations: list[dict]) -> str:
     return "\n".join(lines)
 
 
-@pytest.fixture
-def browse(playwright_instance, chromium, server):
-    contexts = []
-
-    def open_page():
-        context = chromium.new_context(**device_options(playwright_instance), base_url=server.base_url)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return page
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
 @pytest.mark.parametrize(("name", "who", "path", "ready"), PAGES, ids=[p[0] for p in PAGES])
-def test_axe_finds_nothing_serious(browse, world, name, who, path, ready):
+def test_axe_finds_nothing_serious(blank_ipad, world, name, who, path, ready):
     open_meeting(world.secretary, world.meeting_id)
     attend(world.secretary, world.meeting_id, world.chair, world.member, world.member2)
     if name == "archive":
         # The archive lists closed meetings: this one, held and closed.
         world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/close")
     path = path.format(id=world.meeting_id)
-    page = browse()
+    page = blank_ipad()
     if who is None:
         page.goto(path)
     elif who == "admin":

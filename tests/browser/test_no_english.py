@@ -23,11 +23,10 @@ import json
 import re
 from pathlib import Path
 
-import pytest
 from playwright.sync_api import expect
 
 from meeting_server import i18n
-from tests.browser.conftest import device_options, login_in_browser
+from tests.browser.conftest import login_in_browser
 from tests.browser.test_error_language import english_phrases
 from tests.conftest import new_user
 from tests.support import ADMIN, PASSWORD, unique
@@ -147,24 +146,7 @@ def ready(page) -> None:
     page.wait_for_load_state("networkidle")
 
 
-@pytest.fixture
-def browser_as(playwright_instance, chromium, server):
-    contexts = []
-
-    def new_page():
-        context = chromium.new_context(**device_options(playwright_instance), base_url=server.base_url)
-        contexts.append(context)
-        page = context.new_page()
-        page.errors = []
-        page.on("pageerror", lambda exc: page.errors.append(str(exc)))
-        return page
-
-    yield new_page
-    for context in contexts:
-        context.close()
-
-
-def test_no_english_on_any_page_or_refusal(browser_as, server, world, admin, tmp_path):
+def test_no_english_on_any_page_or_refusal(blank_ipad, server, world, admin, tmp_path):
     w = world
     archivist = new_user(admin, "archivist", "Võ Thị Lưu Trữ")
     open_meeting(w.secretary, w.meeting_id)
@@ -199,7 +181,7 @@ def test_no_english_on_any_page_or_refusal(browser_as, server, world, admin, tmp
     reader = Reader(data)
 
     # --- A member: the login page, a wrong password, the list, the tablet, the refusals.
-    member = browser_as()
+    member = blank_ipad()
     member.goto("/")
     member.wait_for_url("**/login**")
     reader.read(member, "login page")
@@ -237,7 +219,7 @@ def test_no_english_on_any_page_or_refusal(browser_as, server, world, admin, tmp
     reader.read(member, "error page: missing meeting")
 
     # --- The secretary: the list, the console and its views, the hall screen, preparing.
-    secretary = browser_as()
+    secretary = blank_ipad()
     login_in_browser(secretary, w.secretary.user["username"], "/")
     ready(secretary)
     reader.read(secretary, "index (secretary)")
@@ -302,7 +284,7 @@ def test_no_english_on_any_page_or_refusal(browser_as, server, world, admin, tmp
     dialog.get_by_test_id("minutes-conflict-save").click()
     expect(dialog).to_have_count(0)
 
-    screen = browser_as()
+    screen = blank_ipad()
     login_in_browser(screen, w.secretary.user["username"], f"/meetings/{w.meeting_id}/screen")
     screen.locator('body[data-screen-mode="agenda"]').wait_for()
     ready(screen)
@@ -328,7 +310,7 @@ def test_no_english_on_any_page_or_refusal(browser_as, server, world, admin, tmp
     reader.read(secretary, "prepare: a file that is no PDF")
 
     # --- The archivist: the list and the archive, searched.
-    keeper = browser_as()
+    keeper = blank_ipad()
     login_in_browser(keeper, archivist.user["username"], "/")
     ready(keeper)
     reader.read(keeper, "index (archivist)")
@@ -343,7 +325,7 @@ def test_no_english_on_any_page_or_refusal(browser_as, server, world, admin, tmp
     reader.read(keeper, "archive: search")
 
     # --- The admin: the list and the administration pages, a body's name taken.
-    boss = browser_as()
+    boss = blank_ipad()
     login_in_browser(boss, ADMIN[0], "/", password=ADMIN[1])
     ready(boss)
     reader.read(boss, "index (admin)")
