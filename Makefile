@@ -57,16 +57,19 @@ format: $(VENV)/.installed-test
 typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy
 
+# Two passes: every test on the embedded SQLite, then again on PostgreSQL and Redis the
+# tests whose outcome hangs on the shared server's engine (`--engine-pass`, tests/conftest.py).
 test: lint typecheck $(VENV)/.installed-test system-deps
 	node --test tests/js/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	MEETING_TEST_BACKEND=postgresql $(BIN)/python -m pytest --engine-pass $(PYTEST_ARGS)
 
 # Without the browser and whole-corpus suites: for a quick loop while coding.
 test-fast: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -m "not browser and not slow" $(PYTEST_ARGS)
 
-# The session's shared server on PostgreSQL and Redis instead of SQLite (the tests that start
-# servers of their own keep their engines): the scale-out mode under the same tests.
+# Every test, the session's shared server on PostgreSQL and Redis instead of SQLite (the tests
+# that start servers of their own keep their engines): the scale-out mode under the whole suite.
 test-postgresql: $(VENV)/.installed-test system-deps
 	MEETING_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
 

@@ -174,7 +174,33 @@ LONGEST_FIRST = (
 )
 
 
-def pytest_collection_modifyitems(items):
+def pytest_addoption(parser):
+    parser.addoption(
+        "--engine-pass",
+        action="store_true",
+        help="only the tests whose outcome hangs on the shared server's engine (CI's PostgreSQL pass)",
+    )
+
+
+def pytest_collection_modifyitems(config, items):
     rank = {name: n for n, name in enumerate(LONGEST_FIRST)}
     # sort() is stable: within a module, and among the other modules, the order stays.
     items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+    if config.getoption("engine_pass"):
+        _keep_engine_dependent(config, items)
+
+
+def _keep_engine_dependent(config, items) -> None:
+    """CI's second pass, on PostgreSQL and Redis (`make test` runs it after the SQLite pass).
+    It keeps the tests that drive the session's shared server over HTTP and sockets: the
+    ones that change with MEETING_TEST_BACKEND. Left out, as they would run the same twice:
+    tests with servers and engines of their own (each `_on_postgresql` test already runs on
+    PostgreSQL), and the browser tests, which reach the engine only through the same HTTP
+    and socket calls. The whole suite on PostgreSQL is `make test-postgresql`."""
+    kept, left = [], []
+    for item in items:
+        shared = "server" in getattr(item, "fixturenames", ())
+        browser = "tests/browser/" in item.path.as_posix()
+        (kept if shared and not browser else left).append(item)
+    config.hook.pytest_deselected(items=left)
+    items[:] = kept

@@ -31,6 +31,15 @@ CHROMIUM_ARGS = [
 IPAD = "iPad Pro 11 landscape"
 
 
+def pytest_configure(config):
+    from playwright.sync_api import expect
+
+    # expect() waits 5 s by default. On CI's two cores, with two test processes each driving
+    # a browser and a server, a page may take longer than that to answer: the wait ends as soon
+    # as the condition holds, so a longer one costs a passing test nothing.
+    expect.set_options(timeout=15_000)
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/browser/" in str(item.fspath):

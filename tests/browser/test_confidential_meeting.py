@@ -39,7 +39,8 @@ def test_the_secretary_marks_a_meeting_confidential_and_everyone_sees_it(ipad, a
     page.get_by_test_id("meeting-title").fill("Họp Ban Thường vụ về công tác cán bộ")
     page.get_by_test_id("meeting-starts-at").fill("2026-12-20T08:00")
     page.get_by_test_id("people-search").fill("le van uy vien")
-    page.get_by_test_id("people-result").filter(has_text="Lê Văn Ủy Viên").first.click()
+    # By id: other tests running beside this one may have made a "Lê Văn Ủy Viên" of their own.
+    page.locator(f'[data-testid="people-result"][data-user-id="{member.id}"]').click()
     box.check()  # a tap on the box
     page.get_by_test_id("meeting-save").click()
     page.wait_for_url("**/meetings/*/prepare")
