@@ -42,6 +42,18 @@ system-deps:
 	@command -v node >/dev/null || { SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq nodejs >/dev/null; }
 
+# nginx for tests/test_deploy_files.py (`nginx -t` on the site, then nginx in front of a real
+# node): Debian's binary unpacked into the venv rather than installed, because installing the
+# package starts a web server on port 80 of the developer's machine. Where apt cannot fetch
+# it, those two tests skip and say so.
+NGINX := $(VENV)/nginx/usr/sbin/nginx
+
+$(NGINX): | $(VENV)/.installed
+	@mkdir -p $(VENV)/nginx
+	@cd $(VENV)/nginx && { apt-get download -qq nginx 2>/dev/null || \
+		{ SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); $$SUDO apt-get update -qq && apt-get download -qq nginx 2>/dev/null; }; } && \
+		dpkg -x nginx_*.deb . && rm -f nginx_*.deb || echo "nginx could not be fetched: its two tests will skip"
+
 # ruff (lint and format, rules reasoned in pyproject.toml) and mypy on the server:
 # `make test` runs both first, so CI does.
 CHECKED := meeting_server tests benchmarks
@@ -59,7 +71,7 @@ typecheck: $(VENV)/.installed-test
 
 # Two passes: every test on the embedded SQLite, then again on PostgreSQL and Redis the
 # tests whose outcome hangs on the shared server's engine (`--engine-pass`, tests/conftest.py).
-test: lint typecheck $(VENV)/.installed-test system-deps
+test: lint typecheck $(VENV)/.installed-test system-deps $(NGINX)
 	node --test tests/js/
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 	MEETING_TEST_BACKEND=postgresql $(BIN)/python -m pytest --engine-pass $(PYTEST_ARGS)
@@ -70,7 +82,7 @@ test-fast: $(VENV)/.installed-test
 
 # Every test, the session's shared server on PostgreSQL and Redis instead of SQLite (the tests
 # that start servers of their own keep their engines): the scale-out mode under the whole suite.
-test-postgresql: $(VENV)/.installed-test system-deps
+test-postgresql: $(VENV)/.installed-test system-deps $(NGINX)
 	MEETING_TEST_BACKEND=postgresql $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: $(VENV)/.installed-test
