@@ -95,6 +95,17 @@ def test_filters_by_meeting_year_and_closed(world, indexed):
     assert hits(world.member, "dang uy", closed="true", **mine)
 
 
+def test_a_hit_dates_its_meeting_by_the_day_it_was_held(world, indexed):
+    """The archive's hits say the day the meeting was held, as its card and minutes do,
+    not the day it was scheduled for; its scheduled time only while it never opened."""
+    found = hits(world.member, "dang uy", meeting_id=world.meeting_id)[0]
+    assert found["meeting_held_on"] is None and found["meeting_timezone"] == "Asia/Ho_Chi_Minh"
+    world.secretary.ok("POST", f"/api/meetings/{world.meeting_id}/open", json={"confirm_date": True})
+    held = world.member.ok("GET", f"/api/meetings/{world.meeting_id}")["held_on"]
+    assert held is not None and held != world.member.ok("GET", f"/api/meetings/{world.meeting_id}")["starts_at"][:10]
+    assert hits(world.member, "dang uy", meeting_id=world.meeting_id)[0]["meeting_held_on"] == held
+
+
 @pytest.mark.parametrize(
     "query", ['"', "*", 'bien" OR ban', "NEAR(bien ban)", "ban*", "-bien", "a:b", "(((", "đ" * 300]
 )

@@ -35,6 +35,9 @@ class SearchHit(BaseModel):
     meeting_id: int
     meeting_title: str
     meeting_starts_at: str
+    # The day it was held, in the meeting's time zone (None if it never opened): the archive's date.
+    meeting_held_on: str | None = None
+    meeting_timezone: str
     kind: HitKind
     id: int
     title: str

@@ -15,6 +15,8 @@ from meeting_server.meetings.models import Meeting, MeetingStatus
 from meeting_server.meetings.service import ids_held_in
 from meeting_server.search.fold import query_terms
 from meeting_server.search.models import SearchEntry, SearchHit, SearchResult
+from meeting_server.settings import service as site_settings
+from meeting_server.timeutil import local_day
 
 MAX_HITS = 50
 MAX_TERMS = 12
@@ -52,7 +54,8 @@ def search(
             found.setdefault(entry.id, (entry, meeting))
         if len(found) >= MAX_HITS:
             break
-    hits = [_hit(entry, meeting, terms) for entry, meeting in list(found.values())[:MAX_HITS]]
+    zone = site_settings.zone(session)
+    hits = [_hit(entry, meeting, terms, zone) for entry, meeting in list(found.values())[:MAX_HITS]]
     return SearchResult(hits=hits)
 
 
@@ -83,11 +86,13 @@ def _match(session: Session, query, terms: list[str], phrase: bool):
     )
 
 
-def _hit(entry: SearchEntry, meeting: Meeting, terms: list[str]) -> SearchHit:
+def _hit(entry: SearchEntry, meeting: Meeting, terms: list[str], zone: str) -> SearchHit:
     return SearchHit(
         meeting_id=meeting.id,
         meeting_title=meeting.title,
         meeting_starts_at=meeting.starts_at,
+        meeting_held_on=local_day(meeting.opened_at, zone).isoformat() if meeting.opened_at else None,
+        meeting_timezone=zone,
         kind=entry.kind,
         id=entry.ref_id,
         title=entry.title,

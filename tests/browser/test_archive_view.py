@@ -69,6 +69,9 @@ def test_archivist_searches_opens_and_exports(playwright_instance, chromium, clo
         details = card.get_by_test_id("archive-details")
         details.locator("h3").first.wait_for()
         assert details.get_by_test_id("archive-document").count() == 4
+        # Each hit is dated as its card is: by the day the meeting was held.
+        held = card.get_by_test_id("archive-held-on").inner_text()
+        assert all(line.endswith(f" · {held}") for line in page.locator(".hit-meeting").all_inner_texts())
         page.evaluate("document.fonts.ready")
         # The header is sticky: from the top, a full-page shot shows it once, at the top.
         page.evaluate("window.scrollTo(0, 0)")

@@ -68,6 +68,39 @@ def test_typing_saves_by_itself(ipad, meeting):
     assert page.errors == []
 
 
+def test_header_fields_typed_in_quick_succession_are_all_saved(ipad, meeting):
+    """Three header fields filled one after another, with a discussion typed between them, and
+    the last left with the cursor in it: each saved (one after the other, never two based on the
+    same version), the last a second after its last key, as the item texts are."""
+    w = meeting
+    page = open_minutes(ipad, w.secretary, w.meeting_id)
+    page.get_by_test_id("minutes-header").locator("summary").click()  # "Thông tin chung", folded
+    typed = {"issuer-number": "07-BB/ĐU", "locality": "Phường Bến Thành", "secretary-position": "Chánh Văn phòng"}
+    header = {"issuer-number": "issuer_number", "locality": "locality", "secretary-position": "secretary_position"}
+    for n, (name, value) in enumerate(typed.items()):
+        box = page.get_by_test_id(f"minutes-{name}")
+        box.fill(value)
+        if n < len(typed) - 1:
+            box.press("Tab")
+            field(page, w.item["id"]).fill(f"Ý kiến {n}")  # an item text saved between, moving the version on
+    # The cursor stays in the last field: saved without leaving it.
+    expect(page.get_by_test_id("minutes-secretary-position")).to_be_focused()
+
+    def saved() -> dict:
+        return w.secretary.ok("GET", f"/api/meetings/{w.meeting_id}/minutes")["header"]
+
+    deadline = page.evaluate("Date.now()") + 10_000
+    while {header[k]: saved()[header[k]] for k in typed} != {header[k]: v for k, v in typed.items()}:
+        assert page.evaluate("Date.now()") < deadline, saved()
+        page.wait_for_timeout(200)
+    page.reload()
+    page.get_by_test_id("view-minutes").click()
+    page.get_by_test_id("minutes-header").locator("summary").click()
+    for name, value in typed.items():
+        expect(page.get_by_test_id(f"minutes-{name}")).to_have_value(value)
+    assert page.errors == []
+
+
 def test_two_consoles_on_one_item_meet_in_the_conflict_dialog_and_lose_nothing(ipad, meeting):
     w = meeting
     item = w.item["id"]

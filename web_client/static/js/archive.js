@@ -110,6 +110,13 @@ function marked(text, terms) {
   return markTerms(text, terms).map((run) => (run.hit ? h("mark", {}, run.text) : run.text));
 }
 
+/** The day the hit's meeting was held, as its card says; its scheduled time if it never opened. */
+function hitDay(hit) {
+  return hit.meeting_held_on
+    ? formatDay(hit.meeting_held_on, locale())
+    : formatDateTime(hit.meeting_starts_at, locale(), hit.meeting_timezone);
+}
+
 function hitItem(hit, terms) {
   const href = hit.kind === "minutes"
     ? `/api/meetings/${hit.meeting_id}/minutes.pdf`
@@ -117,7 +124,7 @@ function hitItem(hit, terms) {
   const where = hit.kind === "minutes" ? t("archive.kind_minutes") : t("archive.kind_page", { title: hit.title, page: hit.page });
   return h("li", { class: "hit", dataset: { testid: "hit", kind: hit.kind, meetingId: hit.meeting_id } },
     h("a", { class: "hit-title", href, target: "_blank" }, ...marked(where, terms)),
-    h("p", { class: "hit-meeting" }, `${hit.meeting_title} · ${formatDateTime(hit.meeting_starts_at, locale())}`),
+    h("p", { class: "hit-meeting" }, `${hit.meeting_title} · ${hitDay(hit)}`),
     h("p", { class: "hit-snippet" }, ...marked(hit.snippet, terms)));
 }
 

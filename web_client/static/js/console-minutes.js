@@ -325,13 +325,30 @@ export function mountConsoleMinutes({ meetingId, panel: root, switcher }) {
 
   // ---- header -------------------------------------------------------------------------------
 
-  async function saveHeader(change) {
+  // Header fields save one after another: two saves in flight at once would each be based on
+  // the same version, and the second would meet a conflict (fields filled in quick succession).
+  let headerSaves = Promise.resolve();
+  const headerTimers = new Map(); // field -> timer of its save one second after the last key
+
+  function saveHeader(change) {
+    for (const field of Object.keys(change)) clearTimeout(headerTimers.get(field));
+    headerSaves = headerSaves.then(() => saveHeaderNow(change));
+    return headerSaves;
+  }
+
+  function typedInHeader(field, value) {
+    clearTimeout(headerTimers.get(field));
+    headerTimers.set(field, setTimeout(() => saveHeader({ [field]: value }), 1000));
+  }
+
+  async function saveHeaderNow(change) {
     if (!minutes) return;
     const base = { ...minutes.header };
     let changes = headerChanges(base, { ...base, ...change });
     if (!Object.keys(changes).length) return;
     let version = minutes.version;
-    for (let attempt = 0; attempt < 3; attempt += 1) {
+    // Item texts saved meanwhile move the version on too: each conflict rebases ours on theirs.
+    for (let attempt = 0; attempt < 5; attempt += 1) {
       try {
         apply(await api("PUT", url, { version, header: changes }));
         return;
@@ -354,6 +371,9 @@ export function mountConsoleMinutes({ meetingId, panel: root, switcher }) {
         }
       }
     }
+    // Still refused: say so and show what the minutes hold, rather than a field that looks saved.
+    toast(t("minutes.header.not_saved", { fields: Object.keys(changes).map(headerLabel).join(", ") }), "error", 8000);
+    await load();
   }
 
   // ---- finalize and confirm ------------------------------------------------------------------
@@ -410,6 +430,7 @@ export function mountConsoleMinutes({ meetingId, panel: root, switcher }) {
   root.addEventListener("minutes:input", (e) => onInput(e.detail));
   root.addEventListener("minutes:blur", (e) => save(e.detail.id));
   root.addEventListener("minutes:header", (e) => saveHeader({ [e.detail.field]: e.detail.value }));
+  root.addEventListener("minutes:header-input", (e) => typedInHeader(e.detail.field, e.detail.value));
   root.addEventListener("minutes:finalize", () => finalize());
   root.addEventListener("minutes:confirm", (e) => confirmMinutes(e.detail.role));
   root.addEventListener("minutes:resolve", (e) => resolveConflict(e.detail.id));

@@ -63,7 +63,7 @@ export class AgendaPanel {
                 h("span", { class: "doc-meta-row" },
                   h("span", { class: "doc-meta" }, t("doc.pages", { count: d.page_count })),
                   h("span", { class: "doc-live" }, t("agenda.presenting")),
-                  this.actionLabel ? h("span", { class: "doc-action" }, icon("play", 14), this.actionLabel) : null))),
+                  this.actionLabel ? h("span", { class: "doc-action" }, icon("eye", 14), this.actionLabel) : null))),
               this.exports ? this.exportParts(d) : null),
           );
         }

@@ -7,6 +7,7 @@
 // never replaced. Actions go up as DOM events:
 //   minutes:input {id, field, value}   minutes:blur {id}
 //   minutes:header {field, value}      minutes:finalize    minutes:confirm {role}
+//   minutes:header-input {field, value} (each key in a header field: saved a second later)
 //   minutes:resolve {id}               minutes:discard {id}    minutes:copy {id}
 //   minutes:present (back to the stage)
 // Conflicts are settled in minutes-conflict-dialog.js; confirmations are confirm-dialog.js.
@@ -89,6 +90,8 @@ export class MinutesPanel {
       this.body);
 
     el.addEventListener("input", (e) => {
+      const typed = e.target.closest("input[data-header-field]");
+      if (typed) emit(typed, "minutes:header-input", { field: typed.dataset.headerField, value: typed.value });
       const area = e.target.closest("textarea[data-field]");
       if (!area || !this.list.contains(area)) return;
       autoGrow(area);

@@ -57,6 +57,7 @@ export function $all(selector, root = document) {
 /** An inline SVG icon from the sprite-less set below (stroke icons, 24 px grid). */
 const ICONS = {
   prev: "M15 18l-6-6 6-6",
+  eye: "M1 12s4-7 11-7 11 7 11 7-4 7-11 7S1 12 1 12zM12 9a3 3 0 1 0 0 6 3 3 0 0 0 0-6z",
   next: "M9 6l6 6-6 6",
   first: "M17 18l-6-6 6-6M7 6v12",
   last: "M7 6l6 6-6 6M17 6v12",
