@@ -332,7 +332,8 @@ export function mountConsoleMinutes({ meetingId, panel: root, switcher }) {
 
   function saveHeader(change) {
     for (const field of Object.keys(change)) clearTimeout(headerTimers.get(field));
-    headerSaves = headerSaves.then(() => saveHeaderNow(change));
+    // A save that failed in a way of its own (its error is shown) must not stop the ones after it.
+    headerSaves = headerSaves.catch(() => {}).then(() => saveHeaderNow(change));
     return headerSaves;
   }
 
